@@ -1,0 +1,76 @@
+// Entry point: `upload-harness <command> [options]`. One file per command under src/cli/; this file only
+// dispatches, prints errors as one line plus a hint, and maps them to exit-code classes
+// (0 ok, 1 conformance failure, 2 usage or harness error, 99 thresholds failed).
+import { pathToFileURL } from 'node:url';
+import { EXIT, HarnessError } from './config/errors.ts';
+
+export interface Command {
+  summary: string;
+  help: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  mock: async () => (await import('./cli/mock.ts')).command,
+  conform: async () => (await import('./cli/conform.ts')).command,
+  load: async () => (await import('./cli/load.ts')).command,
+  report: async () => (await import('./cli/report.ts')).command,
+  k8s: async () => (await import('./cli/k8s.ts')).command,
+  build: async () => (await import('./cli/build.ts')).command,
+  doctor: async () => (await import('./cli/doctor.ts')).command,
+};
+
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: upload-harness <command> [options]', '', 'Commands:'];
+  for (const name of COMMAND_NAMES) {
+    const cmd = await COMMANDS[name]!();
+    lines.push(`  ${name.padEnd(9)} ${cmd.summary}`);
+  }
+  lines.push('', 'Run `upload-harness <command> --help` for the options and examples of a command.');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const [name, ...rest] = args;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    console.error(`error [usage]: unknown command "${name}"`);
+    console.error(`hint: one of ${COMMAND_NAMES.join(', ')}; see upload-harness --help`);
+    return EXIT.usage;
+  }
+  try {
+    const cmd = await load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      console.log(cmd.help);
+      return EXIT.ok;
+    }
+    return await cmd.run(rest);
+  } catch (err) {
+    return reportError(err, debug);
+  }
+}
+
+export function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof HarnessError) {
+    console.error(`error [${err.code}]: ${err.message}`);
+    if (err.hint) console.error(`hint: ${err.hint}`);
+    if (debug && err.stack) console.error(err.stack);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`error [internal]: ${message}`);
+  console.error(debug && err instanceof Error && err.stack ? err.stack : 'hint: rerun with --debug for details');
+  return EXIT.usage;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

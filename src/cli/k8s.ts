@@ -1,0 +1,11 @@
+import type { Command } from '../cli.ts';
+import { HarnessError } from '../config/errors.ts';
+
+// Placeholder until the command lands; it refuses clearly instead of pretending to work.
+export const command: Command = {
+  summary: '(not built yet)',
+  help: 'upload-harness k8s: not built yet',
+  async run() {
+    throw new HarnessError('not-implemented', 'the k8s command is not built yet');
+  },
+};

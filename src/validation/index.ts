@@ -1,0 +1,71 @@
+// Every JSON Schema under schemas/ compiled once with Ajv (strict, draft 2020-12). The schemas are the
+// single source of truth for message shapes; the mock validates requests and conformance validates
+// responses with the same compiled functions.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+
+export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
+const SCHEMA_BASE = 'https://upload-harness.dev/schemas/';
+
+export interface SchemaViolation {
+  instancePath: string;
+  keyword: string;
+  message: string;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  violations: SchemaViolation[];
+}
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function instance(): Ajv2020 {
+  if (ajv) return ajv;
+  ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')));
+  }
+  return ajv;
+}
+
+/** Names of all schemas (file names without `.json`). */
+export function schemaNames(): string[] {
+  return readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** The compiled validator for `schemas/<name>.json`, compiled on first use and kept. */
+export function validatorFor(name: string): ValidateFunction {
+  let fn = compiled.get(name);
+  if (!fn) {
+    fn = instance().getSchema(`${SCHEMA_BASE}${name}.json`);
+    if (!fn) throw new Error(`unknown schema: ${name}`);
+    compiled.set(name, fn);
+  }
+  return fn;
+}
+
+export function toViolations(errors: ErrorObject[] | null | undefined): SchemaViolation[] {
+  return (errors ?? []).map((e) => ({
+    instancePath: e.instancePath || '/',
+    keyword: e.keyword,
+    message: e.message ?? e.keyword,
+  }));
+}
+
+export function validate(name: string, data: unknown): ValidationResult {
+  const fn = validatorFor(name);
+  const ok = fn(data) as boolean;
+  return { ok, violations: ok ? [] : toViolations(fn.errors) };
+}
+
+/** One line per violation, e.g. `/results/url: must match pattern "^https?://" (pattern)`. */
+export function formatViolations(violations: SchemaViolation[]): string {
+  return violations.map((v) => `${v.instancePath}: ${v.message} (${v.keyword})`).join('; ');
+}
