@@ -1,11 +1,22 @@
+// `upload-harness build`: compiles the k6 entries (scenarios/k6/*.ts) into dist/k6/*.js.
 import type { Command } from '../cli.ts';
-import { HarnessError } from '../config/errors.ts';
+import { EXIT } from '../config/errors.ts';
+import { buildK6Bundles, DEFAULT_K6_OUT_DIR } from '../load/build.ts';
+import { parseCommandArgs } from './args.ts';
 
-// Placeholder until the command lands; it refuses clearly instead of pretending to work.
+const HELP = `upload-harness build [--out-dir DIR]
+
+Compiles scenarios/k6/{handle-create,upload,full-flow}.ts with esbuild into one ESM bundle each
+(external k6, platform browser, es2022), default ${DEFAULT_K6_OUT_DIR}. Run them with:
+  UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js`;
+
 export const command: Command = {
-  summary: '(not built yet)',
-  help: 'upload-harness build: not built yet',
-  async run() {
-    throw new HarnessError('not-implemented', 'the build command is not built yet');
+  summary: 'compile the k6 scenarios to dist/k6/*.js',
+  help: HELP,
+  async run(argv) {
+    const { values } = parseCommandArgs('build', argv, { 'out-dir': { type: 'string' } });
+    const out = await buildK6Bundles({ outDir: values['out-dir'] });
+    for (const file of Object.values(out)) console.log(file);
+    return EXIT.ok;
   },
 };

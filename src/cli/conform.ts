@@ -1,11 +1,127 @@
+// `upload-harness conform`: runs the conformance suites against the embedded mock (default) or a real
+// base URL, prints progress check by check and a summary, writes reports/conformance/{index.html,
+// junit.xml,results.json}, and exits 0 (pass), 1 (a MUST failed, or a SHOULD with --strict) or 2
+// (usage or harness error, or a check that errored: never success after a crash).
+import { resolve } from 'node:path';
 import type { Command } from '../cli.ts';
+import { parseCommandArgs } from './args.ts';
+import { ApiClient, TransportError } from '../client/index.ts';
 import { HarnessError } from '../config/errors.ts';
+import { apiKeyInfo } from '../protocol/index.ts';
+import { GROUPS } from '../conformance/catalogue.ts';
+import { CONFORM_ENV, resolveConformConfig, type ConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { loadDeviations } from '../conformance/deviations.ts';
+import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
+import { useColour } from '../conformance/reporter.ts';
+import type { RunResults } from '../conformance/results.ts';
+import { runConformance } from '../conformance/runner.ts';
+import type { TargetConfig } from '../conformance/target.ts';
+import { writeConformanceReports } from '../report/conformance-json.ts';
 
-// Placeholder until the command lands; it refuses clearly instead of pretending to work.
+const OPTIONS = {
+  target: { type: 'string' },
+  'api-key': { type: 'string' },
+  'limited-api-key': { type: 'string' },
+  'other-org-api-key': { type: 'string' },
+  'candidate-id': { type: 'string' },
+  'job-posting-id': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  slow: { type: 'boolean' },
+  strict: { type: 'boolean' },
+  only: { type: 'string' },
+  'report-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+} as const;
+
+const HELP = `upload-harness conform [options]
+
+Runs the conformance checks (docs/conformance.md) against a target and writes
+<report-dir>/{index.html,junit.xml,results.json}.
+
+Options (each also from the environment variable in brackets; flags win):
+  --target mock|<base-url>     target; default: the embedded mock on an ephemeral port [${CONFORM_ENV.target}]
+  --api-key K                  key with candidatesWrite (required for a real target) [${CONFORM_ENV['api-key']}]
+  --limited-api-key K          key WITHOUT candidatesWrite, for the 403 checks [${CONFORM_ENV['limited-api-key']}]
+  --other-org-api-key K        key of another organisation [${CONFORM_ENV['other-org-api-key']}]
+  --candidate-id ID            candidate to attach uploads to [${CONFORM_ENV['candidate-id']}]
+  --job-posting-id ID          posting with a File field, for applicationForm.submit [${CONFORM_ENV['job-posting-id']}]
+  --allow-writes               may create candidates (and other records) on the target [${CONFORM_ENV['allow-writes']}]
+  --slow                       wait out the real 10-minute URL expiry on a real target [${CONFORM_ENV.slow}]
+  --strict                     SHOULD failures fail the run (exit 1) [${CONFORM_ENV.strict}]
+  --only <group,...>           groups: ${GROUPS.join(', ')} [${CONFORM_ENV.only}]
+  --report-dir DIR             default reports/conformance [${CONFORM_ENV['report-dir']}]
+  --json                       print results.json to stdout (progress goes to stderr) [${CONFORM_ENV.json}]
+  --timeout DURATION           per-request timeout, default 15s [${CONFORM_ENV.timeout}]
+
+Checks that need what the target lacks are skipped with the reason (never passed).
+Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error.
+
+Examples:
+  upload-harness conform
+  ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
+
+function remoteTarget(config: ConformConfig, url: URL): TargetConfig {
+  return {
+    name: url.host,
+    baseUrl: url.href.replace(/\/+$/, ''),
+    apiKey: config.apiKey!,
+    limitedApiKey: config.limitedApiKey,
+    otherOrgApiKey: config.otherOrgApiKey,
+    candidateId: config.candidateId,
+    jobPostingId: config.jobPostingId,
+    allowWrites: config.allowWrites,
+    slow: config.slow,
+    control: false,
+    timeoutMs: config.timeoutMs,
+  };
+}
+
+/** One request before the suite: an unreachable target is one clear error, not 70 errored checks. */
+async function preflight(target: TargetConfig): Promise<void> {
+  try {
+    await new ApiClient({ baseUrl: target.baseUrl, http: { timeoutMs: target.timeoutMs, maxRetries: 0 } }).call(apiKeyInfo(), { value: target.apiKey, envVar: 'ASHBY_API_KEY' });
+  } catch (err) {
+    if (err instanceof TransportError) throw new HarnessError('target-unreachable', `cannot reach ${target.baseUrl}: ${err.code}`, 'check --target / ASHBY_BASE_URL and the network');
+    throw err;
+  }
+}
+
+export function summaryText(r: RunResults): string {
+  const c = r.summary.counts;
+  const verdict = r.exitCode === 0 ? 'PASSED' : r.exitCode === 1 ? 'FAILED' : 'ERRORED';
+  const lines = [
+    '',
+    `${verdict}: ${c.total} checks — ${c.pass} pass, ${c.fail} fail, ${c.warn} warn, ${c.skip} skip, ${c.error} error (${(r.durationMs / 1000).toFixed(1)} s, target ${r.target.name})`,
+  ];
+  for (const e of r.harnessErrors) lines.push(`harness error: ${e}`);
+  for (const ch of r.checks.filter((x) => x.status === 'fail' || x.status === 'error')) lines.push(`  ${ch.status.toUpperCase()} ${ch.level} ${ch.id}: ${ch.message ?? ''}`);
+  return lines.join('\n');
+}
+
 export const command: Command = {
-  summary: '(not built yet)',
-  help: 'upload-harness conform: not built yet',
-  async run() {
-    throw new HarnessError('not-implemented', 'the conform command is not built yet');
+  summary: 'run the conformance checks against the mock or a real endpoint',
+  help: HELP,
+  async run(argv) {
+    const { values } = parseCommandArgs('conform', argv, OPTIONS);
+    const config = resolveConformConfig(values as ConformFlags);
+    const progress = config.json ? process.stderr : process.stdout;
+    let mock: MockTarget | undefined;
+    try {
+      if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
+      const target = mock ? mock.target : remoteTarget(config, config.target as URL);
+      const deviations = loadDeviations(target.name);
+      await preflight(target);
+      const colour = useColour(progress);
+      progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
+      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress });
+      const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
+      const written = await writeConformanceReports(resolve(config.reportDir), results, secrets);
+      progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
+      if (config.json) process.stdout.write(written.jsonText);
+      return results.exitCode;
+    } finally {
+      await mock?.close();
+    }
   },
 };

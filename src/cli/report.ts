@@ -1,11 +1,56 @@
+// `upload-harness report merge a.json b.json … [--report-dir DIR] [--threshold …]`: one report from the
+// results of several load processes or machines, with percentiles recomputed from the merged histograms.
 import type { Command } from '../cli.ts';
-import { HarnessError } from '../config/errors.ts';
+import { EXIT, UsageError } from '../config/errors.ts';
+import { mergeResults } from '../load/merge.ts';
+import { readResultsFile } from '../load/run.ts';
+import { evaluateThresholds, parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
+import { writeLoadReports } from '../load/write-reports.ts';
+import { parseCommandArgs } from './args.ts';
 
-// Placeholder until the command lands; it refuses clearly instead of pretending to work.
+const OPTIONS = {
+  'report-dir': { type: 'string' },
+  threshold: { type: 'string', multiple: true },
+} as const;
+
+const HELP = `upload-harness report merge <results.json>... [options]
+
+Merges load results (k6 segments, several machines) into one report: counts summed, latency
+percentiles recomputed from the merged HDR histograms (never averaged), per-second series aligned.
+Thresholds are re-evaluated on the merged data: those given with --threshold, else the first file's.
+
+Options:
+  --report-dir DIR           default reports/load-merged
+  --threshold 'metric:expr'  repeatable, k6 syntax
+
+Exit codes: 0 ok, 2 usage error, 99 a threshold failed.
+
+Example:
+  upload-harness report merge reports/m1/results.json reports/m2/results.json --report-dir reports/all`;
+
 export const command: Command = {
-  summary: '(not built yet)',
-  help: 'upload-harness report: not built yet',
-  async run() {
-    throw new HarnessError('not-implemented', 'the report command is not built yet');
+  summary: 'merge load results of several processes/machines into one report',
+  help: HELP,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs('report', argv, OPTIONS, true);
+    const [sub, ...files] = positionals;
+    if (sub !== 'merge') throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`, 'usage: upload-harness report merge a.json b.json …');
+    if (files.length === 0) throw new UsageError('report merge needs at least one results.json');
+    const inputs = files.map(readResultsFile);
+    const merged = mergeResults(inputs);
+    const specs = values.threshold ?? merged.options.thresholds;
+    let thresholds;
+    try {
+      thresholds = specs.flatMap(parseThresholdFlag);
+    } catch (err) {
+      if (err instanceof ThresholdError) throw new UsageError(`--threshold: ${err.message}`);
+      throw err;
+    }
+    merged.options = { ...merged.options, thresholds: specs };
+    merged.thresholds = evaluateThresholds(merged, thresholds);
+    const paths = await writeLoadReports(merged, values['report-dir'] ?? 'reports/load-merged');
+    for (const t of merged.thresholds) console.error(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
+    console.error(`merged ${files.length} result file(s): ${merged.totals.iterations} iterations; report: ${paths.html}`);
+    return merged.thresholds.some((t) => !t.ok) ? EXIT.thresholds : EXIT.ok;
   },
 };

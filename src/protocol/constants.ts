@@ -62,6 +62,8 @@ export const ERROR_CODES = {
   candidateNotFound: 'candidate_not_found',
   jobPostingNotFound: 'job_posting_not_found',
   fileNotFound: 'file_not_found',
+  fileHandleInvalid: 'file_handle_invalid',
+  serviceUnavailable: 'service_unavailable',
   handleInvalid: 'file_upload_handle_invalid',
   handleNotFound: 'file_upload_handle_not_found',
   handleNotUploaded: 'file_upload_not_completed',

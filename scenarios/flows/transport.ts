@@ -1,0 +1,55 @@
+// The port every engine implements: k6 (http.asyncRequest) and node (undici). Flows only speak this,
+// so one flow definition drives both engines and their numbers stay comparable.
+
+/** The three measured stages of the presigned upload flow, plus the once-per-VU setup calls. */
+export type Stage = 'handle_create' | 'upload' | 'attach' | 'setup';
+export const MEASURED_STAGES = ['handle_create', 'upload', 'attach'] as const;
+export type MeasuredStage = (typeof MEASURED_STAGES)[number];
+
+/**
+ * A request body. `parts` lets an engine that can stream chunks (undici) send the shared payload
+ * without copying it; an engine that needs one buffer (k6) concatenates the parts once.
+ */
+export type TransportBody = string | { parts: readonly Uint8Array[]; length: number };
+
+export interface TransportRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: TransportBody;
+  /** `name` is fixed per endpoint so presigned URLs do not become one time series each. */
+  tags: { stage: Stage; name: string };
+}
+
+export interface TransportResponse {
+  /** 0 when the request failed below HTTP (connection refused, reset, timeout). */
+  status: number;
+  body: string;
+  /** Request duration in milliseconds as the engine measured it. */
+  durationMs: number;
+  error?: string;
+}
+
+export interface Transport {
+  request(req: TransportRequest): Promise<TransportResponse>;
+}
+
+/** Where a flow reports each stage's outcome; engines map it to Trends/checks or HDR histograms. */
+export interface StageObserver {
+  stage(stage: Stage, ok: boolean, durationMs: number, bytesSent: number, bytesReceived: number, reason?: string): void;
+}
+
+export function bodyLength(body: TransportBody): number {
+  return typeof body === 'string' ? body.length : body.length;
+}
+
+/** One contiguous buffer, for engines without chunked bodies (k6). */
+export function concatBody(body: { parts: readonly Uint8Array[]; length: number }): Uint8Array {
+  const out = new Uint8Array(body.length);
+  let offset = 0;
+  for (const p of body.parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+// Everything the k6 entries share: options from __ENV (arrival-rate executors), the k6 Transport on
+// http.asyncRequest, per-stage Trend metrics and checks, and handleSummary. Runs inside k6's JS runtime:
+// no Node built-ins, no npm packages, no TextEncoder (DESIGN §4).
+import http from 'k6/http';
+import { check } from 'k6';
+import exec from 'k6/execution';
+import { Counter, Rate, Trend } from 'k6/metrics';
+import type { Options } from 'k6/options';
+import {
+  concatBody,
+  createFlow,
+  parseContextMix,
+  parseFileSizeMix,
+  type Flow,
+  type ScenarioName,
+  type Stage,
+  type StageObserver,
+  type Transport,
+  type WorkerState,
+} from '../flows/index.ts';
+
+/** Environment variables the harness passes with `-e` (see src/load/k6-engine.ts). */
+export const ENV = {
+  baseUrl: 'UH_BASE_URL',
+  apiKey: 'UH_API_KEY',
+  rate: 'UH_RATE',
+  stages: 'UH_STAGES',
+  startRate: 'UH_START_RATE',
+  duration: 'UH_DURATION',
+  maxVUs: 'UH_MAX_VUS',
+  preAllocatedVUs: 'UH_PRE_ALLOCATED_VUS',
+  fileSizes: 'UH_FILE_SIZES',
+  mix: 'UH_MIX',
+  jobPostingId: 'UH_JOB_POSTING_ID',
+  thresholds: 'UH_THRESHOLDS',
+  summary: 'UH_SUMMARY',
+} as const;
+
+const env = (name: string, fallback?: string): string => {
+  const v = __ENV[name];
+  if (v !== undefined && v !== '') return v;
+  if (fallback === undefined) throw new Error(`environment variable ${name} is required (pass it with -e ${name}=…)`);
+  return fallback;
+};
+
+/** The k6 options of a scenario: one arrival-rate scenario named after it. */
+export function buildOptions(scenario: ScenarioName): Options {
+  const maxVUs = Number(env(ENV.maxVUs, '100'));
+  const preAllocatedVUs = Number(env(ENV.preAllocatedVUs, String(Math.min(maxVUs, 20))));
+  const stagesJson = __ENV[ENV.stages];
+  const exec = stagesJson
+    ? {
+        executor: 'ramping-arrival-rate' as const,
+        startRate: Number(env(ENV.startRate, '0')),
+        timeUnit: '1s',
+        stages: (JSON.parse(stagesJson) as { durationMs: number; target: number }[]).map((s) => ({ duration: `${s.durationMs}ms`, target: s.target })),
+        preAllocatedVUs,
+        maxVUs,
+      }
+    : {
+        executor: 'constant-arrival-rate' as const,
+        rate: Number(env(ENV.rate, '10')),
+        timeUnit: '1s',
+        duration: env(ENV.duration, '30s'),
+        preAllocatedVUs,
+        maxVUs,
+      };
+  const thresholds = JSON.parse(env(ENV.thresholds, '{}')) as Record<string, string[]>;
+  return {
+    scenarios: { [scenario.replace(/-/g, '_')]: exec },
+    thresholds,
+    // Only bodies the flow reads are kept (handle and attach answers); uploads ask for none.
+    discardResponseBodies: true,
+    summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
+  };
+}
+
+const stageTrends: Record<Stage, Trend> = {
+  handle_create: new Trend('handle_create_duration', true),
+  upload: new Trend('upload_duration', true),
+  attach: new Trend('attach_duration', true),
+  setup: new Trend('setup_duration', true),
+};
+const bytesSent = new Counter('stage_bytes_sent');
+const bytesReceived = new Counter('stage_bytes_received');
+const flowSuccess = new Rate('flow_success');
+
+const observer: StageObserver = {
+  stage(stage, ok, durationMs, sent, received) {
+    const tags = { stage, ok: ok ? 'true' : 'false' };
+    stageTrends[stage].add(durationMs, tags);
+    bytesSent.add(sent, { stage });
+    bytesReceived.add(received, { stage });
+    check(ok, { [`${stage} succeeded`]: (v) => v === true }, { stage });
+  },
+};
+
+/** http.asyncRequest with the body as one ArrayBuffer (never http.file: k6 would shuffle the parts). */
+const transport: Transport = {
+  async request(req) {
+    let body: string | ArrayBuffer;
+    if (typeof req.body === 'string') body = req.body;
+    else {
+      const bytes = concatBody(req.body);
+      body = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    }
+    const res = await http.asyncRequest(req.method, req.url, body, {
+      headers: req.headers,
+      tags: req.tags,
+      responseType: req.tags.stage === 'upload' ? 'none' : 'text',
+    });
+    return {
+      status: res.status,
+      body: typeof res.body === 'string' ? res.body : '',
+      durationMs: res.timings.duration,
+      error: res.error || undefined,
+    };
+  },
+};
+
+let flow: Flow | undefined;
+let worker: WorkerState | undefined;
+
+/** The default function of an entry: one flow iteration per call, state kept per VU. */
+export function makeIteration(scenario: ScenarioName): () => Promise<void> {
+  return async () => {
+    flow ??= createFlow({
+      scenario,
+      baseUrl: env(ENV.baseUrl),
+      apiKey: env(ENV.apiKey),
+      fileSizes: parseFileSizeMix(env(ENV.fileSizes, '1KiB:1')),
+      contexts: parseContextMix(env(ENV.mix, 'resume:1,files:1,form:1')),
+      jobPostingId: __ENV[ENV.jobPostingId],
+    });
+    worker ??= flow.newWorker(__VU);
+    const ok = await flow.iterate(transport, observer, worker, exec.scenario.iterationInTest);
+    flowSuccess.add(ok);
+  };
+}
+
+/** Writes k6's end-of-test data where the harness expects it (the runner also reads --out json). */
+export function summaryOutputs(data: unknown): Record<string, string> {
+  const path = __ENV[ENV.summary];
+  const out: Record<string, string> = { stdout: '' };
+  if (path) out[path] = JSON.stringify(data);
+  return out;
+}

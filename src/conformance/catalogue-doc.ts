@@ -1,0 +1,43 @@
+// The check table of docs/conformance.md, rendered from the catalogue. The doc keeps a copy between
+// markers; test/conformance-catalogue.test.ts fails when the copy and the catalogue differ, and
+// `npx tsx src/conformance/catalogue-doc.ts` rewrites it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CHECKS, type CheckNeed } from './catalogue.ts';
+import { REPO_ROOT } from './paths.ts';
+
+export const DOC_FILE = join(REPO_ROOT, 'docs', 'conformance.md');
+export const TABLE_START = '<!-- check-table:start (generated from src/conformance/catalogue.ts) -->';
+export const TABLE_END = '<!-- check-table:end -->';
+
+const NEED_TEXT: Record<CheckNeed, string> = {
+  candidate: 'candidate',
+  'job-posting': 'job posting',
+  'limited-key': 'limited key',
+  'other-org-key': 'other-org key',
+  writes: 'writes',
+  slow: 'slow',
+};
+
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export function renderCheckTable(): string {
+  const rows = CHECKS.map((c) => `| \`${c.id}\` | ${c.group} | ${c.level} | ${cell(c.title)} | ${cell(c.source)} | ${(c.needs ?? []).map((n) => NEED_TEXT[n]).join(', ')} |`);
+  return ['| id | group | level | check | source | needs |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The table currently in the doc (between the markers), or undefined when the markers are missing. */
+export function documentedTable(text: string): string | undefined {
+  const start = text.indexOf(TABLE_START);
+  const end = text.indexOf(TABLE_END);
+  if (start === -1 || end === -1) return undefined;
+  return text.slice(start + TABLE_START.length, end).trim();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const text = readFileSync(DOC_FILE, 'utf8');
+  const start = text.indexOf(TABLE_START);
+  const end = text.indexOf(TABLE_END);
+  writeFileSync(DOC_FILE, `${text.slice(0, start + TABLE_START.length)}\n${renderCheckTable()}\n${text.slice(end)}`);
+}

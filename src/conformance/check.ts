@@ -1,0 +1,90 @@
+// `check(id, body)`: how a suite in conformance/ declares one catalogued check. It registers a vitest
+// test named by the id, skips it with the reason when the target lacks what the check needs, gives the
+// body clients whose exchanges are recorded for this check only, and hands expected/received, the
+// exchanges and observations to the reporter through task.meta (JSON, crosses the worker boundary).
+import { it } from 'vitest';
+import { ApiClient, ExchangeRecorder, SecretSet, StorageClient, TransportError, type ApiKeyRef, type Exchange } from '../client/index.ts';
+import { getCheck, type CheckDefinition } from './catalogue.ts';
+import { CheckFailure } from './assert.ts';
+import { KEY_ENV, skipReason, targetFromEnv, type TargetConfig } from './target.ts';
+
+export type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
+
+export interface CheckMeta {
+  exchanges: Exchange[];
+  observations: string[];
+  failure?: { kind: CheckOutcomeKind; message: string; expected?: string; received?: string };
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    check?: CheckMeta;
+  }
+}
+
+export interface CheckContext {
+  def: CheckDefinition;
+  target: TargetConfig;
+  api: ApiClient;
+  storage: StorageClient;
+  keys: { full: ApiKeyRef; limited?: ApiKeyRef; otherOrg?: ApiKeyRef };
+  /** Records what the target did (INFO checks, and notes on any check). */
+  observe(text: string): void;
+}
+
+let cachedTarget: TargetConfig | undefined;
+export function target(): TargetConfig {
+  cachedTarget ??= targetFromEnv();
+  return cachedTarget;
+}
+
+/** Clients and keys for one check; exported for fixtures that run before any check (beforeAll). */
+export function newContext(def: CheckDefinition, t: TargetConfig, meta: CheckMeta): CheckContext {
+  const recorder = new ExchangeRecorder();
+  const secrets = new SecretSet();
+  secrets.add(t.apiKey, t.limitedApiKey, t.otherOrgApiKey);
+  const http = { timeoutMs: t.timeoutMs };
+  const ref = (value: string | undefined, envVar: string) => (value === undefined ? undefined : { value, envVar });
+  meta.exchanges = recorder.exchanges;
+  return {
+    def,
+    target: t,
+    api: new ApiClient({ baseUrl: t.baseUrl, http, recorder, secrets }),
+    storage: new StorageClient({ http, recorder, secrets }),
+    keys: { full: ref(t.apiKey, KEY_ENV.apiKey)!, limited: ref(t.limitedApiKey, KEY_ENV.limitedApiKey), otherOrg: ref(t.otherOrgApiKey, KEY_ENV.otherOrgApiKey) },
+    observe: (text) => meta.observations.push(secrets.redact(text)),
+  };
+}
+
+function classify(err: unknown): NonNullable<CheckMeta['failure']> {
+  if (err instanceof CheckFailure) return { kind: 'failure', message: err.message, expected: err.expected, received: err.received };
+  if (err instanceof TransportError) return { kind: 'transport', message: err.message };
+  return { kind: 'harness', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+}
+
+export interface CheckOptions {
+  /** Longer than the default per-check timeout (large files, real-time waits). */
+  timeoutMs?: number;
+}
+
+export function check(id: string, body: (c: CheckContext) => Promise<unknown>, options: CheckOptions = {}): void {
+  const def = getCheck(id);
+  it(id, { timeout: options.timeoutMs ?? Math.max(30_000, target().timeoutMs * 4) }, async (ctx) => {
+    const t = target();
+    const reason = skipReason(def, t);
+    if (reason) ctx.skip(reason);
+    const meta: CheckMeta = { exchanges: [], observations: [] };
+    ctx.task.meta.check = meta;
+    const c = newContext(def, t, meta);
+    try {
+      await body(c);
+    } catch (err) {
+      meta.failure = classify(err);
+      // Secrets may sit in an error text (e.g. a URL in a harness exception): redact before it leaves.
+      meta.failure.message = c.api.secrets.redact(meta.failure.message);
+      throw new Error(meta.failure.message);
+    } finally {
+      meta.exchanges = [...c.api.recorder.exchanges];
+    }
+  });
+}

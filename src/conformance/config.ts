@@ -1,0 +1,143 @@
+// `conform` options: CLI flag > environment variable > default (DESIGN §5), one typed object, each bad
+// value refused with its own clear message.
+import { UsageError } from '../config/errors.ts';
+import { parseDurationMs } from '../config/duration.ts';
+import { GROUPS, type CheckGroup } from './catalogue.ts';
+
+export interface ConformFlags {
+  target?: string;
+  'api-key'?: string;
+  'limited-api-key'?: string;
+  'other-org-api-key'?: string;
+  'candidate-id'?: string;
+  'job-posting-id'?: string;
+  'allow-writes'?: boolean;
+  slow?: boolean;
+  strict?: boolean;
+  only?: string;
+  'report-dir'?: string;
+  json?: boolean;
+  timeout?: string;
+}
+
+export interface ConformConfig {
+  /** 'mock' = start the embedded mock; else the base URL. */
+  target: 'mock' | URL;
+  apiKey?: string;
+  limitedApiKey?: string;
+  otherOrgApiKey?: string;
+  candidateId?: string;
+  jobPostingId?: string;
+  allowWrites: boolean;
+  slow: boolean;
+  strict: boolean;
+  only: CheckGroup[];
+  reportDir: string;
+  json: boolean;
+  timeoutMs: number;
+}
+
+/** Every option with its environment variable (documented in `conform --help` and docs/conformance.md). */
+export const CONFORM_ENV = {
+  target: 'ASHBY_BASE_URL',
+  'api-key': 'ASHBY_API_KEY',
+  'limited-api-key': 'ASHBY_LIMITED_API_KEY',
+  'other-org-api-key': 'ASHBY_OTHER_ORG_API_KEY',
+  'candidate-id': 'ASHBY_CANDIDATE_ID',
+  'job-posting-id': 'ASHBY_JOB_POSTING_ID',
+  'allow-writes': 'ASHBY_ALLOW_WRITES',
+  slow: 'ASHBY_CONFORM_SLOW',
+  strict: 'ASHBY_CONFORM_STRICT',
+  only: 'ASHBY_CONFORM_ONLY',
+  'report-dir': 'ASHBY_CONFORM_REPORT_DIR',
+  json: 'ASHBY_CONFORM_JSON',
+  timeout: 'ASHBY_TIMEOUT',
+} as const satisfies Record<keyof ConformFlags, string>;
+
+const env = (name: keyof ConformFlags, e: NodeJS.ProcessEnv): string | undefined => {
+  const v = e[CONFORM_ENV[name]];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+};
+
+function bool(name: keyof ConformFlags, flag: boolean | undefined, e: NodeJS.ProcessEnv): boolean {
+  if (flag !== undefined) return flag;
+  const v = env(name, e);
+  if (v === undefined) return false;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  throw new UsageError(`${CONFORM_ENV[name]} must be true or false, got "${v}"`);
+}
+
+function str(name: keyof ConformFlags, flags: ConformFlags, e: NodeJS.ProcessEnv): string | undefined {
+  const flag = flags[name];
+  if (typeof flag === 'string') {
+    if (flag.trim() === '') throw new UsageError(`--${name} must not be empty`);
+    return flag.trim();
+  }
+  return env(name, e);
+}
+
+function id(name: keyof ConformFlags, flags: ConformFlags, e: NodeJS.ProcessEnv): string | undefined {
+  const v = str(name, flags, e);
+  if (v !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(v)) throw new UsageError(`--${name} (${CONFORM_ENV[name]}) must be an id without spaces or punctuation, got "${v}"`);
+  return v;
+}
+
+function parseTarget(value: string | undefined): 'mock' | URL {
+  if (value === undefined || value === 'mock') return 'mock';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${value}"`, 'example: --target https://api.ashbyhq.com');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must use http or https, got "${url.protocol}"`);
+  if (url.username || url.password) throw new UsageError('--target must not carry credentials; pass the key with --api-key or ASHBY_API_KEY');
+  if (url.search || url.hash) throw new UsageError('--target must be a base URL without query or fragment');
+  return url;
+}
+
+function parseOnly(value: string | undefined): CheckGroup[] {
+  if (value === undefined) return [];
+  const groups = value.split(',').map((g) => g.trim()).filter(Boolean);
+  const bad = groups.filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (bad.length || groups.length === 0) throw new UsageError(`--only: unknown group ${bad.map((b) => `"${b}"`).join(', ') || '(none given)'}`, `groups: ${GROUPS.join(', ')}`);
+  return [...new Set(groups)] as CheckGroup[];
+}
+
+export function resolveConformConfig(flags: ConformFlags, e: NodeJS.ProcessEnv = process.env): ConformConfig {
+  const target = parseTarget(str('target', flags, e));
+  const timeout = str('timeout', flags, e);
+  let timeoutMs = 15_000;
+  if (timeout !== undefined) {
+    try {
+      timeoutMs = parseDurationMs(timeout);
+    } catch (err) {
+      throw new UsageError(`--timeout: ${(err as Error).message}`);
+    }
+    if (timeoutMs < 100 || timeoutMs > 600_000) throw new UsageError(`--timeout must be between 100ms and 10m, got ${timeout}`);
+  }
+  const remote = target !== 'mock';
+  const config: ConformConfig = {
+    target,
+    // Against the mock its own keys and ids are used: staging secrets in the environment must not leak
+    // into (or break) a mock run.
+    apiKey: remote ? str('api-key', flags, e) : undefined,
+    limitedApiKey: remote ? str('limited-api-key', flags, e) : undefined,
+    otherOrgApiKey: remote ? str('other-org-api-key', flags, e) : undefined,
+    candidateId: remote ? id('candidate-id', flags, e) : undefined,
+    jobPostingId: remote ? id('job-posting-id', flags, e) : undefined,
+    allowWrites: bool('allow-writes', flags['allow-writes'], e),
+    slow: bool('slow', flags.slow, e),
+    strict: bool('strict', flags.strict, e),
+    only: parseOnly(str('only', flags, e)),
+    reportDir: str('report-dir', flags, e) ?? 'reports/conformance',
+    json: bool('json', flags.json, e),
+    timeoutMs,
+  };
+  if (remote && !config.apiKey) throw new UsageError(`a real target needs an API key: --api-key or ${CONFORM_ENV['api-key']}`, 'or run against the embedded mock: --target mock');
+  for (const [name, value] of [['limited-api-key', config.limitedApiKey], ['other-org-api-key', config.otherOrgApiKey]] as const) {
+    if (value !== undefined && value === config.apiKey) throw new UsageError(`--${name} must differ from --api-key`);
+  }
+  return config;
+}

@@ -1,0 +1,27 @@
+// Known deviations of a target live in data (conformance/deviations.json), each with its reason, never
+// in `if` branches of the suites (DESIGN §6, undici's expectation.json).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HarnessError } from '../config/errors.ts';
+import { hasCheck } from './catalogue.ts';
+import { REPO_ROOT } from './paths.ts';
+
+export const DEVIATIONS_FILE = join(REPO_ROOT, 'conformance', 'deviations.json');
+
+export type Deviations = ReadonlyMap<string, string>;
+
+/** The deviations listed for `targetName`; unknown check ids are a harness error (stale data). */
+export function loadDeviations(targetName: string, file = DEVIATIONS_FILE): Deviations {
+  let doc: { targets?: Record<string, Record<string, string>> };
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
+  } catch (err) {
+    throw new HarnessError('deviations', `cannot read ${file}: ${(err as Error).message}`);
+  }
+  const entries = Object.entries(doc.targets?.[targetName] ?? {});
+  for (const [id, reason] of entries) {
+    if (!hasCheck(id)) throw new HarnessError('deviations', `${file} lists unknown check "${id}" for target "${targetName}"`, 'use an id from docs/conformance.md');
+    if (typeof reason !== 'string' || reason.trim() === '') throw new HarnessError('deviations', `${file}: "${id}" needs a reason`);
+  }
+  return new Map(entries);
+}

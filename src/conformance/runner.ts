@@ -1,0 +1,121 @@
+// Runs the conformance suites (conformance/*.test.ts) programmatically with vitest and returns the
+// results model. A ConformanceSession keeps one vitest instance open so that the fault matrix can run
+// the same suites many times against one mock (switching faults in between) without paying vitest's
+// start-up each time.
+import { Writable } from 'node:stream';
+import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
+import { closeAgent } from '../client/http.ts';
+import { redactUrl } from '../config/redact.ts';
+import { CHECKS, GROUPS, type CheckGroup } from './catalogue.ts';
+import type { Deviations } from './deviations.ts';
+import { SUITE_DIR, REPO_ROOT } from './paths.ts';
+import { ConformanceReporter, type ProgressStream } from './reporter.ts';
+import { exitCodeFor, inCatalogueOrder, notRun, RESULTS_SCHEMA_VERSION, summarise, type RunResults } from './results.ts';
+import { encodeTarget, TARGET_ENV, type TargetConfig } from './target.ts';
+
+export interface RunOptions {
+  target: TargetConfig;
+  strict: boolean;
+  /** Groups to run; empty = all. */
+  only: CheckGroup[];
+  deviations: Deviations;
+  progress?: ProgressStream;
+  /** Upper bound of vitest workers (default: vitest's own, from the CPU count). */
+  maxWorkers?: number;
+}
+
+/** Groups that move the target's clock: on the mock they run alone, after the others. */
+const CLOCK_GROUPS: readonly CheckGroup[] = ['expiry'];
+
+const groupOf = (spec: TestSpecification): CheckGroup | undefined => {
+  const m = /([^/\\]+)\.test\.ts$/.exec(spec.moduleId);
+  return GROUPS.find((g) => g === m?.[1]);
+};
+
+const nullStream = () => new Writable({ write: (_c, _e, cb) => cb() });
+
+export class ConformanceSession {
+  private constructor(
+    private readonly vitest: Vitest,
+    private readonly reporter: ConformanceReporter,
+    private readonly options: RunOptions,
+  ) {}
+
+  static async open(options: RunOptions): Promise<ConformanceSession> {
+    const reporter = new ConformanceReporter({ strict: options.strict, deviations: options.deviations, progress: options.progress });
+    const slowMs = options.target.slow && !options.target.control ? 15 * 60_000 : 0;
+    const vitest = await createVitest(
+      'test',
+      {
+        config: false,
+        root: REPO_ROOT,
+        dir: SUITE_DIR,
+        include: ['**/*.test.ts'],
+        watch: false,
+        reporters: [reporter],
+        env: { [TARGET_ENV]: encodeTarget(options.target) },
+        pool: 'threads',
+        ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
+        testTimeout: Math.max(60_000, slowMs),
+        hookTimeout: 60_000,
+        passWithNoTests: false,
+        coverage: { enabled: false },
+      },
+      {},
+      { stdout: nullStream(), stderr: nullStream() },
+    );
+    return new ConformanceSession(vitest, reporter, options);
+  }
+
+  /** One run of the selected groups (`only` overrides the session's selection); can be called again,
+   * e.g. after switching the mock's faults. */
+  async run(only: CheckGroup[] = this.options.only): Promise<RunResults> {
+    const started = Date.now();
+    this.reporter.reset();
+    const { target, strict } = this.options;
+    const selected = (only.length ? only : [...GROUPS]) as CheckGroup[];
+    const specs = (await this.vitest.globTestSpecifications()).filter((s) => selected.includes(groupOf(s) as CheckGroup));
+    const exclusive = target.control ? specs.filter((s) => CLOCK_GROUPS.includes(groupOf(s)!)) : [];
+    const parallel = specs.filter((s) => !exclusive.includes(s));
+    const harnessErrors: string[] = [];
+    for (const batch of [parallel, exclusive]) {
+      if (batch.length === 0) continue;
+      try {
+        await this.vitest.runTestSpecifications(batch, false);
+      } catch (err) {
+        harnessErrors.push(`vitest: ${(err as Error).message}`);
+      }
+    }
+    const seen = new Set(this.reporter.results.map((r) => r.id));
+    const missing = CHECKS.filter((c) => selected.includes(c.group) && !seen.has(c.id)).map(notRun);
+    const checks = inCatalogueOrder([...this.reporter.results, ...missing]);
+    harnessErrors.push(...this.reporter.harnessErrors);
+    return {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      tool: 'upload-harness conform',
+      target: { name: target.name, baseUrl: redactUrl(target.baseUrl), mock: target.control },
+      options: { strict, slow: target.slow, allowWrites: target.allowWrites, only: selected },
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      summary: summarise(checks),
+      harnessErrors,
+      exitCode: exitCodeFor(checks, harnessErrors),
+      checks,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.vitest.close();
+    await closeAgent();
+  }
+}
+
+/** One run: open, run, close. */
+export async function runConformance(options: RunOptions): Promise<RunResults> {
+  const session = await ConformanceSession.open(options);
+  try {
+    return await session.run();
+  } finally {
+    await session.close();
+  }
+}

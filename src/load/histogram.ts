@@ -1,0 +1,60 @@
+// Latency histograms (HdrHistogram via hdr-histogram-js): microsecond resolution, 3 significant digits,
+// serialised as compressed base64 so results from several processes merge exactly (percentiles are
+// recomputed from the merged histogram, never averaged).
+import * as hdr from 'hdr-histogram-js';
+
+export type Histogram = hdr.Histogram;
+
+export function newHistogram(): Histogram {
+  return hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+}
+
+/** Records a duration in milliseconds (stored as whole microseconds, at least 1). */
+export function recordMs(h: Histogram, ms: number): void {
+  h.recordValue(ms > 0.001 ? Math.round(ms * 1000) : 1);
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(base64: string): Histogram {
+  const h = newHistogram();
+  if (base64) h.add(hdr.decodeFromCompressedBase64(base64, 'packed', false));
+  return h;
+}
+
+export function mergeHistograms(encoded: readonly string[]): Histogram {
+  const h = newHistogram();
+  for (const e of encoded) if (e) h.add(hdr.decodeFromCompressedBase64(e, 'packed', false));
+  return h;
+}
+
+export interface LatencyStats {
+  min: number;
+  avg: number;
+  med: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+const ms = (us: number) => Math.round(us) / 1000;
+
+export function percentileMs(h: Histogram, p: number): number {
+  return h.totalCount === 0 ? 0 : ms(h.getValueAtPercentile(p));
+}
+
+export function latencyStats(h: Histogram): LatencyStats {
+  if (h.totalCount === 0) return { min: 0, avg: 0, med: 0, p90: 0, p95: 0, p99: 0, max: 0 };
+  return {
+    min: ms(h.minNonZeroValue),
+    avg: ms(h.mean),
+    med: percentileMs(h, 50),
+    p90: percentileMs(h, 90),
+    p95: percentileMs(h, 95),
+    p99: percentileMs(h, 99),
+    max: ms(h.maxValue),
+  };
+}

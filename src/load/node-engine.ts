@@ -1,0 +1,110 @@
+// The node engine: the scenarios/flows run with undici under an open-model arrival-rate executor
+// (k6's constant-/ramping-arrival-rate semantics): an iteration starts when it is due if fewer than
+// maxVUs are in flight, otherwise it is counted as dropped. Workers (≈ k6 VUs) are reused, so per-VU
+// setup (the candidate) happens once per worker. Nothing on the iteration path logs or allocates payloads.
+import { createFlow, type FlowConfig, type StageObserver, type WorkerState } from '../../scenarios/flows/index.ts';
+import { Recorder } from './recorder.ts';
+import type { Schedule } from './schedule.ts';
+import { createUndiciTransport } from './undici-transport.ts';
+import { percentileMs } from './histogram.ts';
+
+export interface NodeEngineOptions {
+  flow: FlowConfig;
+  schedule: Schedule;
+  maxVUs: number;
+  /** Progress line writer (stderr by default); null silences it. */
+  progress?: ProgressSink | null;
+  /** Extra time for in-flight iterations after the schedule ends (k6 gracefulStop, default 30 s). */
+  gracefulStopMs?: number;
+}
+
+export interface ProgressSink {
+  write(text: string): void;
+  tty: boolean;
+}
+
+export interface EngineRun {
+  recorder: Recorder;
+  startedAt: number;
+  finishedAt: number;
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+
+export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
+  const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
+  const transport = createUndiciTransport(Math.max(1, options.maxVUs));
+  const startedAt = Date.now();
+  const t0 = performance.now();
+  const recorder = new Recorder(startedAt);
+  const epoch = () => startedAt + (performance.now() - t0);
+  const observer: StageObserver = {
+    stage(stage, ok, durationMs, sent, received, reason) {
+      recorder.request(stage, ok, durationMs, sent, received, epoch(), reason);
+      recorder.check(ok);
+    },
+  };
+  const free: WorkerState[] = [];
+  let workers = 0;
+  let active = 0;
+  let drained: (() => void) | undefined;
+
+  const runIteration = async (k: number) => {
+    const worker = free.pop() ?? flow.newWorker(++workers);
+    active++;
+    const start = performance.now();
+    recorder.iterationStarted(startedAt + (start - t0));
+    let ok = false;
+    try {
+      ok = await flow.iterate(transport, observer, worker, k);
+    } catch {
+      ok = false;
+    }
+    const end = performance.now();
+    recorder.iterationDone(ok, end - start, startedAt + (end - t0));
+    free.push(worker);
+    active--;
+    if (active === 0 && drained) drained();
+  };
+
+  const progress = options.progress === undefined ? { write: (s: string) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR } : options.progress;
+  const ticker = progress ? setInterval(() => progressLine(progress, recorder, performance.now() - t0, options.schedule.totalMs), 1000) : undefined;
+
+  const { schedule, maxVUs } = options;
+  try {
+    for (let k = 0; ; k++) {
+      const due = schedule.dueMs(k);
+      if (!(due < schedule.totalMs)) break;
+      const wait = due - (performance.now() - t0);
+      if (wait >= 1) await sleep(wait);
+      else if (wait > 0) while (due > performance.now() - t0) await yieldNow(); // sub-ms: spin on the event loop
+      else if ((k & 63) === 0) await yieldNow(); // catching up: still let responses in
+      if (active < maxVUs) void runIteration(k);
+      else recorder.droppedIteration(epoch());
+    }
+    const rest = schedule.totalMs - (performance.now() - t0);
+    if (rest > 0) await sleep(rest);
+    if (active > 0) {
+      const grace = options.gracefulStopMs ?? 30_000;
+      await Promise.race([new Promise<void>((r) => (drained = r)), sleep(grace)]);
+    }
+  } finally {
+    if (ticker) clearInterval(ticker);
+    if (progress) progressLine(progress, recorder, performance.now() - t0, schedule.totalMs, true);
+    // Iterations still running after the graceful stop are aborted, not waited for (as k6 does).
+    await (active > 0 ? transport.destroy() : transport.close()).catch(() => undefined);
+  }
+  const finishedAt = Date.now();
+  // The achieved rate is measured over the scheduled window, as k6's iterations rate is.
+  return { recorder, startedAt, finishedAt, durationMs: Math.max(schedule.totalMs, 1) };
+}
+
+function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {
+  const s = elapsedMs / 1000;
+  const rate = s > 0 ? r.iterations / s : 0;
+  const line = `load ${Math.min(s, totalMs / 1000).toFixed(0)}s/${(totalMs / 1000).toFixed(0)}s  ${rate.toFixed(1)} it/s  iterations ${r.iterations}  errors ${r.http.errors}  dropped ${r.dropped}  p95 ${percentileMs(r.http.h, 95).toFixed(1)}ms`;
+  if (sink.tty) sink.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
+  else sink.write(`${line}\n`);
+}

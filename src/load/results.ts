@@ -1,0 +1,127 @@
+// The ONE results JSON both engines write (and `report merge` reads): run configuration, per-stage
+// counts/errors/latency/bytes with serialised HDR histograms, per-second series, thresholds, metadata.
+import type { LatencyStats } from './histogram.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_KIND = 'upload-harness/load-results';
+
+export type EngineName = 'node' | 'k6';
+export type StageName = 'handle_create' | 'upload' | 'attach' | 'setup';
+export const STAGE_NAMES: readonly StageName[] = ['handle_create', 'upload', 'attach', 'setup'];
+
+export interface StageSummary {
+  count: number;
+  errors: number;
+  bytesSent: number;
+  bytesReceived: number;
+  latencyMs: LatencyStats;
+  /** Compressed base64 HdrHistogram of microseconds. */
+  histogram: string;
+}
+
+export interface SecondStage {
+  count: number;
+  errors: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  histogram: string;
+}
+
+export interface SecondBucket {
+  /** Unix time in whole seconds (absolute, so that concurrent instances line up when merged). */
+  t: number;
+  started: number;
+  completed: number;
+  failed: number;
+  dropped: number;
+  httpReqs: number;
+  httpFailed: number;
+  bytesSent: number;
+  bytesReceived: number;
+  stages: Partial<Record<StageName, SecondStage>>;
+}
+
+export interface ThresholdOutcome {
+  metric: string;
+  expression: string;
+  ok: boolean;
+  /** The observed value the expression was tested with (null when the metric had no data). */
+  actual: number | null;
+  message: string;
+}
+
+export interface LoadOptionsRecord {
+  scenario: string;
+  rate?: number;
+  stages?: { durationMs: number; target: number }[];
+  durationMs: number;
+  fileSizes: string;
+  mix: string;
+  maxVUs: number;
+  thresholds: string[];
+  executionSegment?: string;
+}
+
+export interface LoadResults {
+  kind: typeof RESULTS_KIND;
+  schemaVersion: number;
+  scenario: string;
+  engine: EngineName;
+  /** Base URL with any query string redacted, or "mock". */
+  target: string;
+  options: LoadOptionsRecord;
+  run: {
+    startedAt: string;
+    finishedAt: string;
+    durationMs: number;
+    harnessVersion: string;
+    nodeVersion: string;
+    hostname: string;
+    /** Instance ids of merged runs (one per k6 segment or machine). */
+    instances: string[];
+    k6ExitCode?: number;
+    /** From each k6 process's handleSummary output. */
+    k6TestRunDurationMs?: number[];
+  };
+  totals: {
+    iterations: number;
+    iterationsFailed: number;
+    droppedIterations: number;
+    httpReqs: number;
+    httpReqFailed: number;
+    checksPassed: number;
+    checksFailed: number;
+    bytesSent: number;
+    bytesReceived: number;
+    achievedRate: number;
+  };
+  stages: Partial<Record<StageName, StageSummary>>;
+  http: StageSummary;
+  iteration: StageSummary;
+  series: SecondBucket[];
+  errors: Record<string, number>;
+  thresholds: ThresholdOutcome[];
+  baseline?: BaselineComparison;
+}
+
+export interface BaselineRow {
+  metric: string;
+  baseline: number;
+  current: number;
+  deltaPct: number;
+  /** Higher is worse for latencies and error rates; lower is worse for throughput. */
+  regression: boolean;
+}
+
+export interface BaselineComparison {
+  file: string;
+  maxRegressionPct: number;
+  rows: BaselineRow[];
+  ok: boolean;
+}
+
+export function isLoadResults(value: unknown): value is LoadResults {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === RESULTS_KIND;
+}

@@ -1,0 +1,17 @@
+// HTTP Basic with the API key as user name (DOC D1, D2). The password is ignored: the docs send it empty
+// and say nothing of a non-empty one (docs/decisions/0002-error-codes.md).
+import type { MockKey } from './keys.ts';
+import { ApiError } from './envelope.ts';
+import { ERROR_CODES } from '../../protocol/constants.ts';
+
+export function authenticate(header: string | undefined, keys: ReadonlyMap<string, MockKey>): MockKey {
+  if (header === undefined || header === '') throw new ApiError(401, ERROR_CODES.missingApiKey, 'Missing Authorization header: send the API key as the Basic auth user name');
+  const match = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
+  if (!match) throw new ApiError(403, ERROR_CODES.invalidApiKey, 'Malformed Authorization header: expected Basic base64(apiKey:)');
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const user = colon === -1 ? decoded : decoded.slice(0, colon);
+  const key = keys.get(user);
+  if (!key) throw new ApiError(403, ERROR_CODES.invalidApiKey, 'Invalid API key');
+  return key;
+}

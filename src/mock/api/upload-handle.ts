@@ -1,0 +1,87 @@
+// file.createFileUploadHandle and the consumption of its handles, as plain functions independent of
+// Fastify (so a faster transport could call them later).
+import { randomUUID } from 'node:crypto';
+import { ERROR_CODES, FOLLOW_UP, type UploadContext } from '../../protocol/constants.ts';
+import type { UploadHandleResults } from '../../protocol/responses.ts';
+import { validatorFor } from '../../validation/index.ts';
+import { type ApiContext, hasFault } from './context.ts';
+import { rejected } from './envelope.ts';
+import type { UploadHandleRecord } from './state.ts';
+import { checkBody } from './validate-body.ts';
+
+export const UPLOAD_HANDLE_TYPE = 'FileUpload';
+/** `long-expiry` fault: a week instead of the documented 10 minutes. */
+export const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
+
+const validateRequest = validatorFor('file.createFileUploadHandle.request');
+
+/** The object key: server-chosen; the filename is reduced to a safe basename so CRLF, NUL, `../` or
+ * slashes can never steer where the object lands or break the policy. */
+export function objectKey(organizationId: string, id: string, filename: string): string {
+  const base = filename.split(/[\\/]/).pop() ?? '';
+  const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 128);
+  return `uploads/${organizationId}/${id}/${safe || 'file'}`;
+}
+
+/** Control characters in contentType would break the policy conditions; fold them to spaces. */
+const cleanContentType = (t: string): string => t.replace(/[\u0000-\u001f\u007f]/g, ' ').trim() || 'application/octet-stream';
+
+export function createUploadHandle(ctx: ApiContext, organizationId: string, body: unknown): UploadHandleResults {
+  const lenient = hasFault(ctx, 'accept-missing-field') || hasFault(ctx, 'accept-bad-context');
+  if (!lenient) checkBody(validateRequest, body);
+  else {
+    // Each fault waives exactly one rule; the other rules still apply.
+    const b = (body ?? {}) as Record<string, unknown>;
+    const missing = ['fileUploadContext', 'filename', 'contentType', 'contentLength'].filter((f) => b[f] === undefined);
+    if (missing.length > 0 && !hasFault(ctx, 'accept-missing-field')) throw rejected(ERROR_CODES.invalidInput, `${missing[0]}: must have required property '${missing[0]}'`);
+    const patched = { fileUploadContext: 'CandidateResume', filename: 'file', contentType: 'application/octet-stream', contentLength: 0, ...b };
+    if (hasFault(ctx, 'accept-bad-context') && !(FOLLOW_UP as Record<string, unknown>)[patched.fileUploadContext as string]) patched.fileUploadContext = 'CandidateResume';
+    checkBody(validateRequest, patched);
+    body = patched;
+  }
+  const req = body as { fileUploadContext: UploadContext; filename: string; contentType: string; contentLength: number };
+  const id = randomUUID();
+  const key = objectKey(organizationId, id, req.filename);
+  const contentType = cleanContentType(req.contentType);
+  const ttlMs = hasFault(ctx, 'long-expiry') ? LONG_EXPIRY_MS : ctx.uploadTtlMs;
+  const presigned = ctx.storage.presignPost({ key, contentType, contentLength: req.contentLength, ttlMs });
+  const token = ctx.codec.seal(UPLOAD_HANDLE_TYPE, id);
+  const record: UploadHandleRecord = {
+    id,
+    token,
+    context: req.fileUploadContext,
+    organizationId,
+    key,
+    filename: req.filename,
+    contentType,
+    contentLength: req.contentLength,
+    createdAt: ctx.clock.now(),
+  };
+  ctx.state.uploadHandles.set(id, record);
+  if (hasFault(ctx, 'response-schema-drift')) {
+    // Breaks the documented shape: `url` renamed and a non-string field value.
+    return { handle: token, uploadUrl: presigned.url, fields: { ...presigned.fields, 'x-drift': 1 } } as unknown as UploadHandleResults;
+  }
+  return { handle: token, url: presigned.url, fields: presigned.fields };
+}
+
+/** Resolves and consumes (single-use, docs/decisions/0001-upload-handles.md) an upload handle for the
+ * follow-up call of `context`. Checks in order: garbled → unknown (incl. other org) → wrong context →
+ * upload not completed → already used. */
+export function consumeUploadHandle(ctx: ApiContext, organizationId: string, token: string, context: UploadContext): UploadHandleRecord {
+  const id = ctx.codec.open(UPLOAD_HANDLE_TYPE, token);
+  if (id === undefined) throw rejected(ERROR_CODES.handleInvalid, 'The file upload handle is malformed or has been tampered with');
+  const record = ctx.state.uploadHandles.get(id);
+  if (!record || (record.organizationId !== organizationId && !hasFault(ctx, 'cross-org-handle'))) {
+    throw rejected(ERROR_CODES.handleNotFound, 'No file upload handle with this value exists');
+  }
+  if (record.context !== context && !hasFault(ctx, 'cross-context-handle')) {
+    throw rejected(ERROR_CODES.handleWrongContext, `This handle was created for fileUploadContext ${record.context}; ${FOLLOW_UP[context].endpoint} needs ${context}`);
+  }
+  if (!hasFault(ctx, 'handle-before-upload') && ctx.storage.getObject(record.key) === undefined) {
+    throw rejected(ERROR_CODES.handleNotUploaded, 'The file for this handle has not been uploaded yet; POST it to the presigned url first');
+  }
+  if (record.usedAt !== undefined) throw rejected(ERROR_CODES.handleAlreadyUsed, 'This file upload handle has already been used');
+  record.usedAt = ctx.clock.now();
+  return record;
+}

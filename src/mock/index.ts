@@ -1,0 +1,74 @@
+// The mock's public surface: startMockServer() runs the API and the storage emulator on one Fastify
+// instance (API routes `/<category>.<method>`, storage path-style under `/<bucket>`).
+import Fastify from 'fastify';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UPLOAD_URL_TTL_SECONDS } from '../protocol/constants.ts';
+import { MockClock } from './clock.ts';
+import { type ActiveFaults, parseFaults } from './faults.ts';
+import { createStorage } from './storage/index.ts';
+import { DEFAULT_STORAGE_CREDENTIALS, type Storage } from './storage/types.ts';
+import { HandleCodec } from './api/handle-codec.ts';
+import { MockState } from './api/state.ts';
+import { registerApi } from './api/routes.ts';
+import { registerControl } from './api/control.ts';
+import { registerTransportFaults } from './api/transport-faults.ts';
+import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
+
+export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
+export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
+export { MockState } from './api/state.ts';
+export { createUploadHandle } from './api/upload-handle.ts';
+
+export interface MockServerOptions {
+  host?: string;
+  port?: number;
+  uploadTtlMs?: number;
+  faults?: string[];
+  keys?: MockKey[];
+  storageDir?: string;
+  enableTestControl?: boolean;
+  logger?: boolean;
+}
+
+export interface MockServer {
+  baseUrl: string;
+  close(): Promise<void>;
+  clock: MockClock;
+  setFaults(specs: string[]): void;
+  state: MockState;
+  storage: Storage;
+  keys: MockKey[];
+}
+
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const host = options.host ?? '127.0.0.1';
+  const keys = options.keys ?? DEFAULT_KEYS;
+  let faults: ActiveFaults = parseFaults(options.faults ?? []);
+  const clock = new MockClock();
+  const state = new MockState();
+  const rootDir = options.storageDir ?? (await mkdtemp(join(tmpdir(), 'upload-harness-mock-')));
+  let baseUrl = '';
+  const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl });
+  const app = Fastify({ logger: options.logger ?? false });
+  const setFaults = (specs: string[]): void => {
+    faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
+  };
+  registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
+  await registerApi(app, {
+    state,
+    storage,
+    clock,
+    codec: new HandleCodec(),
+    uploadTtlMs: options.uploadTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000,
+    faults: () => faults,
+    keys: new Map(keys.map((k) => [k.key, k])),
+  });
+  await storage.register(app);
+  if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
+  await app.listen({ host, port: options.port ?? 0 });
+  const port = (app.server.address() as { port: number }).port;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return { baseUrl, close: () => app.close(), clock, setFaults, state, storage, keys };
+}

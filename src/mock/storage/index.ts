@@ -1,0 +1,75 @@
+// The S3 POST-policy storage emulator: createStorage(options) → Storage (see types.ts).
+// URL shapes (path-style, below options.baseUrl()):
+//   POST <baseUrl>/<bucket>                         browser POST upload (presignPost's `url`)
+//   GET  <baseUrl>/<bucket>/<key>?expires=…&sig=…   presigned download (presignGet)
+// The API's routes are `/<category>.<method>` (a dot, no slash) and bucket names have no dot, so the
+// two never clash. The routes live in an encapsulated plugin whose only content-type parser passes
+// the raw stream through for ANY type: non-multipart bodies reach the handler (412), and the API
+// side's JSON parser on the parent instance is untouched.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PresignPostInput, Storage, StorageOptions, StoredObject } from './types.ts';
+import { errorXml, S3Error } from './errors.ts';
+import { ObjectStore } from './object-store.ts';
+import { PostPresigner } from './presign-post.ts';
+import { handlePost } from './post-object.ts';
+import { DownloadSigner, handleDownload } from './download.ts';
+import { SigningKeyCache } from './sigv4.ts';
+
+export type { Storage, StorageOptions, StoredObject } from './types.ts';
+export { DEFAULT_STORAGE_CREDENTIALS } from './types.ts';
+
+function sendS3Error(error: FastifyError | S3Error | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (error instanceof S3Error) {
+    void reply.code(error.status).header('content-type', 'application/xml').send(errorXml(error));
+    return;
+  }
+  // Not an S3 rejection: the client went away mid-upload (routine under load), or a bug.
+  if (request.raw.destroyed) reply.log.info({ err: error }, 'storage request aborted by the client');
+  else reply.log.error({ err: error }, 'storage request failed');
+  void reply
+    .code(500)
+    .header('content-type', 'application/xml')
+    .send(errorXml(new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.')));
+}
+
+export function createStorage(options: StorageOptions): Storage {
+  const { credentials, clock } = options;
+  if (credentials.bucket.includes('.') || credentials.bucket.includes('/')) {
+    throw new Error(`storage bucket name must not contain "." or "/": ${credentials.bucket}`);
+  }
+  const keys = new SigningKeyCache();
+  const store = new ObjectStore(options.rootDir);
+  const signer = new DownloadSigner(credentials);
+  const presigner = new PostPresigner(credentials, keys);
+  const bucketUrl = (): string => `${options.baseUrl()}/${credentials.bucket}`;
+
+  return {
+    presignPost(input: PresignPostInput) {
+      return presigner.presign(input, bucketUrl(), clock.now());
+    },
+    getObject(key: string): StoredObject | undefined {
+      return store.get(key)?.object;
+    },
+    presignGet(key: string, ttlMs: number): string {
+      return signer.url(options.baseUrl(), key, clock.now() + ttlMs);
+    },
+    listObjects(): StoredObject[] {
+      return store.list();
+    },
+    async register(app: FastifyInstance): Promise<void> {
+      await store.init();
+      const postContext = { credentials, keys, store, clock, faults: options.faults, baseUrl: options.baseUrl };
+      const downloadContext = { signer, store, clock, bucket: credentials.bucket };
+      await app.register(async (scope) => {
+        scope.removeAllContentTypeParsers();
+        // Leave the body unread: the handlers stream request.raw themselves.
+        scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+        scope.setErrorHandler(sendS3Error);
+        const upload = (request: FastifyRequest, reply: FastifyReply) => handlePost(postContext, request, reply);
+        scope.post(`/${credentials.bucket}`, upload);
+        scope.post(`/${credentials.bucket}/`, upload);
+        scope.get(`/${credentials.bucket}/*`, (request, reply) => handleDownload(downloadContext, request, reply));
+      });
+    },
+  };
+}

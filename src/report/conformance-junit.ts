@@ -1,0 +1,27 @@
+// JUnit XML of a conformance run: one <testsuite> per group, one <testcase> per check. SHOULD/INFO
+// warnings pass (with the message in system-out-like details) so CI gates only on what the exit code
+// gates on; skipped checks carry their reason.
+import type { RunResults } from '../conformance/results.ts';
+import { GROUPS } from '../conformance/catalogue.ts';
+import { toJUnitXml, type JUnitOutcome } from './junit.ts';
+
+const OUTCOME = { pass: 'passed', warn: 'passed', fail: 'failed', skip: 'skipped', error: 'errored' } as const satisfies Record<string, JUnitOutcome>;
+
+export function renderConformanceJUnit(r: RunResults): string {
+  const suites = GROUPS.map((g) => ({
+    name: `conformance.${g}`,
+    cases: r.checks
+      .filter((c) => c.group === g)
+      .map((c) => ({
+        name: `[${c.level}] ${c.id}: ${c.title}`,
+        classname: `conformance.${g}`,
+        timeSeconds: c.durationMs / 1000,
+        outcome: OUTCOME[c.status],
+        message: c.message,
+        details: [c.message, c.expected && `expected: ${c.expected}`, c.received && `received: ${c.received}`, `source: ${c.source}`, c.curl && `reproduce: ${c.curl}`]
+          .filter(Boolean)
+          .join('\n'),
+      })),
+  })).filter((s) => s.cases.length > 0);
+  return toJUnitXml(`upload-harness conformance (${r.target.name})`, suites);
+}

@@ -1,0 +1,96 @@
+// The load report: one self-contained, offline HTML file. uPlot's JS and CSS are inlined from
+// node_modules/uplot/dist; the data is embedded as JSON. Charts: throughput and errors per second,
+// latency percentiles per stage over time, latency distribution, bytes/s. Tables: totals per stage,
+// thresholds (colour + text), baseline deltas, errors, run configuration.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { decodeHistogram, percentileMs } from '../load/histogram.ts';
+import type { LoadResults, StageName } from '../load/results.ts';
+import { embedJson, escapeHtml, htmlPage } from './html.ts';
+
+const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.99, 100];
+
+let uplotAssets: Promise<{ js: string; css: string }> | undefined;
+function loadUplot(): Promise<{ js: string; css: string }> {
+  uplotAssets ??= (async () => {
+    const dist = join(dirname(createRequire(import.meta.url).resolve('uplot')), '.');
+    const base = dist.endsWith('dist') ? dist : join(dist, 'dist');
+    const [js, css] = await Promise.all([readFile(join(base, 'uPlot.iife.min.js'), 'utf8'), readFile(join(base, 'uPlot.min.css'), 'utf8')]);
+    return { js, css };
+  })();
+  return uplotAssets;
+}
+
+const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === undefined ? '–' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
+
+export async function renderLoadHtml(r: LoadResults): Promise<string> {
+  const { js, css } = await loadUplot();
+  const stages = (Object.keys(r.stages) as StageName[]).filter((s) => s !== 'setup');
+  const t0 = r.series[0]?.t ?? 0;
+  const chartData = {
+    x: r.series.map((s) => s.t - t0),
+    started: r.series.map((s) => s.started),
+    completed: r.series.map((s) => s.completed),
+    failed: r.series.map((s) => s.failed),
+    dropped: r.series.map((s) => s.dropped),
+    httpFailed: r.series.map((s) => s.httpFailed),
+    bytesSent: r.series.map((s) => s.bytesSent),
+    bytesReceived: r.series.map((s) => s.bytesReceived),
+    stages: Object.fromEntries(stages.map((st) => [st, { p50: r.series.map((s) => s.stages[st]?.p50 ?? null), p95: r.series.map((s) => s.stages[st]?.p95 ?? null), p99: r.series.map((s) => s.stages[st]?.p99 ?? null) }])),
+    distribution: { x: DISTRIBUTION_PERCENTILES, stages: Object.fromEntries(stages.map((st) => { const h = decodeHistogram(r.stages[st]!.histogram); return [st, DISTRIBUTION_PERCENTILES.map((p) => percentileMs(h, p))]; })) },
+  };
+  const failedThresholds = r.thresholds.filter((t) => !t.ok).length;
+  const verdict = failedThresholds > 0 || r.baseline?.ok === false ? '<span class="badge fail">FAILED</span>' : '<span class="badge pass">PASSED</span>';
+  const body = `
+<h1>Load report: ${escapeHtml(r.scenario)} ${verdict}</h1>
+<p class="muted">engine ${escapeHtml(r.engine)} · target ${escapeHtml(r.target)} · ${escapeHtml(r.run.startedAt)} · ${fmt(r.run.durationMs / 1000, 1)} s · instances ${escapeHtml(r.run.instances.join(', '))}</p>
+<h2>Totals</h2>
+<table><tr><th>iterations</th><th>achieved rate</th><th>failed iterations</th><th>dropped</th><th>HTTP requests</th><th>HTTP errors</th><th>checks passed</th><th>sent</th><th>received</th></tr>
+<tr><td>${r.totals.iterations}</td><td>${fmt(r.totals.achievedRate)} it/s</td><td>${r.totals.iterationsFailed}</td><td>${r.totals.droppedIterations}</td><td>${r.totals.httpReqs}</td><td>${r.totals.httpReqFailed}</td><td>${r.totals.checksPassed}/${r.totals.checksPassed + r.totals.checksFailed}</td><td>${fmt(r.totals.bytesSent)} B</td><td>${fmt(r.totals.bytesReceived)} B</td></tr></table>
+<h2>Stages</h2>
+<table><tr><th>stage</th><th>requests</th><th>errors</th><th>min</th><th>avg</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>sent</th><th>received</th></tr>
+${(Object.keys(r.stages) as StageName[]).map((st) => { const s = r.stages[st]!; const l = s.latencyMs; return `<tr><td>${escapeHtml(st)}</td><td>${s.count}</td><td>${s.errors}</td><td>${fmt(l.min)}</td><td>${fmt(l.avg)}</td><td>${fmt(l.med)}</td><td>${fmt(l.p90)}</td><td>${fmt(l.p95)}</td><td>${fmt(l.p99)}</td><td>${fmt(l.max)}</td><td>${s.bytesSent}</td><td>${s.bytesReceived}</td></tr>`; }).join('\n')}
+</table><p class="muted">Latencies in milliseconds (HdrHistogram, 3 significant digits).</p>
+<h2>Thresholds</h2>
+${r.thresholds.length === 0 ? '<p class="muted">No thresholds were set.</p>' : `<table><tr><th>result</th><th>metric</th><th>expression</th><th>observed</th></tr>
+${r.thresholds.map((t) => `<tr><td><span class="badge ${t.ok ? 'pass' : 'fail'}">${t.ok ? 'PASS' : 'FAIL'}</span></td><td><code>${escapeHtml(t.metric)}</code></td><td><code>${escapeHtml(t.expression)}</code></td><td>${fmt(t.actual, 4)}</td></tr>`).join('\n')}</table>`}
+${r.baseline ? `<h2>Baseline comparison</h2><p class="muted">against ${escapeHtml(r.baseline.file)}, limit ${r.baseline.maxRegressionPct}%</p>
+<table><tr><th>result</th><th>metric</th><th>baseline</th><th>current</th><th>delta</th></tr>
+${r.baseline.rows.map((row) => `<tr><td><span class="badge ${row.regression ? 'fail' : 'pass'}">${row.regression ? 'REGRESSED' : 'OK'}</span></td><td>${escapeHtml(row.metric)}</td><td>${fmt(row.baseline)}</td><td>${fmt(row.current)}</td><td>${row.deltaPct > 0 ? '+' : ''}${fmt(row.deltaPct, 1)}%</td></tr>`).join('\n')}</table>` : ''}
+<h2>Throughput and errors per second</h2><div id="chart-throughput"></div>
+<h2>Latency percentiles over time</h2>${stages.map((st) => `<h3>${escapeHtml(st)}</h3><div id="chart-latency-${escapeHtml(st)}"></div>`).join('')}
+<h2>Latency distribution</h2><div id="chart-distribution"></div><p class="muted">x: percentile, y: milliseconds.</p>
+<h2>Bytes per second</h2><div id="chart-bytes"></div>
+<h2>Errors</h2>
+${Object.keys(r.errors).length === 0 ? '<p>None.</p>' : `<table><tr><th>stage: reason</th><th>count</th></tr>${Object.entries(r.errors).sort((a, b) => b[1] - a[1]).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${v}</td></tr>`).join('')}</table>`}
+<h2>Run configuration</h2>
+<pre>${escapeHtml(JSON.stringify({ scenario: r.scenario, engine: r.engine, target: r.target, options: r.options, run: r.run }, null, 2))}</pre>
+<script type="application/json" id="load-data">${embedJson(chartData)}</script>`;
+  return htmlPage({ title: `Load report: ${r.scenario}`, css, body, script: `${js}\n${DRAW}` });
+}
+
+// Drawing code (runs in the browser). Kept small and dependency-free apart from uPlot.
+const DRAW = `
+(function(){
+  var d = JSON.parse(document.getElementById('load-data').textContent);
+  var W = Math.min(1100, document.body.clientWidth - 20);
+  var colors = ['#0969da','#1a7f37','#cf222e','#9a6700','#8250df','#57606a'];
+  function plot(id, title, xs, series, xlabel, ylabel){
+    var el = document.getElementById(id); if (!el || xs.length === 0) return;
+    var opts = { title: title, width: W, height: 260, scales: { x: { time: false } },
+      axes: [{ label: xlabel }, { label: ylabel }],
+      series: [{ label: xlabel }].concat(series.map(function(s, i){ return { label: s.label, stroke: colors[i % colors.length], width: 1.5, spanGaps: true }; })) };
+    new uPlot(opts, [xs].concat(series.map(function(s){ return s.data; })), el);
+  }
+  plot('chart-throughput', 'iterations and errors per second', d.x, [
+    { label: 'started', data: d.started }, { label: 'completed', data: d.completed },
+    { label: 'failed', data: d.failed }, { label: 'dropped', data: d.dropped }, { label: 'HTTP errors', data: d.httpFailed }], 'second', 'per second');
+  Object.keys(d.stages).forEach(function(st){
+    var s = d.stages[st];
+    plot('chart-latency-' + st, st + ' latency (ms)', d.x, [{ label: 'p50', data: s.p50 }, { label: 'p95', data: s.p95 }, { label: 'p99', data: s.p99 }], 'second', 'ms');
+  });
+  plot('chart-distribution', 'latency by percentile', d.distribution.x, Object.keys(d.distribution.stages).map(function(st){ return { label: st, data: d.distribution.stages[st] }; }), 'percentile', 'ms');
+  plot('chart-bytes', 'bytes per second', d.x, [{ label: 'sent', data: d.bytesSent }, { label: 'received', data: d.bytesReceived }], 'second', 'bytes/s');
+})();
+`;
