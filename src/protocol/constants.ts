@@ -55,7 +55,6 @@ export const ERROR_CODES = {
   invalidInput: 'invalid_input', // SPEC (generic validation code)
   missingApiKey: 'missing_api_key',
   invalidApiKey: 'invalid_api_key',
-  malformedJson: 'malformed_json',
   unsupportedContentType: 'unsupported_content_type',
   payloadTooLarge: 'payload_too_large',
   notFound: 'endpoint_not_found',

@@ -49,9 +49,9 @@ describe('auth and transport', () => {
     const r = await call(s, 'file.createFileUploadHandle', {}, auth('mock-read-only'));
     expect([r.status, r.body.errorInfo.code]).toEqual([403, 'missing_endpoint_permission']);
   });
-  it('malformed JSON 400, wrong content type 415, oversized 413, unknown endpoint 404', async () => {
+  it('malformed JSON 200 invalid_input (DOC D3), wrong content type 415, oversized 413, unknown endpoint 404', async () => {
     const m = await call(s, 'candidate.create', '{nope', FULL);
-    expect([m.status, m.body.errorInfo.code]).toEqual([400, 'malformed_json']);
+    expect([m.status, m.body.errorInfo.code]).toEqual([200, 'invalid_input']);
     const ct = await fetch(`${s.baseUrl}/candidate.create`, { method: 'POST', headers: { ...FULL, 'content-type': 'text/plain' }, body: 'x' });
     expect([ct.status, ((await ct.json()) as any).errorInfo.code]).toEqual([415, 'unsupported_content_type']);
     const big = await call(s, 'candidate.create', { name: 'x'.repeat(1024 * 1024 + 10) });

@@ -1,8 +1,24 @@
 // HTTP Basic with the API key as user name (DOC D1, D2). The password is ignored: the docs send it empty
 // and say nothing of a non-empty one (docs/decisions/0002-error-codes.md).
+// The presented key is compared in constant time: both sides are hashed to fixed-length SHA-256 digests
+// and compared with crypto.timingSafeEqual against EVERY known key (no early exit, no Map lookup on the
+// secret), so response time says nothing about how much of a key matched (test/regressions/auth-constant-time).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MockKey } from './keys.ts';
 import { ApiError } from './envelope.ts';
 import { ERROR_CODES } from '../../protocol/constants.ts';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+/** Finds the key whose string equals `presented`, comparing SHA-256 digests in constant time. */
+export function findKey(presented: string, keys: ReadonlyMap<string, MockKey>): MockKey | undefined {
+  const p = digest(presented);
+  let found: MockKey | undefined;
+  for (const k of keys.values()) {
+    if (timingSafeEqual(p, digest(k.key)) && found === undefined) found = k;
+  }
+  return found;
+}
 
 export function authenticate(header: string | undefined, keys: ReadonlyMap<string, MockKey>): MockKey {
   if (header === undefined || header === '') throw new ApiError(401, ERROR_CODES.missingApiKey, 'Missing Authorization header: send the API key as the Basic auth user name');
@@ -11,7 +27,7 @@ export function authenticate(header: string | undefined, keys: ReadonlyMap<strin
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const user = colon === -1 ? decoded : decoded.slice(0, colon);
-  const key = keys.get(user);
+  const key = findKey(user, keys);
   if (!key) throw new ApiError(403, ERROR_CODES.invalidApiKey, 'Invalid API key');
   return key;
 }

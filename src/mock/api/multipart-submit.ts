@@ -22,7 +22,7 @@ function readParts(raw: IncomingMessage): Promise<{ fields: Record<string, strin
     try {
       bb = busboy({ headers: raw.headers, limits: { fileSize: MAX_FILE_BYTES, files: 10, fields: 50 } });
     } catch {
-      reject(new ApiError(400, ERROR_CODES.malformedJson, 'Request payload is malformed: bad multipart/form-data'));
+      reject(new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: bad multipart/form-data'));
       return;
     }
     const fields: Record<string, string> = {};
@@ -35,7 +35,7 @@ function readParts(raw: IncomingMessage): Promise<{ fields: Record<string, strin
       stream.on('limit', () => { failure = new ApiError(413, ERROR_CODES.payloadTooLarge, `File part ${name} exceeds ${MAX_FILE_BYTES} bytes`); });
       stream.on('end', () => files.set(name, { filename: info.filename ?? name, contentType: info.mimeType, bytes: Buffer.concat(chunks) }));
     });
-    bb.on('error', () => reject(new ApiError(400, ERROR_CODES.malformedJson, 'Request payload is malformed: bad multipart/form-data')));
+    bb.on('error', () => reject(new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: bad multipart/form-data')));
     bb.on('close', () => (failure ? reject(failure) : resolve({ fields, files })));
     raw.pipe(bb);
   });

@@ -38,9 +38,9 @@ function toApiError(err: FastifyError): ApiError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new ApiError(415, ERROR_CODES.unsupportedContentType, 'Content-Type must be application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(400, ERROR_CODES.malformedJson, 'Request payload is malformed: empty body');
+      return new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: empty body');
     default:
-      if (err.statusCode !== undefined && err.statusCode < 500) return new ApiError(400, ERROR_CODES.malformedJson, 'Request payload is malformed');
+      if (err.statusCode !== undefined && err.statusCode < 500) return new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed');
       return new ApiError(500, ERROR_CODES.internalError, 'Internal error');
   }
 }
@@ -54,7 +54,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       try {
         done(null, JSON.parse(s));
       } catch {
-        done(new ApiError(400, ERROR_CODES.malformedJson, 'Request payload is malformed: invalid JSON') as unknown as FastifyError, undefined);
+        done(new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: invalid JSON') as unknown as FastifyError, undefined);
       }
     });
     // Left unread: only applicationForm.submit streams it; other endpoints refuse it in the handler.
