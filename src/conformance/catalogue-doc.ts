@@ -1,4 +1,4 @@
-// The check table of docs/conformance.md, rendered from the catalogue. The doc keeps a copy between
+// The check table of README.md, rendered from the catalogue. The doc keeps a copy between
 // markers; test/conformance-catalogue.test.ts fails when the copy and the catalogue differ, and
 // `npx tsx src/conformance/catalogue-doc.ts` rewrites it.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { CHECKS, type CheckNeed } from './catalogue.ts';
 import { REPO_ROOT } from './paths.ts';
 
-export const DOC_FILE = join(REPO_ROOT, 'docs', 'conformance.md');
+export const DOC_FILE = join(REPO_ROOT, 'README.md');
 export const TABLE_START = '<!-- check-table:start (generated from src/conformance/catalogue.ts) -->';
 export const TABLE_END = '<!-- check-table:end -->';
 

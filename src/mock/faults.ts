@@ -63,3 +63,16 @@ export function parseFaults(specs: readonly string[]): Map<FaultName, number> {
   }
   return active;
 }
+
+export const FAULT_TABLE_START = '<!-- fault-table:start (generated from src/mock/faults.ts) -->';
+export const FAULT_TABLE_END = '<!-- fault-table:end -->';
+
+/** The README's fault table; test/docs.test.ts keeps the README copy equal to this. */
+export function renderFaultTable(): string {
+  const rows = FAULTS.map((f) => {
+    const def = f as FaultDefinition;
+    const name = def.takesValue === 'rate' ? `${def.name}=RATE` : def.takesValue === 'ms' ? `${def.name}=MS` : def.name;
+    return `| \`${name}\` | ${def.layer} | ${def.breaks.replace(/\|/g, '\\|')} | ${def.source} |`;
+  });
+  return ['| fault | layer | rule it breaks | source |', '|---|---|---|---|', ...rows].join('\n');
+}
