@@ -10,7 +10,7 @@ import type { LoadConfig } from './config.ts';
 import { findDocker, findK6, formatCommand, prepareK6, runK6Engine, type K6Location, type K6RunOptions } from './k6-engine.ts';
 import { startEmbeddedMock, type MockHandle } from './mock.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
-import { RESULTS_KIND, RESULTS_SCHEMA_VERSION, isLoadResults, type EngineName, type LoadResults } from './results.ts';
+import { RESULTS_KIND, RESULTS_SCHEMA_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from './results.ts';
 import { constantSchedule, rampingSchedule } from './schedule.ts';
 import { evaluateThresholds, parseThresholdFlag, toK6Thresholds } from './thresholds.ts';
 import { writeLoadReports, type LoadReportPaths } from './write-reports.ts';
@@ -123,6 +123,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     results.thresholds = evaluateThresholds(results, thresholds);
     if (baseline) results.baseline = compareWithBaseline(results, baseline.results, baseline.file, config.maxRegressionPct);
     const paths = await writeLoadReports(results, config.reportDir);
+    for (const line of summaryLines(results)) log(line);
     for (const t of results.thresholds) log(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
     if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
     log(`report: ${paths.html}`);
@@ -131,6 +132,22 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   } finally {
     await mock?.close();
   }
+}
+
+/** The end-of-run summary a performance engineer reads first: totals, then latency per stage. */
+export function summaryLines(results: LoadResults): string[] {
+  const t = results.totals;
+  const lines = [
+    `iterations ${t.iterations} (${t.achievedRate.toFixed(1)}/s), failed ${t.iterationsFailed}, dropped ${t.droppedIterations}; ` +
+      `http ${t.httpReqs} requests, ${t.httpReqFailed} failed; checks ${t.checksPassed} ok, ${t.checksFailed} failed`,
+  ];
+  for (const name of STAGE_NAMES) {
+    const stage = results.stages[name];
+    if (!stage || stage.count === 0) continue;
+    const l = stage.latencyMs;
+    lines.push(`  ${name.padEnd(13)} n=${stage.count} errors=${stage.errors} med=${l.med.toFixed(1)}ms p95=${l.p95.toFixed(1)}ms p99=${l.p99.toFixed(1)}ms max=${l.max.toFixed(1)}ms`);
+  }
+  return lines;
 }
 
 function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, k6?: { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] }): LoadResults {
