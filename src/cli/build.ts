@@ -8,7 +8,11 @@ const HELP = `upload-harness build [--out-dir DIR]
 
 Compiles scenarios/k6/{handle-create,upload,full-flow}.ts with esbuild into one ESM bundle each
 (external k6, platform browser, es2022), default ${DEFAULT_K6_OUT_DIR}. Run them with:
-  UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js`;
+  UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js
+
+Examples:
+  upload-harness build
+  upload-harness build --out-dir build/k6`;
 
 export const command: Command = {
   summary: 'compile the k6 scenarios to dist/k6/*.js',

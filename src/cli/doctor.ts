@@ -1,11 +1,202 @@
+// `upload-harness doctor`: checks a target before a conformance or load run — reachability, key
+// validity and permissions, the optional ids, k6 — and prints what each conformance check group will
+// run or skip and why. Exit 0 when the target is usable, 2 otherwise. Options and environment variables
+// are conform's (src/conformance/config.ts), so a doctor run predicts the conform run with the same
+// environment.
+import { execFileSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
-import { HarnessError } from '../config/errors.ts';
+import { parseCommandArgs } from './args.ts';
+import { ApiClient, TransportError, type ApiKeyRef } from '../client/index.ts';
+import { EXIT } from '../config/errors.ts';
+import { apiKeyInfo, createFileUploadHandle } from '../protocol/index.ts';
+import { CHECKS, GROUPS } from '../conformance/catalogue.ts';
+import { CONFORM_ENV, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
+import { skipReason, type TargetConfig } from '../conformance/target.ts';
+import { findK6 } from '../load/k6-engine.ts';
 
-// Placeholder until the command lands; it refuses clearly instead of pretending to work.
+const OPTIONS = {
+  target: { type: 'string' },
+  'api-key': { type: 'string' },
+  'limited-api-key': { type: 'string' },
+  'other-org-api-key': { type: 'string' },
+  'candidate-id': { type: 'string' },
+  'job-posting-id': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  slow: { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const HELP = `upload-harness doctor [options]
+
+Checks a target before a run: is it reachable, are the keys valid and do they have the permissions the
+checks need (apiKey.info when the key may call it, else a file.createFileUploadHandle probe), which
+optional ids are set, is k6 available (K6_BIN or PATH), and what each conformance check group will run
+or skip and why.
+
+Options (each also from the environment variable in brackets, as for conform; flags win):
+  --target mock|<base-url>     default: the embedded mock [${CONFORM_ENV.target}]
+  --api-key K                  key with candidatesWrite (required for a real target) [${CONFORM_ENV['api-key']}]
+  --limited-api-key K          key WITHOUT candidatesWrite [${CONFORM_ENV['limited-api-key']}]
+  --other-org-api-key K        key of another organisation [${CONFORM_ENV['other-org-api-key']}]
+  --candidate-id ID            [${CONFORM_ENV['candidate-id']}]
+  --job-posting-id ID          [${CONFORM_ENV['job-posting-id']}]
+  --allow-writes               conform may create records [${CONFORM_ENV['allow-writes']}]
+  --slow                       conform may wait out the 10-minute expiry [${CONFORM_ENV.slow}]
+  --timeout DURATION           per-request timeout, default 15s [${CONFORM_ENV.timeout}]
+  --json                       print the findings as JSON
+
+Exit codes: 0 the target is usable, 2 it is not (or a usage error).
+
+Examples:
+  upload-harness doctor
+  ASHBY_API_KEY=... upload-harness doctor --target https://api.ashbyhq.com --candidate-id 6f1c...`;
+
+export type FindingStatus = 'ok' | 'warn' | 'fail' | 'info';
+
+export interface Finding {
+  name: string;
+  status: FindingStatus;
+  detail: string;
+}
+
+export interface GroupPlan {
+  group: string;
+  run: number;
+  skip: number;
+  reasons: string[];
+}
+
+export interface DoctorReport {
+  target: { name: string; baseUrl: string };
+  usable: boolean;
+  findings: Finding[];
+  groups: GroupPlan[];
+}
+
+interface KeyProbe {
+  valid: boolean;
+  canWrite?: boolean;
+  organization?: string;
+  detail: string;
+}
+
+/** What one key is: valid? has candidatesWrite? Uses apiKey.info when allowed, else a handle probe. */
+async function probeKey(client: ApiClient, key: ApiKeyRef): Promise<KeyProbe> {
+  const info = await client.call<{ title?: string; scopes?: string[] }>(apiKeyInfo(), key);
+  if (info.status === 401) return { valid: false, detail: 'HTTP 401 from apiKey.info: the key was not accepted' };
+  if (info.envelope.kind === 'success' && Array.isArray(info.envelope.results?.scopes)) {
+    const scopes = info.envelope.results.scopes;
+    const canWrite = scopes.includes('candidates:write') || scopes.includes('candidatesWrite');
+    return { valid: true, canWrite, detail: `apiKey.info: "${info.envelope.results.title ?? '?'}", ${canWrite ? 'has' : 'lacks'} candidates:write (${scopes.length} scopes)` };
+  }
+  // apiKey.info refused (the key may lack apiKeysRead): probe the permission the checks really need.
+  const probe = await client.call(createFileUploadHandle({ fileUploadContext: 'CandidateFiles', filename: 'doctor.txt', contentType: 'text/plain', contentLength: 1 }), key);
+  const code = probe.envelope.kind === 'error' ? probe.envelope.code : undefined;
+  if (probe.envelope.kind === 'success') return { valid: true, canWrite: true, detail: 'apiKey.info refused; file.createFileUploadHandle succeeded (has candidatesWrite)' };
+  if (code === 'missing_endpoint_permission') return { valid: true, canWrite: false, detail: 'file.createFileUploadHandle: missing_endpoint_permission (lacks candidatesWrite)' };
+  return { valid: false, detail: `apiKey.info HTTP ${info.status}; file.createFileUploadHandle HTTP ${probe.status}${code ? ` ${code}` : ''}: the key is not usable` };
+}
+
+export async function runDoctor(flags: ConformFlags, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+  const config = resolveConformConfig(flags, env);
+  let mock: MockTarget | undefined;
+  try {
+    let target: TargetConfig;
+    if (config.target === 'mock') {
+      mock = await startMockTarget({ timeoutMs: config.timeoutMs });
+      target = mock.target;
+    } else {
+      const url = config.target;
+      target = {
+        name: url.host,
+        baseUrl: url.href.replace(/\/+$/, ''),
+        apiKey: config.apiKey!,
+        limitedApiKey: config.limitedApiKey,
+        otherOrgApiKey: config.otherOrgApiKey,
+        candidateId: config.candidateId,
+        jobPostingId: config.jobPostingId,
+        allowWrites: config.allowWrites,
+        slow: config.slow,
+        control: false,
+        timeoutMs: config.timeoutMs,
+      };
+    }
+    const findings: Finding[] = [];
+    const client = new ApiClient({ baseUrl: target.baseUrl, http: { timeoutMs: target.timeoutMs, maxRetries: 0 } });
+    let usable = true;
+    let main: KeyProbe | undefined;
+    try {
+      main = await probeKey(client, { value: target.apiKey, envVar: CONFORM_ENV['api-key'] });
+      findings.push({ name: 'reachable', status: 'ok', detail: `${target.baseUrl} answered` });
+    } catch (err) {
+      if (!(err instanceof TransportError)) throw err;
+      usable = false;
+      findings.push({ name: 'reachable', status: 'fail', detail: `cannot reach ${target.baseUrl}: ${err.code}` });
+    }
+    if (main) {
+      if (!main.valid || !main.canWrite) usable = false;
+      findings.push({ name: 'api-key', status: main.valid && main.canWrite ? 'ok' : 'fail', detail: main.valid && !main.canWrite ? `${main.detail}; conform needs a key with candidatesWrite` : main.detail });
+      for (const [name, value, wantWrite, envVar] of [
+        ['limited-api-key', target.limitedApiKey, false, CONFORM_ENV['limited-api-key']],
+        ['other-org-api-key', target.otherOrgApiKey, true, CONFORM_ENV['other-org-api-key']],
+      ] as const) {
+        if (!value) {
+          findings.push({ name, status: 'info', detail: `not set (--${name} or ${envVar}): the checks that need it are skipped` });
+          continue;
+        }
+        const p = await probeKey(client, { value, envVar });
+        const right = p.valid && p.canWrite === wantWrite;
+        findings.push({ name, status: right ? 'ok' : 'warn', detail: right ? p.detail : `${p.detail}; expected a key ${wantWrite ? 'with' : 'without'} candidatesWrite` });
+      }
+    }
+    findings.push({ name: 'candidate-id', status: 'info', detail: target.candidateId ? `set: ${target.candidateId}` : target.allowWrites ? 'not set; --allow-writes: conform creates a candidate' : 'not set and no --allow-writes: candidate checks are skipped' });
+    findings.push({ name: 'job-posting-id', status: 'info', detail: target.jobPostingId ? `set: ${target.jobPostingId}` : 'not set: application-form checks are skipped' });
+    findings.push(k6Finding(env));
+    const groups = GROUPS.map((group): GroupPlan => {
+      const checks = CHECKS.filter((c) => c.group === group);
+      const reasons = checks.map((c) => skipReason(c, target)).filter((r): r is string => r !== undefined);
+      return { group, run: checks.length - reasons.length, skip: reasons.length, reasons: [...new Set(reasons)] };
+    });
+    return { target: { name: target.name, baseUrl: target.baseUrl }, usable, findings, groups };
+  } finally {
+    await mock?.close();
+  }
+}
+
+function k6Finding(env: NodeJS.ProcessEnv): Finding {
+  const k6 = findK6(env);
+  if (!k6) return { name: 'k6', status: 'info', detail: env.K6_BIN ? `K6_BIN=${env.K6_BIN} is not executable; load --engine auto uses node` : 'not found (K6_BIN or PATH); load --engine auto uses the node engine' };
+  try {
+    const version = execFileSync(k6.path, ['version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n')[0];
+    return { name: 'k6', status: 'ok', detail: `${k6.path}: ${version}` };
+  } catch (err) {
+    return { name: 'k6', status: 'warn', detail: `${k6.path} did not run: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+export function doctorText(r: DoctorReport): string {
+  const lines = [`upload-harness doctor → ${r.target.name} (${r.target.baseUrl})`, ''];
+  for (const f of r.findings) lines.push(`${f.status.toUpperCase().padEnd(4)} ${f.name.padEnd(18)} ${f.detail}`);
+  lines.push('', 'Conformance check groups:');
+  for (const g of r.groups) {
+    lines.push(`  ${g.group.padEnd(12)} ${g.run} run, ${g.skip} skipped`);
+    for (const reason of g.reasons) lines.push(`  ${''.padEnd(12)} skip: ${reason}`);
+  }
+  lines.push('', r.usable ? 'The target is usable.' : 'The target is NOT usable: fix the FAIL lines above.');
+  return lines.join('\n');
+}
+
 export const command: Command = {
-  summary: '(not built yet)',
-  help: 'upload-harness doctor: not built yet',
-  async run() {
-    throw new HarnessError('not-implemented', 'the doctor command is not built yet');
+  summary: 'check a target, keys, ids and k6 before a run',
+  help: HELP,
+  async run(argv) {
+    const { values } = parseCommandArgs('doctor', argv, OPTIONS);
+    const { json, ...flags } = values;
+    const report = await runDoctor(flags as ConformFlags);
+    if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else console.log(doctorText(report));
+    return report.usable ? EXIT.ok : EXIT.usage;
   },
 };

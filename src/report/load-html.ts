@@ -58,10 +58,10 @@ ${r.thresholds.map((t) => `<tr><td><span class="badge ${t.ok ? 'pass' : 'fail'}"
 ${r.baseline ? `<h2>Baseline comparison</h2><p class="muted">against ${escapeHtml(r.baseline.file)}, limit ${r.baseline.maxRegressionPct}%</p>
 <table><tr><th>result</th><th>metric</th><th>baseline</th><th>current</th><th>delta</th></tr>
 ${r.baseline.rows.map((row) => `<tr><td><span class="badge ${row.regression ? 'fail' : 'pass'}">${row.regression ? 'REGRESSED' : 'OK'}</span></td><td>${escapeHtml(row.metric)}</td><td>${fmt(row.baseline)}</td><td>${fmt(row.current)}</td><td>${row.deltaPct > 0 ? '+' : ''}${fmt(row.deltaPct, 1)}%</td></tr>`).join('\n')}</table>` : ''}
-<h2>Throughput and errors per second</h2><div id="chart-throughput"></div>
-<h2>Latency percentiles over time</h2>${stages.map((st) => `<h3>${escapeHtml(st)}</h3><div id="chart-latency-${escapeHtml(st)}"></div>`).join('')}
-<h2>Latency distribution</h2><div id="chart-distribution"></div><p class="muted">x: percentile, y: milliseconds.</p>
-<h2>Bytes per second</h2><div id="chart-bytes"></div>
+<h2>Throughput and errors per second</h2><div id="chart-throughput" role="figure" aria-label="chart: iterations and errors per second over time"></div>
+<h2>Latency percentiles over time</h2>${stages.map((st) => `<h3>${escapeHtml(st)}</h3><div id="chart-latency-${escapeHtml(st)}" role="figure" aria-label="chart: ${escapeHtml(st)} latency p50, p95, p99 over time"></div>`).join('')}
+<h2>Latency distribution</h2><div id="chart-distribution" role="figure" aria-label="chart: latency by percentile per stage"></div><p class="muted">x: percentile, y: milliseconds.</p>
+<h2>Bytes per second</h2><div id="chart-bytes" role="figure" aria-label="chart: bytes sent and received per second"></div>
 <h2>Errors</h2>
 ${Object.keys(r.errors).length === 0 ? '<p>None.</p>' : `<table><tr><th>stage: reason</th><th>count</th></tr>${Object.entries(r.errors).sort((a, b) => b[1] - a[1]).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${v}</td></tr>`).join('')}</table>`}
 <h2>Run configuration</h2>

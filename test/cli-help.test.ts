@@ -1,0 +1,95 @@
+// Every command's --help prints its usage and at least one example; conform and load print no ANSI
+// escape codes when stdout is not a terminal or NO_COLOR is set (CI logs stay clean).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { COMMAND_NAMES, main } from '../src/cli.ts';
+import { useColour } from '../src/conformance/reporter.ts';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'upload-harness.js');
+const ANSI = /\x1b\[/;
+
+/** Runs the CLI with stdout/stderr piped; never throws on a non-zero exit (the output is the evidence). */
+async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 32 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
+  }
+}
+
+async function captureHelp(argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.map(String).join(' ')));
+  try {
+    const code = await main(argv);
+    return { code, out: lines.join('\n') };
+  } finally {
+    log.mockRestore();
+  }
+}
+
+describe('--help', () => {
+  it('the top-level usage lists every command', async () => {
+    const { code, out } = await captureHelp(['--help']);
+    expect(code).toBe(0);
+    for (const name of COMMAND_NAMES) expect(out).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it.each(COMMAND_NAMES)('%s --help prints usage and at least one example line', async (name) => {
+    const { code, out } = await captureHelp([name, '--help']);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toMatch(new RegExp(`^upload-harness ${name}\\b`));
+    const examples = out.split(/^Examples?:$/m)[1];
+    expect(examples, `${name} --help has no "Example(s):" section`).toBeDefined();
+    expect(examples!).toMatch(new RegExp(`^\\s+(\\S+=\\S+ )?upload-harness ${name}\\b`, 'm'));
+    expect(out).not.toMatch(ANSI);
+  });
+
+  it('-h works like --help', async () => {
+    expect((await captureHelp(['load', '-h'])).out).toBe((await captureHelp(['load', '--help'])).out);
+  });
+});
+
+describe('no colour when piped or NO_COLOR', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'upload-harness-nocolour-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('useColour: only a TTY without NO_COLOR or TERM=dumb', () => {
+    expect(useColour({ write: () => true, isTTY: true }, {})).toBe(true);
+    expect(useColour({ write: () => true, isTTY: true }, { NO_COLOR: '1' })).toBe(false);
+    expect(useColour({ write: () => true, isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(useColour({ write: () => true, isTTY: false }, {})).toBe(false);
+    expect(useColour({ write: () => true }, {})).toBe(false);
+  });
+
+  // stdout is a pipe here (execFile); once without NO_COLOR (non-TTY alone must suffice), once with it.
+  for (const noColour of [false, true]) {
+    const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: noColour ? '1' : undefined, TERM: 'xterm-256color' };
+    it(`conform against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
+      const { code, stdout, stderr } = await cli(['conform', '--only', 'envelope,validation', '--report-dir', join(dir, `c${noColour}`)], env);
+      expect(code, stdout + stderr).toBe(0);
+      expect(stdout).toMatch(/PASSED/);
+      expect(stdout).not.toMatch(ANSI);
+      expect(stderr).not.toMatch(ANSI);
+    });
+
+    it(`load against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
+      const { code, stdout, stderr } = await cli(['load', '--engine', 'node', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, `l${noColour}`)], env);
+      expect(code, stdout + stderr).toBe(0);
+      expect(stdout + stderr).toMatch(/iterations \d+/);
+      expect(stdout).not.toMatch(ANSI);
+      expect(stderr).not.toMatch(ANSI);
+    });
+  }
+});
