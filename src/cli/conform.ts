@@ -114,7 +114,20 @@ export const command: Command = {
       await preflight(target);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
-      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress });
+      // Ctrl-C: cancel the running checks and still write the (partial, `incomplete`) report.
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
+        progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n');
+        interrupt.abort();
+      };
+      process.on('SIGINT', onSigint);
+      let results: RunResults;
+      try {
+        results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
       const written = await writeConformanceReports(resolve(config.reportDir), results, secrets);
       progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);

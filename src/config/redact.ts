@@ -32,7 +32,7 @@ export function redactText(text: string, secrets: readonly string[] = []): strin
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join(REDACTED);
   return out
     .replace(/(Basic|Bearer)\s+[A-Za-z0-9+/=._-]+/g, `$1 ${REDACTED}`)
-    .replace(/([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|token)=)[^&\s"'<]+/gi, `$1${REDACTED}`)
+    .replace(/([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|sig|token)=)[^&\s"'<\\]+/gi, `$1${REDACTED}`)
     .replace(/("(?:Policy|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)"\s*:\s*")[^"]*"/gi, `$1${REDACTED}"`)
     .replace(/(name="(?:Policy|X-Amz-Signature|X-Amz-Credential)"\r?\n\r?\n)[^\r\n]*/gi, `$1${REDACTED}`);
 }

@@ -50,6 +50,8 @@ export interface RunResults {
   /** Problems of the harness itself (a suite that did not load, an unhandled error). */
   harnessErrors: string[];
   exitCode: 0 | 1 | 2;
+  /** Set when the run was interrupted (Ctrl-C): the checks are partial, unrun ones skipped. */
+  incomplete?: true;
   checks: CheckResult[];
 }
 

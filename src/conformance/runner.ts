@@ -22,6 +22,8 @@ export interface RunOptions {
   progress?: ProgressStream;
   /** Upper bound of vitest workers (default: vitest's own, from the CPU count). */
   maxWorkers?: number;
+  /** Aborting (Ctrl-C) cancels the run; the results are then partial and marked `incomplete`. */
+  signal?: AbortSignal;
 }
 
 /** Groups that move the target's clock: on the mock they run alone, after the others. */
@@ -44,6 +46,7 @@ export class ConformanceSession {
   static async open(options: RunOptions): Promise<ConformanceSession> {
     const reporter = new ConformanceReporter({ strict: options.strict, deviations: options.deviations, progress: options.progress });
     const slowMs = options.target.slow && !options.target.control ? 15 * 60_000 : 0;
+    const sigintBefore = process.listeners('SIGINT');
     const vitest = await createVitest(
       'test',
       {
@@ -64,6 +67,9 @@ export class ConformanceSession {
       {},
       { stdout: nullStream(), stderr: nullStream() },
     );
+    // vitest's logger exits the process on SIGINT; with a signal the caller handles Ctrl-C itself
+    // (cancel, then write the partial report), so that listener is removed again.
+    if (options.signal) for (const l of process.listeners('SIGINT')) if (!sigintBefore.includes(l)) process.off('SIGINT', l);
     return new ConformanceSession(vitest, reporter, options);
   }
 
@@ -78,16 +84,23 @@ export class ConformanceSession {
     const exclusive = target.control ? specs.filter((s) => CLOCK_GROUPS.includes(groupOf(s)!)) : [];
     const parallel = specs.filter((s) => !exclusive.includes(s));
     const harnessErrors: string[] = [];
+    const { signal } = this.options;
+    const cancel = () => void this.vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
+    signal?.addEventListener('abort', cancel, { once: true });
     for (const batch of [parallel, exclusive]) {
-      if (batch.length === 0) continue;
+      if (batch.length === 0 || signal?.aborted) continue;
       try {
         await this.vitest.runTestSpecifications(batch, false);
       } catch (err) {
         harnessErrors.push(`vitest: ${(err as Error).message}`);
       }
     }
+    signal?.removeEventListener('abort', cancel);
+    const incomplete = signal?.aborted === true;
+    if (incomplete) harnessErrors.push('interrupted (SIGINT): the run was cancelled, results are partial');
     const seen = new Set(this.reporter.results.map((r) => r.id));
-    const missing = CHECKS.filter((c) => selected.includes(c.group) && !seen.has(c.id)).map(notRun);
+    const missing = CHECKS.filter((c) => selected.includes(c.group) && !seen.has(c.id)).map((c) =>
+      incomplete ? { ...notRun(c), status: 'skip' as const, message: 'not run: the run was interrupted' } : notRun(c));
     const checks = inCatalogueOrder([...this.reporter.results, ...missing]);
     harnessErrors.push(...this.reporter.harnessErrors);
     return {
@@ -99,7 +112,8 @@ export class ConformanceSession {
       durationMs: Date.now() - started,
       summary: summarise(checks),
       harnessErrors,
-      exitCode: exitCodeFor(checks, harnessErrors),
+      exitCode: incomplete ? 2 : exitCodeFor(checks, harnessErrors),
+      ...(incomplete ? { incomplete: true } : {}),
       checks,
     };
   }

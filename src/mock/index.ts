@@ -12,6 +12,8 @@ import { DEFAULT_STORAGE_CREDENTIALS, type Storage } from './storage/types.ts';
 import { HandleCodec } from './api/handle-codec.ts';
 import { MockState } from './api/state.ts';
 import { registerApi } from './api/routes.ts';
+import { installLeanHandleRoute } from './api/lean-handle.ts';
+import type { ApiContext } from './api/context.ts';
 import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
@@ -30,7 +32,23 @@ export interface MockServerOptions {
   storageDir?: string;
   enableTestControl?: boolean;
   logger?: boolean;
+  /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }
+
+export interface ServerLimits {
+  /** Time to receive the complete request head (slowloris headers). */
+  headersTimeoutMs: number;
+  /** Time to receive the complete request, body included (trickling uploads). */
+  requestTimeoutMs: number;
+  /** Socket idle time before the connection is closed. */
+  idleTimeoutMs: number;
+  /** How often Node checks the two request timeouts above. */
+  checkIntervalMs: number;
+}
+
+/** Defaults: generous for a 50 MB file on a slow link, but no request can hold a socket forever. */
+export const SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, idleTimeoutMs: 30_000, checkIntervalMs: 1_000 };
 
 export interface MockServer {
   baseUrl: string;
@@ -51,12 +69,18 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const rootDir = options.storageDir ?? (await mkdtemp(join(tmpdir(), 'upload-harness-mock-')));
   let baseUrl = '';
   const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl });
-  const app = Fastify({ logger: options.logger ?? false });
+  const limits = { ...SERVER_LIMITS, ...options.limits };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), connectionsCheckingInterval: limits.checkIntervalMs },
+  });
   const setFaults = (specs: string[]): void => {
     faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
   };
   registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
-  await registerApi(app, {
+  const api: ApiContext = {
     state,
     storage,
     clock,
@@ -64,7 +88,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     uploadTtlMs: options.uploadTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000,
     faults: () => faults,
     keys: new Map(keys.map((k) => [k.key, k])),
-  });
+  };
+  await registerApi(app, api);
+  installLeanHandleRoute(app.server, api); // the hot route's plain case skips Fastify (docs/performance.md)
   await storage.register(app);
   if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
   await app.listen({ host, port: options.port ?? 0 });

@@ -10,12 +10,36 @@ import { ERROR_CODES } from '../../protocol/constants.ts';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
+/** The known keys' digests, computed once per keys map (they were re-hashed on every request). */
+interface KnownDigest { key: MockKey; text: string; digest: Buffer }
+const knownDigests = new WeakMap<ReadonlyMap<string, MockKey>, KnownDigest[]>();
+
+function stale(list: KnownDigest[], keys: ReadonlyMap<string, MockKey>): boolean {
+  if (list.length !== keys.size) return true;
+  let i = 0;
+  for (const k of keys.values()) {
+    const d = list[i++]!;
+    if (d.key !== k || d.text !== k.key) return true;
+  }
+  return false;
+}
+
+function digestsOf(keys: ReadonlyMap<string, MockKey>): KnownDigest[] {
+  let list = knownDigests.get(keys);
+  // Rebuilt if the map (or a key's string) was changed in place.
+  if (list === undefined || stale(list, keys)) {
+    list = [...keys.values()].map((key) => ({ key, text: key.key, digest: digest(key.key) }));
+    knownDigests.set(keys, list);
+  }
+  return list;
+}
+
 /** Finds the key whose string equals `presented`, comparing SHA-256 digests in constant time. */
 export function findKey(presented: string, keys: ReadonlyMap<string, MockKey>): MockKey | undefined {
   const p = digest(presented);
   let found: MockKey | undefined;
-  for (const k of keys.values()) {
-    if (timingSafeEqual(p, digest(k.key)) && found === undefined) found = k;
+  for (const k of digestsOf(keys)) {
+    if (timingSafeEqual(p, k.digest) && found === undefined) found = k.key;
   }
   return found;
 }

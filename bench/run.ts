@@ -1,0 +1,60 @@
+// `npm run bench`: the performance benchmarks of issue 5. Prints a table and writes bench/results.json.
+// Every targeted figure is a ratio against a baseline measured in this same run (see docs/performance.md).
+//   BENCH_QUICK=1       ~30 s smoke version (shorter steps, smaller uploads, no fault matrix)
+//   BENCH_ONLY=a,b      run only these benches (handle, ingest, engine, fullflow, conformance, build)
+//   BENCH_CPU_PROF=dir  write a .cpuprofile of every server child process into dir
+//   BENCH_OUT=file      results path (default bench/results.json)
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { benchBuild, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, type BenchOptions, type Row } from './benches.ts';
+import { renderTable } from './table.ts';
+
+export const BENCHES = { handle: benchHandle, ingest: benchIngest, engine: benchEngine, fullflow: benchFullFlow, conformance: benchConformance, build: benchBuild } as const;
+export type BenchName = keyof typeof BENCHES;
+
+export interface BenchResults {
+  kind: 'upload-harness-bench';
+  quick: boolean;
+  startedAt: string;
+  durationMs: number;
+  node: string;
+  cpus: number;
+  cpuModel: string;
+  rows: Row[];
+  failures: { bench: string; error: string }[];
+}
+
+export async function runBenches(names: readonly BenchName[], options: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const rows: Row[] = [];
+  const failures: { bench: string; error: string }[] = [];
+  for (const name of names) {
+    options.log(`▶ ${name}`);
+    try {
+      rows.push(...(await BENCHES[name](options)));
+    } catch (err) {
+      const error = (err as Error).stack ?? String(err);
+      failures.push({ bench: name, error });
+      options.log(`  ${name} FAILED: ${error}`);
+    }
+  }
+  return { kind: 'upload-harness-bench', quick: options.quick, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', rows, failures };
+}
+
+async function main(): Promise<void> {
+  const quick = ['1', 'true', 'yes'].includes((process.env.BENCH_QUICK ?? '').toLowerCase());
+  const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of only) if (!(n in BENCHES)) throw new Error(`BENCH_ONLY: unknown bench "${n}" (${Object.keys(BENCHES).join(', ')})`);
+  const names = (only.length ? only : Object.keys(BENCHES)) as BenchName[];
+  const results = await runBenches(names, { quick, log: (l) => process.stderr.write(`${l}\n`) });
+  const out = process.env.BENCH_OUT ?? fileURLToPath(new URL('./results.json', import.meta.url));
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\n${renderTable(results.rows)}\n\n${quick ? 'BENCH_QUICK run (smoke sizes). ' : ''}Total ${(results.durationMs / 1000).toFixed(1)} s on ${results.cpus} × ${results.cpuModel}, Node ${results.node}. Results: ${out}\n`);
+  if (results.failures.length) {
+    process.stdout.write(`Benches that failed to run: ${results.failures.map((f) => f.bench).join(', ')}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -1,0 +1,40 @@
+// Regression: Ctrl-C during `conform` killed the process with no report at all. Now SIGINT cancels the
+// vitest run, the report is written with `incomplete: true`, a harness error saying so, unrun checks
+// skipped ("not run: the run was interrupted"), and exit code 2 (harness-error class).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'upload-harness.js');
+let tmp: string;
+beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'uh-sigint-')); });
+afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
+
+describe('conform + SIGINT', () => {
+  it('writes a partial report marked incomplete and exits 2', async () => {
+    const child = spawn(process.execPath, [BIN, 'conform', '--report-dir', tmp], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let sent = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      // Interrupt as soon as the first check has reported.
+      if (!sent && /^(PASS|FAIL|SKIP|WARN|ERROR)\s/m.test(out)) { sent = true; child.kill('SIGINT'); }
+    });
+    child.stderr.on('data', (d) => { out += d; });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    clearTimeout(killer);
+    expect(sent, out).toBe(true);
+    expect(code, out).toBe(2);
+    expect(out).toMatch(/interrupted/);
+    const results = JSON.parse(await readFile(join(tmp, 'results.json'), 'utf8'));
+    expect(results.incomplete).toBe(true);
+    expect(results.exitCode).toBe(2);
+    expect(results.harnessErrors.join('\n')).toMatch(/interrupted \(SIGINT\)/);
+    expect(results.checks.some((c: { message?: string }) => c.message === 'not run: the run was interrupted')).toBe(true);
+    const html = await readFile(join(tmp, 'index.html'), 'utf8');
+    expect(html).toMatch(/interrupted/);
+  }, 60_000);
+});
