@@ -9,7 +9,7 @@ import { ApiClient, TransportError } from '../client/index.ts';
 import { HarnessError } from '../config/errors.ts';
 import { apiKeyInfo } from '../protocol/index.ts';
 import { GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, resolveConformConfig, type ConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { CONFORM_ENV, TARGET_OPTIONS, resolveConformConfig, type ConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
@@ -19,19 +19,10 @@ import type { TargetConfig } from '../conformance/target.ts';
 import { writeConformanceReports } from '../report/conformance-json.ts';
 
 const OPTIONS = {
-  target: { type: 'string' },
-  'api-key': { type: 'string' },
-  'limited-api-key': { type: 'string' },
-  'other-org-api-key': { type: 'string' },
-  'candidate-id': { type: 'string' },
-  'job-posting-id': { type: 'string' },
-  'allow-writes': { type: 'boolean' },
-  slow: { type: 'boolean' },
+  ...TARGET_OPTIONS,
   strict: { type: 'boolean' },
   only: { type: 'string' },
   'report-dir': { type: 'string' },
-  json: { type: 'boolean' },
-  timeout: { type: 'string' },
 } as const;
 
 const HELP = `upload-harness conform [options]

@@ -10,23 +10,12 @@ import { ApiClient, TransportError, type ApiKeyRef } from '../client/index.ts';
 import { EXIT } from '../config/errors.ts';
 import { apiKeyInfo, createFileUploadHandle } from '../protocol/index.ts';
 import { CHECKS, GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { CONFORM_ENV, TARGET_OPTIONS, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { skipReason, type TargetConfig } from '../conformance/target.ts';
 import { findK6 } from '../load/k6-engine.ts';
 
-const OPTIONS = {
-  target: { type: 'string' },
-  'api-key': { type: 'string' },
-  'limited-api-key': { type: 'string' },
-  'other-org-api-key': { type: 'string' },
-  'candidate-id': { type: 'string' },
-  'job-posting-id': { type: 'string' },
-  'allow-writes': { type: 'boolean' },
-  slow: { type: 'boolean' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+const OPTIONS = TARGET_OPTIONS;
 
 const HELP = `upload-harness doctor [options]
 

@@ -141,3 +141,17 @@ export function resolveConformConfig(flags: ConformFlags, e: NodeJS.ProcessEnv =
   }
   return config;
 }
+
+/** The target options `conform` and `doctor` share (node:util parseArgs specs). */
+export const TARGET_OPTIONS = {
+  target: { type: 'string' },
+  'api-key': { type: 'string' },
+  'limited-api-key': { type: 'string' },
+  'other-org-api-key': { type: 'string' },
+  'candidate-id': { type: 'string' },
+  'job-posting-id': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  slow: { type: 'boolean' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
