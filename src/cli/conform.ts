@@ -9,7 +9,7 @@ import { ApiClient, TransportError } from '../client/index.ts';
 import { HarnessError } from '../config/errors.ts';
 import { apiKeyInfo } from '../protocol/index.ts';
 import { GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, TARGET_OPTIONS, resolveConformConfig, type ConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { CONFORM_ENV, TARGET_OPTIONS, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
@@ -52,21 +52,6 @@ Examples:
   upload-harness conform
   ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
 
-function remoteTarget(config: ConformConfig, url: URL): TargetConfig {
-  return {
-    name: url.host,
-    baseUrl: url.href.replace(/\/+$/, ''),
-    apiKey: config.apiKey!,
-    limitedApiKey: config.limitedApiKey,
-    otherOrgApiKey: config.otherOrgApiKey,
-    candidateId: config.candidateId,
-    jobPostingId: config.jobPostingId,
-    allowWrites: config.allowWrites,
-    slow: config.slow,
-    control: false,
-    timeoutMs: config.timeoutMs,
-  };
-}
 
 /** One request before the suite: an unreachable target is one clear error, not 70 errored checks. */
 async function preflight(target: TargetConfig): Promise<void> {

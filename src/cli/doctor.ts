@@ -10,7 +10,7 @@ import { ApiClient, TransportError, type ApiKeyRef } from '../client/index.ts';
 import { EXIT } from '../config/errors.ts';
 import { apiKeyInfo, createFileUploadHandle } from '../protocol/index.ts';
 import { CHECKS, GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, TARGET_OPTIONS, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { CONFORM_ENV, TARGET_OPTIONS, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { skipReason, type TargetConfig } from '../conformance/target.ts';
 import { findK6 } from '../load/k6-engine.ts';
@@ -98,19 +98,7 @@ export async function runDoctor(flags: ConformFlags, env: NodeJS.ProcessEnv = pr
       target = mock.target;
     } else {
       const url = config.target;
-      target = {
-        name: url.host,
-        baseUrl: url.href.replace(/\/+$/, ''),
-        apiKey: config.apiKey!,
-        limitedApiKey: config.limitedApiKey,
-        otherOrgApiKey: config.otherOrgApiKey,
-        candidateId: config.candidateId,
-        jobPostingId: config.jobPostingId,
-        allowWrites: config.allowWrites,
-        slow: config.slow,
-        control: false,
-        timeoutMs: config.timeoutMs,
-      };
+      target = remoteTarget(config, url);
     }
     const findings: Finding[] = [];
     const client = new ApiClient({ baseUrl: target.baseUrl, http: { timeoutMs: target.timeoutMs, maxRetries: 0 } });

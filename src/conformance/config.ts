@@ -3,6 +3,7 @@
 import { UsageError } from '../config/errors.ts';
 import { parseDurationMs } from '../config/duration.ts';
 import { GROUPS, type CheckGroup } from './catalogue.ts';
+import type { TargetConfig } from './target.ts';
 
 export interface ConformFlags {
   target?: string;
@@ -155,3 +156,20 @@ export const TARGET_OPTIONS = {
   timeout: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
+
+/** The target a real base URL stands for (the embedded mock builds its own in mock-target.ts). */
+export function remoteTarget(config: ConformConfig, url: URL): TargetConfig {
+  return {
+    name: url.host,
+    baseUrl: url.href.replace(/\/+$/, ''),
+    apiKey: config.apiKey!,
+    limitedApiKey: config.limitedApiKey,
+    otherOrgApiKey: config.otherOrgApiKey,
+    candidateId: config.candidateId,
+    jobPostingId: config.jobPostingId,
+    allowWrites: config.allowWrites,
+    slow: config.slow,
+    control: false,
+    timeoutMs: config.timeoutMs,
+  };
+}
