@@ -12,17 +12,8 @@ interface StageAcc {
   bytesReceived: number;
 }
 
-interface SecondAcc {
-  started: number;
-  completed: number;
-  failed: number;
-  dropped: number;
-  httpReqs: number;
-  httpFailed: number;
-  bytesSent: number;
-  bytesReceived: number;
-  stages: Partial<Record<StageName, StageAcc>>;
-}
+/** A per-second bucket while it fills: the results' SecondBucket with live stage accumulators. */
+type SecondAcc = Omit<SecondBucket, 't' | 'stages'> & { stages: Partial<Record<StageName, StageAcc>> };
 
 const newStage = (): StageAcc => ({ h: newHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0 });
 const newSecond = (): SecondAcc => ({ started: 0, completed: 0, failed: 0, dropped: 0, httpReqs: 0, httpFailed: 0, bytesSent: 0, bytesReceived: 0, stages: {} });
