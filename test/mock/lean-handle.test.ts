@@ -81,3 +81,26 @@ describe('lean createFileUploadHandle path', () => {
     expect(((await res.json()) as { success: boolean }).success).toBe(true);
   });
 });
+
+describe('lean path answers written in batches', () => {
+  it('many concurrent requests on separate connections each get their own answer', async () => {
+    const { Agent, request } = await import('undici');
+    const agent = new Agent({ connections: 64 });
+    try {
+      const keys = Array.from({ length: 96 }, (_, i) => (i % 3 === 0 ? 'mock-read-only' : 'mock-full-access'));
+      const answers = await Promise.all(
+        keys.map(async (k) => {
+          const res = await request(`${s.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: basicAuthHeader(k) }, body: GOOD, dispatcher: agent });
+          const json = (await res.body.json()) as { success: boolean; results?: { handle: string } };
+          return { k, status: res.statusCode, handle: json.results?.handle };
+        }),
+      );
+      for (const a of answers) expect(a.status).toBe(a.k === 'mock-read-only' ? 403 : 200);
+      const handles = answers.filter((a) => a.handle).map((a) => a.handle);
+      expect(handles).toHaveLength(64);
+      expect(new Set(handles).size).toBe(64);
+    } finally {
+      await agent.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // every failure as the error envelope. Encapsulated so the storage plugin's parsers stay untouched.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ENDPOINTS, ERROR_CODES, type Endpoint } from '../../protocol/constants.ts';
-import { authenticate } from './auth.ts';
+import { authenticateConnection } from './auth.ts';
 import { type ApiContext, hasFault } from './context.ts';
 import { ApiError, errorEnvelope } from './envelope.ts';
 import { HANDLERS } from './endpoints.ts';
@@ -74,7 +74,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
         onRequest: async (request, reply) => {
           let key: MockKey;
           try {
-            key = authenticate(request.headers.authorization, ctx.keys);
+            key = authenticateConnection(request.raw.socket, request.headers.authorization, ctx.keys);
           } catch (err) {
             if (!(err instanceof ApiError)) throw err;
             // no-auth-check waives only the missing-key rule; an unknown key is still refused.

@@ -15,9 +15,13 @@ export const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
 
 const validateRequest = validatorFor('file.createFileUploadHandle.request');
 
+/** A filename the reduction below would leave unchanged. */
+const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
 /** The object key: server-chosen; the filename is reduced to a safe basename so CRLF, NUL, `../` or
  * slashes can never steer where the object lands or break the policy. */
 export function objectKey(organizationId: string, id: string, filename: string): string {
+  if (SAFE_NAME.test(filename)) return `uploads/${organizationId}/${id}/${filename}`; // already safe: the common case
   const base = filename.split(/[\\/]/).pop() ?? '';
   const safe = base.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 128);
   return `uploads/${organizationId}/${id}/${safe || 'file'}`;

@@ -6,6 +6,7 @@
 // The SDK's algorithm (SDKV3 dist-cjs): fields = {...Fields, bucket, X-Amz-Algorithm, X-Amz-Credential,
 // X-Amz-Date}; conditions = Conditions, then {name: value} per field, then {key} or starts-with for a
 // key ending in ${filename}; then {...fields, key, Policy, X-Amz-Signature}.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { PresignedPost, PresignPostInput, StorageCredentials } from './types.ts';
 import { amzDate, iso8601Seconds, S3_SERVICE, SCOPE_TERMINATOR, SIGV4_ALGORITHM, signString, type SigningKeyCache } from './sigv4.ts';
 
@@ -23,12 +24,15 @@ interface SigningContext {
   second: number;
   date: string;
   credential: string;
-  signingKey: Buffer;
+  signingKey: KeyObject;
+  /** The policy conditions that only depend on the second: bucket, algorithm, credential, date. */
+  fixedConditions: string;
 }
 
 /** Presigns for one set of credentials; the per-second parts (dates, scope, signing key) are reused. */
 export class PostPresigner {
   private context: SigningContext | undefined;
+  private expiration: { second: number; text: string } | undefined;
 
   constructor(
     private readonly credentials: StorageCredentials,
@@ -41,30 +45,40 @@ export class PostPresigner {
     const { accessKeyId, region, secretAccessKey } = this.credentials;
     const date = amzDate(nowMs);
     const shortDate = date.slice(0, 8);
+    const credential = `${accessKeyId}/${shortDate}/${region}/${S3_SERVICE}/${SCOPE_TERMINATOR}`;
     this.context = {
       second,
       date,
-      credential: `${accessKeyId}/${shortDate}/${region}/${S3_SERVICE}/${SCOPE_TERMINATOR}`,
-      signingKey: this.keys.get(secretAccessKey, shortDate, region),
+      credential,
+      signingKey: createSecretKey(this.keys.get(secretAccessKey, shortDate, region)),
+      fixedConditions:
+        `{"bucket":${JSON.stringify(this.credentials.bucket)}},` +
+        `{"X-Amz-Algorithm":"${SIGV4_ALGORITHM}"},` +
+        `{"X-Amz-Credential":${JSON.stringify(credential)}},` +
+        `{"X-Amz-Date":"${date}"},`,
     };
     return this.context;
   }
 
+  /** `expiration` as the SDK writes it: ISO 8601 of `new Date(now + Expires * 1000)` (Expires in seconds,
+   * so a TTL that is not a whole number of seconds rounds exactly as there), whole seconds; the text is
+   * reused while the expiration stays in the same second. */
+  private expirationText(nowMs: number, ttlMs: number): string {
+    const expirationMs = new Date(nowMs + (ttlMs / 1000) * 1000).getTime();
+    const second = Math.floor(expirationMs / 1000);
+    if (this.expiration?.second !== second) this.expiration = { second, text: JSON.stringify(iso8601Seconds(expirationMs)) };
+    return this.expiration.text;
+  }
+
   presign(input: PresignPostInput, bucketUrl: string, nowMs: number): PresignedPost {
-    const { date, credential, signingKey } = this.signingContext(nowMs);
+    const { date, credential, signingKey, fixedConditions } = this.signingContext(nowMs);
     const { bucket } = this.credentials;
     const length = JSON.stringify(input.contentLength);
-    // Same arithmetic as the SDK's `new Date(now + Expires * 1000)` (Expires in seconds), so a TTL that is
-    // not a whole number of seconds rounds exactly as there.
-    const expiration = new Date(nowMs + (input.ttlMs / 1000) * 1000).getTime();
     const policyJson =
-      `{"expiration":${JSON.stringify(iso8601Seconds(expiration))},"conditions":[` +
+      `{"expiration":${this.expirationText(nowMs, input.ttlMs)},"conditions":[` +
       `["content-length-range",${length},${length}],` +
       `{"Content-Type":${JSON.stringify(input.contentType)}},` +
-      `{"bucket":${JSON.stringify(bucket)}},` +
-      `{"X-Amz-Algorithm":"${SIGV4_ALGORITHM}"},` +
-      `{"X-Amz-Credential":${JSON.stringify(credential)}},` +
-      `{"X-Amz-Date":"${date}"},` +
+      fixedConditions +
       `${keyCondition(input.key)}]}`;
     const policy = Buffer.from(policyJson, 'utf8').toString('base64');
     return {

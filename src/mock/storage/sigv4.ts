@@ -1,7 +1,7 @@
 // SigV4 primitives for browser POST policies (S3 docs "Calculating a Signature", research §2.5).
 // The signing key chain costs four HMACs; it only depends on (secret, date, region, service), so it is
 // derived once per day and region and cached — the presign hot path is then one HMAC per policy.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 export const S3_SERVICE = 's3';
@@ -34,8 +34,9 @@ export class SigningKeyCache {
   }
 }
 
-/** Lower-case hex HMAC of the string to sign (for POST: the Base64 policy exactly as sent). */
-export function signString(signingKey: Buffer, stringToSign: string): string {
+/** Lower-case hex HMAC of the string to sign (for POST: the Base64 policy exactly as sent). A KeyObject
+ * key (the presigner's cached one) skips the per-call key preparation a Buffer key needs. */
+export function signString(signingKey: Buffer | KeyObject, stringToSign: string): string {
   return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }
 
