@@ -116,7 +116,8 @@ export async function submitApplication(ctx: ApiContext, key: MockKey, body: unk
   const candidate = newCandidate(ctx, key.organizationId, values.get('_systemfield_name') as string, email);
   // Files were stored before the candidate existed; hand them over to it.
   for (const ref of fileRefs) {
-    ctx.state.files.get(ref.id)!.ownerId = candidate.id;
+    const file = ctx.state.files.get(ref.id);
+    if (file) file.ownerId = candidate.id; // (a file can only be missing if MAX_RECORDS newer ones came meanwhile)
     candidate.fileHandles.push(ref);
     candidate.resumeFileHandle ??= ref;
   }

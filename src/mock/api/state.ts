@@ -57,11 +57,32 @@ export const MAX_CALLS = 10_000;
 /** Trimmed in batches: Array#shift per call would move 10,000 entries on every request of a load run. */
 const TRIM_AT = MAX_CALLS + MAX_CALLS / 10;
 
+/** Records kept per kind (upload handles, candidates, stored files, submissions). */
+export const MAX_RECORDS = 100_000;
+
+/**
+ * A Map that forgets its oldest entries beyond `limit`, so a long load or soak run against the mock
+ * (thousands of handles and candidates per second) cannot grow memory without bound: 100,000 of each
+ * kind is minutes to hours of history at load-test rates and ~100 MB at most. A forgotten upload handle
+ * or candidate then answers "not found", like an unknown one.
+ */
+export class RecentMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    super.set(key, value);
+    if (this.size > this.limit) this.delete(this.keys().next().value as K);
+    return this;
+  }
+}
+
 export class MockState {
-  readonly candidates = new Map<string, CandidateRecord>();
-  readonly uploadHandles = new Map<string, UploadHandleRecord>();
-  readonly files = new Map<string, StoredFileRecord>();
-  readonly submissions = new Map<string, SubmissionRecord>();
+  readonly candidates = new RecentMap<string, CandidateRecord>(MAX_RECORDS);
+  readonly uploadHandles = new RecentMap<string, UploadHandleRecord>(MAX_RECORDS);
+  readonly files = new RecentMap<string, StoredFileRecord>(MAX_RECORDS);
+  readonly submissions = new RecentMap<string, SubmissionRecord>(MAX_RECORDS);
   readonly calls: CallRecord[] = [];
 
   recordCall(call: CallRecord): void {
