@@ -65,6 +65,8 @@ export function createStorage(options: StorageOptions): Storage {
         // Leave the body unread: the handlers stream request.raw themselves.
         scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
         scope.setErrorHandler(sendS3Error);
+        // The store's hash worker ends with the server (it is unref'd, but a closed mock leaves nothing).
+        scope.addHook('onClose', () => store.close());
         const upload = (request: FastifyRequest, reply: FastifyReply) => handlePost(postContext, request, reply);
         scope.post(`/${credentials.bucket}`, upload);
         scope.post(`/${credentials.bucket}/`, upload);

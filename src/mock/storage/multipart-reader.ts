@@ -33,6 +33,20 @@ const CRLF = Buffer.from('\r\n');
 const HEADER_END = Buffer.from('\r\n\r\n');
 const MAX_HEADER_BLOCK = 16 * 1024;
 
+/**
+ * Where a possible start of `delimiter` begins in `buf`'s tail, given that `buf` holds no whole
+ * delimiter: the earliest i with buf[i..] a prefix of the delimiter, or buf.length when there is none.
+ * Only those bytes must wait for the next chunk; holding back a fixed delimiter-length tail instead
+ * forced a copy of every socket chunk (tail + chunk concatenation) for the whole file.
+ */
+export function partialDelimiterStart(buf: Buffer, delimiter: Buffer): number {
+  const first = delimiter[0]!;
+  for (let i = buf.indexOf(first, Math.max(0, buf.length - delimiter.length + 1)); i !== -1; i = buf.indexOf(first, i + 1)) {
+    if (delimiter.compare(buf, i, buf.length, 0, buf.length - i) === 0) return i;
+  }
+  return buf.length;
+}
+
 /** The boundary parameter of a multipart/form-data content type, or undefined. */
 export function multipartBoundary(contentType: string): string | undefined {
   const match = /;\s*boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
@@ -81,7 +95,6 @@ export async function readMultipart(
   callbacks: MultipartCallbacks,
 ): Promise<'complete' | 'stopped'> {
   const delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
-  const keep = delimiter.length - 1;
   // A virtual CRLF in front lets the first boundary (which has none) match the same delimiter.
   let buf: Buffer = Buffer.from(CRLF);
   let nonFileBytes = -CRLF.length;
@@ -114,7 +127,7 @@ export async function readMultipart(
       if (state === 'preamble') {
         const idx = buf.indexOf(delimiter);
         if (idx === -1) {
-          const drop = Math.max(0, buf.length - keep);
+          const drop = partialDelimiterStart(buf, delimiter);
           countNonFile(drop);
           buf = buf.subarray(drop);
           return 'more';
@@ -159,7 +172,7 @@ export async function readMultipart(
       } else if (state === 'body') {
         const idx = buf.indexOf(delimiter);
         if (idx === -1) {
-          const emit = Math.max(0, buf.length - keep);
+          const emit = partialDelimiterStart(buf, delimiter);
           const chunk = buf.subarray(0, emit);
           buf = buf.subarray(emit);
           await emitBody(chunk);
