@@ -9,6 +9,15 @@ export function newHistogram(): Histogram {
   return hdr.build({ bitBucketSize: 'packed', numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
 }
 
+/**
+ * The same histogram (same buckets, same encoding) backed by a plain 32-bit counts array: recording
+ * is ~5× cheaper than into the packed array, at ~10–30 KiB each. For the few histograms recorded on
+ * the hot path; the many kept for the whole run (per second) stay packed.
+ */
+export function newFastHistogram(): Histogram {
+  return hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });
+}
+
 /** Records a duration in milliseconds (stored as whole microseconds, at least 1). */
 export function recordMs(h: Histogram, ms: number): void {
   h.recordValue(ms > 0.001 ? Math.round(ms * 1000) : 1);

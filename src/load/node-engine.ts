@@ -32,6 +32,8 @@ export interface EngineRun {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
+/** Most iterations started in one pass before the engine yields to the event loop. */
+const BATCH = 64;
 
 export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
   const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
@@ -74,15 +76,38 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
 
   const { schedule, maxVUs } = options;
   try {
-    for (let k = 0; ; k++) {
-      const due = schedule.dueMs(k);
-      if (!(due < schedule.totalMs)) break;
-      const wait = due - (performance.now() - t0);
-      if (wait >= 1) await sleep(wait);
-      else if (wait > 0) while (due > performance.now() - t0) await yieldNow(); // sub-ms: spin on the event loop
-      else if ((k & 63) === 0) await yieldNow(); // catching up: still let responses in
-      if (active < maxVUs) void runIteration(k);
-      else recorder.droppedIteration(epoch());
+    // Each pass starts every iteration that is due by the clock (in order, up to BATCH), then yields
+    // to the event loop so responses and timers get in. An iteration that finds every VU busy is not
+    // dropped at once: the pass ends and the engine lets pending I/O complete first (responses that
+    // already arrived free their VUs); only iterations that still find no free VU after that count
+    // as dropped. So a drop means maxVUs really were exhausted, not that the loop had not looked yet.
+    let k = 0;
+    let due = schedule.dueMs(0);
+    let afterExhausted = false;
+    while (due < schedule.totalMs) {
+      const now = performance.now() - t0;
+      const wait = due - now;
+      if (wait >= 1) {
+        await sleep(wait);
+        continue;
+      }
+      if (wait > 0) {
+        await yieldNow(); // sub-ms: spin on the event loop
+        continue;
+      }
+      let exhausted = false;
+      for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
+        if (active < maxVUs) void runIteration(k);
+        else if (afterExhausted) recorder.droppedIteration(startedAt + now);
+        else {
+          exhausted = true; // look again after the event loop turn
+          break;
+        }
+        k++;
+        due = schedule.dueMs(k);
+      }
+      afterExhausted = exhausted;
+      await yieldNow();
     }
     const rest = schedule.totalMs - (performance.now() - t0);
     if (rest > 0) await sleep(rest);

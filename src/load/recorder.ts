@@ -1,7 +1,10 @@
 // Collects raw measurements (from the node engine live, or from k6's --out json points) into HDR
 // histograms per stage and per second, then freezes them into the results JSON. Both engines feed the
 // same recorder, so the numbers they report are computed the same way.
-import { encodeHistogram, latencyStats, newHistogram, percentileMs, recordMs, type Histogram } from './histogram.ts';
+// Cost per sample matters (the node engine records every request live): the run-wide histograms are
+// 32-bit (fast to record), and a per-second histogram is recorded into a 32-bit scratch histogram while
+// its second is current, then folded into its compact packed one (see foldBefore).
+import { encodeHistogram, latencyStats, newFastHistogram, newHistogram, percentileMs, recordMs, type Histogram } from './histogram.ts';
 import type { LoadResults, SecondBucket, SecondStage, StageName, StageSummary } from './results.ts';
 
 interface StageAcc {
@@ -12,10 +15,17 @@ interface StageAcc {
   bytesReceived: number;
 }
 
-/** A per-second bucket while it fills: the results' SecondBucket with live stage accumulators. */
-type SecondAcc = Omit<SecondBucket, 't' | 'stages'> & { stages: Partial<Record<StageName, StageAcc>> };
+/** A stage within one second: `h` is packed; samples go to `live` (32-bit) until folded into it. */
+interface SecondStageAcc extends StageAcc {
+  live: Histogram | undefined;
+  liveSecond: number;
+}
 
-const newStage = (): StageAcc => ({ h: newHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0 });
+/** A per-second bucket while it fills: the results' SecondBucket with live stage accumulators. */
+type SecondAcc = Omit<SecondBucket, 't' | 'stages'> & { stages: Partial<Record<StageName, SecondStageAcc>> };
+
+const newStage = (): StageAcc => ({ h: newFastHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0 });
+const newSecondStage = (): SecondStageAcc => ({ h: newHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0, live: undefined, liveSecond: 0 });
 const newSecond = (): SecondAcc => ({ started: 0, completed: 0, failed: 0, dropped: 0, httpReqs: 0, httpFailed: 0, bytesSent: 0, bytesReceived: 0, stages: {} });
 
 export class Recorder {
@@ -25,6 +35,10 @@ export class Recorder {
   readonly errors = new Map<string, number>();
   private readonly seconds: SecondAcc[] = [];
   private readonly firstSecond: number;
+  /** Per-second stage accumulators with a scratch histogram, and scratch histograms to reuse. */
+  private readonly live: SecondStageAcc[] = [];
+  private readonly spare: Histogram[] = [];
+  private latestSecond = 0;
   iterations = 0;
   iterationsFailed = 0;
   dropped = 0;
@@ -55,8 +69,8 @@ export class Recorder {
     sec.httpReqs++;
     sec.bytesSent += bytesSent;
     sec.bytesReceived += bytesReceived;
-    const ss = (sec.stages[stage] ??= newStage());
-    recordMs(ss.h, durationMs);
+    const ss = (sec.stages[stage] ??= newSecondStage());
+    this.recordSecond(ss, atEpochMs, durationMs);
     ss.count++;
     if (!ok) {
       s.errors++;
@@ -66,6 +80,34 @@ export class Recorder {
       const key = `${stage}: ${reason ?? 'failed'}`;
       this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     }
+  }
+
+  private recordSecond(ss: SecondStageAcc, atEpochMs: number, durationMs: number): void {
+    const i = Math.max(0, Math.floor(atEpochMs / 1000) - this.firstSecond);
+    if (ss.live === undefined) {
+      ss.live = this.spare.pop() ?? newFastHistogram();
+      ss.liveSecond = i;
+      this.live.push(ss);
+    }
+    recordMs(ss.live, durationMs);
+    if (i > this.latestSecond) {
+      this.latestSecond = i;
+      this.foldBefore(i - 1); // the previous second stays open for late samples; older ones are done
+    }
+  }
+
+  /** Folds the scratch histograms of seconds before `second` into their packed histograms. */
+  private foldBefore(second: number): void {
+    let kept = 0;
+    for (const ss of this.live) {
+      if (ss.liveSecond < second && ss.live) {
+        ss.h.add(ss.live);
+        ss.live.reset();
+        this.spare.push(ss.live);
+        ss.live = undefined;
+      } else this.live[kept++] = ss;
+    }
+    this.live.length = kept;
   }
 
   check(ok: boolean): void {
@@ -114,6 +156,7 @@ export class Recorder {
 
   /** Everything but thresholds, target, options and run metadata, which the engine adds. */
   freeze(durationMs: number): Pick<LoadResults, 'totals' | 'stages' | 'http' | 'iteration' | 'series' | 'errors'> {
+    this.foldBefore(Infinity);
     const stages: Partial<Record<StageName, StageSummary>> = {};
     for (const [name, acc] of Object.entries(this.stages) as [StageName, StageAcc][]) stages[name] = summarize(acc);
     return {

@@ -1,0 +1,119 @@
+// The node engine's open-model scheduler and the recorder's per-second histograms.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNodeEngine } from '../../src/load/node-engine.ts';
+import { Recorder } from '../../src/load/recorder.ts';
+import { constantSchedule } from '../../src/load/schedule.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs } from '../../src/load/histogram.ts';
+import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
+
+const HANDLE = JSON.stringify({ success: true, results: { url: 'http://127.0.0.1:1/u', handle: 'h', fields: { key: 'k' } } });
+let server: Server;
+let base: string;
+let delayMs = 0;
+let inFlight = 0;
+let maxInFlight = 0;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    req.resume();
+    req.on('end', () => {
+      const answer = () => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(HANDLE);
+      };
+      if (delayMs > 0) setTimeout(answer, delayMs);
+      else answer();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const flow = (): FlowConfig => ({ scenario: 'handle-create', baseUrl: base, apiKey: 'k', fileSizes: parseFileSizeMix('1KiB'), contexts: parseContextMix('resume') });
+
+describe('open-model scheduler', () => {
+  it('an event-loop stall with free VUs starts the overdue iterations late instead of dropping them', async () => {
+    delayMs = 0;
+    const stall = setTimeout(() => {
+      const until = performance.now() + 80;
+      while (performance.now() < until); // 80 ms of blocked event loop: ~40 iterations become overdue
+    }, 300);
+    const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(500, 1000), maxVUs: 64, progress: null });
+    clearTimeout(stall);
+    const f = run.recorder.freeze(run.durationMs);
+    expect(f.totals.droppedIterations).toBe(0);
+    expect(f.totals.iterations).toBe(500);
+    expect(f.totals.iterationsFailed).toBe(0);
+    expect(f.totals.httpReqs).toBe(500);
+  });
+
+  it('drops only what finds every VU busy; concurrency never exceeds maxVUs', async () => {
+    delayMs = 150;
+    maxInFlight = 0;
+    const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(100, 500), maxVUs: 3, progress: null });
+    const f = run.recorder.freeze(run.durationMs);
+    expect(f.totals.iterations + f.totals.droppedIterations).toBe(50);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    // Each VU finishes an iteration every ~150 ms: ~3 × 500/150 + 3 start, the rest (~38) are dropped.
+    expect(f.totals.iterations).toBeGreaterThanOrEqual(6);
+    expect(f.totals.iterations).toBeLessThanOrEqual(15);
+    expect(f.totals.droppedIterations).toBeGreaterThan(30);
+    expect(f.totals.iterationsFailed).toBe(0);
+    expect(f.series.reduce((n, s) => n + s.dropped, 0)).toBe(f.totals.droppedIterations);
+    delayMs = 0;
+  });
+
+  it('a sustainable rate runs on time: every due iteration starts and none is dropped', async () => {
+    delayMs = 2;
+    const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(1000, 1000), maxVUs: 128, progress: null });
+    const f = run.recorder.freeze(run.durationMs);
+    expect(f.totals.droppedIterations).toBe(0);
+    expect(f.totals.iterations).toBe(1000);
+    expect(f.totals.achievedRate).toBe(1000);
+    expect(f.stages.handle_create!.count).toBe(1000);
+    delayMs = 0;
+  });
+});
+
+describe('recorder per-second histograms', () => {
+  it('equal direct recording, also with samples arriving for earlier seconds after later ones', () => {
+    const t0 = 1_700_000_000_000;
+    const r = new Recorder(t0);
+    const direct = [newHistogram(), newHistogram(), newHistogram(), newHistogram()];
+    const total = newHistogram();
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly in order, with 5 % of samples landing up to two seconds back (k6 points can be late).
+      let sec = Math.floor(i / 5000);
+      if (rnd() < 0.05) sec = Math.max(0, sec - Math.floor(rnd() * 3));
+      const ms = 0.05 + rnd() * rnd() * 40;
+      r.request('handle_create', true, ms, 100, 200, t0 + sec * 1000 + 10);
+      recordMs(direct[sec]!, ms);
+      recordMs(total, ms);
+    }
+    const f = r.freeze(4000);
+    expect(f.series).toHaveLength(4);
+    for (let s = 0; s < 4; s++) {
+      const st = f.series[s]!.stages.handle_create!;
+      expect(st.count).toBe(direct[s]!.totalCount);
+      for (const [p, v] of [[50, st.p50], [90, st.p90], [95, st.p95], [99, st.p99]] as const) expect(v).toBe(percentileMs(direct[s]!, p));
+      const decoded = decodeHistogram(st.histogram);
+      expect(decoded.totalCount).toBe(direct[s]!.totalCount);
+      expect(decoded.maxValue).toBe(decodeHistogram(encodeHistogram(direct[s]!)).maxValue);
+      expect(decoded.getValueAtPercentile(99.9)).toBe(direct[s]!.getValueAtPercentile(99.9));
+    }
+    expect(f.http.count).toBe(20_000);
+    expect(f.http.latencyMs.p99).toBe(percentileMs(total, 99));
+    expect(decodeHistogram(f.stages.handle_create!.histogram).totalCount).toBe(20_000);
+    // Freezing twice (and recording in between) keeps every sample.
+    r.request('handle_create', true, 1, 0, 0, t0 + 500);
+    expect(r.freeze(4000).series[0]!.stages.handle_create!.count).toBe(direct[0]!.totalCount + 1);
+  });
+});

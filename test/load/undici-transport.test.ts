@@ -1,0 +1,192 @@
+// The node engine's transport: what a flow sees (status, body text, duration, error codes) and how
+// connections are used (reused, bounded, set up a few at a time, aborted on destroy).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUndiciTransport, MAX_CONNECTING } from '../../src/load/undici-transport.ts';
+import type { TransportRequest } from '../../scenarios/flows/index.ts';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  socket: Socket;
+}
+
+let server: Server;
+let base: string;
+const seen: Seen[] = [];
+const sockets = new Set<Socket>();
+let handler: (req: IncomingMessage, res: ServerResponse, body: Buffer) => void = (_req, res) => res.end('ok');
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, socket: req.socket });
+      handler(req, res, body);
+    });
+  });
+  server.on('connection', (s: Socket) => sockets.add(s));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const post = (path: string, body: TransportRequest['body'], headers: Record<string, string> = { 'content-type': 'application/json' }): TransportRequest => ({
+  method: 'POST',
+  url: `${base}${path}`,
+  headers,
+  body,
+  tags: { stage: 'handle_create', name: 'x' },
+});
+
+describe('undici transport', () => {
+  it('returns status, UTF-8 body text and a duration; sends method, path, query, headers and body', async () => {
+    seen.length = 0;
+    handler = (_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end('{"success":true,"results":{"name":"Zoë ✓"}}');
+    };
+    const t = createUndiciTransport(4);
+    const res = await t.request(post('/file.createFileUploadHandle?x=1', '{"a":"é"}', { 'content-type': 'application/json', authorization: 'Basic abc' }));
+    expect(res.status).toBe(201);
+    expect(res.body).toBe('{"success":true,"results":{"name":"Zoë ✓"}}');
+    expect(res.error).toBeUndefined();
+    expect(res.durationMs).toBeGreaterThan(0);
+    expect(seen[0]!.method).toBe('POST');
+    expect(seen[0]!.url).toBe('/file.createFileUploadHandle?x=1');
+    expect(seen[0]!.headers.authorization).toBe('Basic abc');
+    expect(seen[0]!.headers['content-length']).toBe(String(Buffer.byteLength('{"a":"é"}')));
+    expect(seen[0]!.body.toString()).toBe('{"a":"é"}');
+    await t.close();
+  });
+
+  it('non-2xx statuses come back as they are, with their body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(503);
+      res.end('busy');
+    };
+    const t = createUndiciTransport(4);
+    const res = await t.request(post('/x', '{}'));
+    expect(res).toMatchObject({ status: 503, body: 'busy' });
+    expect(res.error).toBeUndefined();
+    await t.close();
+  });
+
+  it('a body in many chunks is joined; a leading BOM is skipped (as undici body.text())', async () => {
+    const big = 'x'.repeat(300_000);
+    handler = (_req, res) => {
+      res.write(Buffer.from([0xef, 0xbb, 0xbf]));
+      res.write(big.slice(0, 100_000));
+      setTimeout(() => res.end(big.slice(100_000)), 5);
+    };
+    const t = createUndiciTransport(4);
+    const res = await t.request(post('/x', '{}'));
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(big.length);
+    expect(res.body).toBe(big);
+    handler = (_req, res) => res.end();
+    expect(await t.request(post('/x', '{}'))).toMatchObject({ status: 200, body: '' });
+    await t.close();
+  });
+
+  it('chunked bodies are sent with a content-length (not chunked-encoded) and arrive intact', async () => {
+    seen.length = 0;
+    handler = (_req, res) => res.end('stored');
+    const parts = [Buffer.from('head-'), Buffer.alloc(70_000, 0x61), Buffer.from('-tail')];
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    const t = createUndiciTransport(4);
+    const res = await t.request(post('/upload', { parts, length }, { 'content-type': 'multipart/form-data; boundary=b' }));
+    expect(res).toMatchObject({ status: 200, body: 'stored' });
+    expect(seen[0]!.headers['content-length']).toBe(String(length));
+    expect(seen[0]!.headers['transfer-encoding']).toBeUndefined();
+    expect(seen[0]!.headers['content-type']).toBe('multipart/form-data; boundary=b');
+    expect(Buffer.compare(seen[0]!.body, Buffer.concat(parts))).toBe(0);
+    await t.close();
+  });
+
+  it('sequential requests reuse one keep-alive connection', async () => {
+    seen.length = 0;
+    handler = (_req, res) => res.end('ok');
+    const t = createUndiciTransport(16);
+    for (let i = 0; i < 20; i++) expect((await t.request(post('/x', `{"i":${i}}`))).status).toBe(200);
+    expect(new Set(seen.map((s) => s.socket)).size).toBe(1);
+    expect(seen.map((s) => s.body.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `{"i":${i}}`));
+    await t.close();
+  });
+
+  it('concurrency beyond `connections` queues instead of opening more sockets; all requests succeed', async () => {
+    seen.length = 0;
+    handler = (_req, res) => setTimeout(() => res.end('ok'), 20);
+    const t = createUndiciTransport(3);
+    const all = await Promise.all(Array.from({ length: 12 }, (_, i) => t.request(post('/x', `{"i":${i}}`))));
+    expect(all.every((r) => r.status === 200 && r.body === 'ok')).toBe(true);
+    expect(new Set(seen.map((s) => s.socket)).size).toBe(3);
+    await t.close();
+  });
+
+  it(`opens at most ${MAX_CONNECTING} connections at a time, and as many as needed over time`, async () => {
+    seen.length = 0;
+    handler = (_req, res) => setTimeout(() => res.end('ok'), 30);
+    const t = createUndiciTransport(64);
+    const n = MAX_CONNECTING * 4;
+    const all = await Promise.all(Array.from({ length: n }, () => t.request(post('/x', '{}'))));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+    const used = new Set(seen.map((s) => s.socket)).size;
+    expect(used).toBeGreaterThanOrEqual(MAX_CONNECTING);
+    expect(used).toBeLessThanOrEqual(n);
+    await t.close();
+  });
+
+  it('failures below HTTP resolve with status 0 and the error code (refused, reset, bad URL)', async () => {
+    const t = createUndiciTransport(4);
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const refused = await t.request({ ...post('/x', '{}'), url: `http://127.0.0.1:${port}/x` });
+    expect(refused).toMatchObject({ status: 0, body: '', error: 'ECONNREFUSED' });
+    expect(refused.durationMs).toBeGreaterThanOrEqual(0);
+
+    handler = (req) => req.socket.destroy();
+    const reset = await t.request(post('/x', '{}'));
+    expect(reset.status).toBe(0);
+    expect(reset.error).toMatch(/^(UND_ERR_SOCKET|ECONNRESET|EPIPE)$/);
+
+    const bad = await t.request({ ...post('/x', '{}'), url: 'not a url' });
+    expect(bad).toMatchObject({ status: 0, error: 'UND_ERR_INVALID_ARG' });
+    const ftp = await t.request({ ...post('/x', '{}'), url: 'ftp://127.0.0.1/x' });
+    expect(ftp).toMatchObject({ status: 0, error: 'UND_ERR_INVALID_ARG' });
+
+    // The connection that failed is usable again afterwards.
+    handler = (_req, res) => res.end('back');
+    expect(await t.request(post('/x', '{}'))).toMatchObject({ status: 200, body: 'back' });
+    await t.close();
+  });
+
+  it('destroy() aborts in-flight and queued requests with an error; close() waits for in-flight ones', async () => {
+    handler = () => undefined; // never answers
+    const t = createUndiciTransport(1);
+    const a = t.request(post('/x', '{}'));
+    const b = t.request(post('/x', '{}')); // queued behind a
+    await new Promise((r) => setTimeout(r, 50));
+    await t.destroy();
+    const [ra, rb] = await Promise.all([a, b]);
+    expect(ra.status).toBe(0);
+    expect(ra.error).toBeTruthy();
+    expect(rb).toMatchObject({ status: 0, error: 'UND_ERR_DESTROYED' });
+    expect(await t.request(post('/x', '{}'))).toMatchObject({ status: 0, error: 'UND_ERR_DESTROYED' });
+    for (const s of sockets) s.destroy();
+
+    handler = (_req, res) => setTimeout(() => res.end('late'), 50);
+    const t2 = createUndiciTransport(2);
+    const c = t2.request(post('/x', '{}'));
+    await new Promise((r) => setTimeout(r, 10));
+    await t2.close();
+    expect(await c).toMatchObject({ status: 200, body: 'late' });
+  });
+});
