@@ -1,10 +1,10 @@
 // The check catalogue: every conformance check with a stable id, a one-line title, its group, its
-// evidence level and the rule's source (DESIGN §2). This is code, the single registry: the suites in
+// evidence level and the rule's source (an entry of docs/sources.md, checked by test/sources.test.ts). This is code, the single registry: the suites in
 // conformance/ may only run ids listed here, README.md must list exactly these
 // (test/conformance-catalogue.test.ts), and the fault matrix names them.
 //
-// Levels follow the research notes' evidence tags: documented by Ashby ([DOC]/[SPEC]) or by S3 for POST
-// policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (never fails).
+// Levels follow the evidence (docs/decisions/0020-conformance-levels.md): documented by Ashby or by S3 for
+// POST policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (never fails).
 
 export const GROUPS = ['envelope', 'contexts', 'validation', 'permissions', 'expiry', 'storage', 'lifecycle'] as const;
 export type CheckGroup = (typeof GROUPS)[number];
@@ -44,7 +44,8 @@ const S = {
   s3Cond: 'S3 POST policy: conditions',
   s3Sig: 'S3 SigV4 POST authentication',
   s3Post: 'S3 POST Object',
-  inferred: 'inferred (research/ashby-api.md)',
+  s3Errors: 'S3 error responses',
+  inferred: 'inferred',
 } as const;
 
 const validationFields = ['fileUploadContext', 'filename', 'contentType', 'contentLength'] as const;
@@ -62,14 +63,14 @@ const followUps = [
 
 export const CHECKS: readonly CheckDefinition[] = [
   // envelope & schema
-  { id: 'envelope.handle.schema', title: 'handle response is {success:true, results:{handle, url, fields of strings}}', group: 'envelope', level: 'MUST', source: `${S.handleSpec} response` },
-  { id: 'envelope.handle.content-type', title: 'API answers are application/json', group: 'envelope', level: 'MUST', source: 'Ashby OpenAPI: every response is application/json' },
+  { id: 'envelope.handle.schema', title: 'handle response is {success:true, results:{handle, url, fields of strings}}', group: 'envelope', level: 'MUST', source: `${S.handleSpec}: response` },
+  { id: 'envelope.handle.content-type', title: 'API answers are application/json', group: 'envelope', level: 'MUST', source: `${S.handleSpec}: every response is declared application/json` },
   { id: 'envelope.error.schema', title: 'an error answer is {success:false, errors:[string], errorInfo:{code}}', group: 'envelope', level: 'MUST', source: S.errorSpec },
   { id: 'envelope.error.http-200', title: 'a validation error is HTTP 200 with success:false', group: 'envelope', level: 'MUST', source: S.errors },
   { id: 'envelope.error.request-id', title: 'errorInfo.requestId is present (recorded)', group: 'envelope', level: 'INFO', source: S.errorSpec },
   { id: 'envelope.candidate.schema', title: 'candidate.info answers the candidate object', group: 'envelope', level: 'MUST', source: S.cand, needs: ['candidate'] },
   { id: 'envelope.storage.success-204', title: 'a successful storage POST answers 204 with an empty body', group: 'envelope', level: 'SHOULD', source: `${S.s3Post}: default success_action_status (storage being S3 is inferred)` },
-  { id: 'envelope.storage.error-xml', title: 'a storage rejection is S3 error XML {Error:{Code, Message, RequestId}}', group: 'envelope', level: 'MUST', source: `${S.s3Post}: error responses` },
+  { id: 'envelope.storage.error-xml', title: 'a storage rejection is S3 error XML {Error:{Code, Message, RequestId}}', group: 'envelope', level: 'MUST', source: S.s3Errors },
 
   // contexts end to end
   { id: 'ctx.resume.roundtrip', title: 'CandidateResume: upload → uploadResume → candidate.info → file.info → same SHA-256', group: 'contexts', level: 'MUST', source: `${S.handle}; ${S.cand}; ${S.file}`, needs: ['candidate'] },

@@ -1,5 +1,5 @@
 // The mock's fault modes: each breaks exactly ONE documented rule, so that the conformance suite and the
-// load thresholds can be proven able to fail (DESIGN §4, fault matrix). This registry is code; the README
+// load thresholds can be proven able to fail (the fault matrix, test/fault-matrix.test.ts). This registry is code; the README
 // table and `upload-harness mock --list-faults` are generated from / checked against it.
 
 export type FaultLayer = 'api' | 'storage' | 'transport';
@@ -16,22 +16,22 @@ export interface FaultDefinition {
 }
 
 export const FAULTS = [
-  { name: 'no-auth-check', layer: 'api', breaks: 'a request without Authorization is answered 401', source: 'Ashby docs: authentication (D2)' },
-  { name: 'no-permission-check', layer: 'api', breaks: 'a key without candidatesWrite gets 403 missing_endpoint_permission', source: 'Ashby docs: authentication (D2)' },
+  { name: 'no-auth-check', layer: 'api', breaks: 'a request without Authorization is answered 401', source: 'Ashby docs: authentication' },
+  { name: 'no-permission-check', layer: 'api', breaks: 'a key without candidatesWrite gets 403 missing_endpoint_permission', source: 'Ashby docs: authentication' },
   { name: 'accept-missing-field', layer: 'api', breaks: 'all four handle request fields are required', source: 'Ashby OpenAPI: file.createFileUploadHandle' },
-  { name: 'accept-bad-context', layer: 'api', breaks: 'fileUploadContext must be one of the three documented values', source: 'Ashby docs: file.createFileUploadHandle (D4)' },
+  { name: 'accept-bad-context', layer: 'api', breaks: 'fileUploadContext must be one of the three documented values', source: 'Ashby docs: file.createFileUploadHandle' },
   { name: 'no-expiry-check', layer: 'storage', breaks: 'an upload after the policy expiration is rejected (403 AccessDenied, Policy expired.)', source: 'S3 POST policy: expiration' },
-  { name: 'long-expiry', layer: 'api', breaks: 'the presigned URL expires after 10 minutes', source: 'Ashby docs: file.createFileUploadHandle (D4)' },
+  { name: 'long-expiry', layer: 'api', breaks: 'the presigned URL expires after 10 minutes', source: 'Ashby docs: file.createFileUploadHandle' },
   { name: 'no-size-check', layer: 'storage', breaks: 'the file size must lie in the policy content-length-range', source: 'S3 POST policy: content-length-range' },
   { name: 'file-not-last-accepted', layer: 'storage', breaks: 'fields after `file` are ignored; a key after file counts as missing', source: 'S3 POST Object: file must be the last field' },
   { name: 'no-signature-check', layer: 'storage', breaks: 'a policy whose signature does not match is rejected (403 SignatureDoesNotMatch)', source: 'S3 SigV4 POST authentication' },
-  { name: 'response-schema-drift', layer: 'api', breaks: 'the handle response has results.{handle,url,fields} with string fields', source: 'Ashby OpenAPI: file.createFileUploadHandle response' },
-  { name: 'handle-before-upload', layer: 'api', breaks: 'a handle is unusable before its upload completed', source: 'Ashby docs: use the handle after the file has been uploaded (D4)' },
-  { name: 'cross-context-handle', layer: 'api', breaks: 'a handle is only accepted by the follow-up call of its context', source: 'Ashby OpenAPI: fileUploadContext must have been CandidateResume (S-cand)' },
+  { name: 'response-schema-drift', layer: 'api', breaks: 'the handle response has results.{handle,url,fields} with string fields', source: 'Ashby OpenAPI: file.createFileUploadHandle: response' },
+  { name: 'handle-before-upload', layer: 'api', breaks: 'a handle is unusable before its upload completed', source: 'Ashby docs: file.createFileUploadHandle: use the handle after the file has been uploaded' },
+  { name: 'cross-context-handle', layer: 'api', breaks: 'a handle is only accepted by the follow-up call of its context', source: 'Ashby OpenAPI: candidate.uploadResume / uploadFile / info: "fileUploadContext must have been CandidateResume"' },
   { name: 'cross-org-handle', layer: 'api', breaks: "a handle is refused with another organisation's key", source: 'inferred: handles are bound to their organisation' },
-  { name: 'error-as-500', layer: 'api', breaks: 'validation errors are HTTP 200 with success:false', source: 'Ashby docs: responses & errors (D3)' },
-  { name: 'random-5xx', layer: 'transport', breaks: 'requests succeed (answers a random share of API and storage requests with 503)', source: 'load thresholds: http error rate', takesValue: 'rate' },
-  { name: 'latency', layer: 'transport', breaks: 'answers come without added delay (adds MS milliseconds to every answer)', source: 'load thresholds: latency percentiles', takesValue: 'ms' },
+  { name: 'error-as-500', layer: 'api', breaks: 'validation errors are HTTP 200 with success:false', source: 'Ashby docs: responses & errors' },
+  { name: 'random-5xx', layer: 'transport', breaks: 'requests succeed (answers a random share of API and storage requests with 503)', source: 'k6 thresholds: http error rate', takesValue: 'rate' },
+  { name: 'latency', layer: 'transport', breaks: 'answers come without added delay (adds MS milliseconds to every answer)', source: 'k6 thresholds: latency percentiles', takesValue: 'ms' },
 ] as const satisfies readonly FaultDefinition[];
 
 export type FaultName = (typeof FAULTS)[number]['name'];
