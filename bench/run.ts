@@ -1,16 +1,32 @@
-// `npm run bench`: the performance benchmarks of issue 5. Prints a table and writes bench/results.json.
+// `npm run bench`: the performance benchmarks, peers side by side (bench/peers.ts). Prints a table and writes bench/results.json.
 // Every targeted figure is a ratio against a baseline measured in this same run (see docs/performance.md).
 //   BENCH_QUICK=1       ~30 s smoke version (shorter steps, smaller uploads, no fault matrix)
-//   BENCH_ONLY=a,b      run only these benches (handle, ingest, engine, fullflow, conformance, build)
+//   BENCH_ONLY=a,b      run only these benches (the keys of BENCHES below)
+//   BENCH_PEERS=0       skip the peer benches (Prism, s3rver, Artillery, loadtest; see bench/peers.ts)
 //   BENCH_CPU_PROF=dir  write a .cpuprofile of every server child process into dir
 //   BENCH_OUT=file      results path (default bench/results.json)
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { benchBuild, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, type BenchOptions, type Row } from './benches.ts';
+import { benchLargeFiles } from './large-files.ts';
+import { benchPeerApi, benchPeerEngine, benchPeerIngest } from './peers.ts';
+import { benchStartup } from './startup.ts';
 import { renderTable } from './table.ts';
 
-export const BENCHES = { handle: benchHandle, ingest: benchIngest, engine: benchEngine, fullflow: benchFullFlow, conformance: benchConformance, build: benchBuild } as const;
+export const BENCHES = {
+  handle: benchHandle,
+  ingest: benchIngest,
+  engine: benchEngine,
+  fullflow: benchFullFlow,
+  conformance: benchConformance,
+  build: benchBuild,
+  largefiles: benchLargeFiles,
+  startup: benchStartup,
+  'peers-api': benchPeerApi,
+  'peers-ingest': benchPeerIngest,
+  'peers-engine': benchPeerEngine,
+} as const;
 export type BenchName = keyof typeof BENCHES;
 
 export interface BenchResults {

@@ -13,6 +13,8 @@ function fmt(value: number, unit: Row['unit']): string {
       return `${value.toFixed(1)} s`;
     case 'it/s':
       return `${value} it/s`;
+    case 'ref':
+      return 'reference';
   }
 }
 
@@ -20,8 +22,8 @@ export function renderTable(rows: readonly Row[]): string {
   const lines = ['| benchmark | measured | target | result |', '|---|---|---|---|'];
   for (const r of rows) {
     const target = r.target ? `${r.target.op === '>=' ? '≥' : '<'} ${fmt(r.target.value, r.unit)}` : 'report';
-    const result = r.pass === undefined ? '—' : r.pass ? 'PASS' : 'MISS';
-    lines.push(`| ${r.name} | ${fmt(r.value, r.unit)} | ${target} | ${result} |`);
+    const result = r.skipped ? `SKIPPED (${r.skipped})` : r.pass === undefined ? '—' : r.pass ? 'PASS' : 'MISS';
+    lines.push(`| ${r.name} | ${r.skipped ? '—' : (r.display ?? fmt(r.value, r.unit))} | ${target} | ${result} |`);
   }
   return lines.join('\n');
 }
