@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { getCheck } from '../src/conformance/catalogue.ts';
 import { resolveConformConfig } from '../src/conformance/config.ts';
 import { progressLine } from '../src/conformance/reporter.ts';
-import { exitCodeFor, notRun, RESULTS_SCHEMA_VERSION, summarise, toCheckResult, type RunResults } from '../src/conformance/results.ts';
+import { notRun, toCheckResult } from '../src/conformance/results.ts';
+import { CONFORMANCE_RESULTS_VERSION as RESULTS_SCHEMA_VERSION, exitCodeFor, summarise, type RunResults } from '../src/results/index.ts';
 import { UsageError } from '../src/config/errors.ts';
-import { writeConformanceReports } from '../src/report/conformance-json.ts';
+import { writeReports } from '../src/cli/report-files.ts';
 
 const failure = (expected = 'HTTP 401', received = 'HTTP 200') => ({ exchanges: [], observations: [], failure: { kind: 'failure' as const, message: 'boom', expected, received } });
 
@@ -111,7 +112,7 @@ describe('conformance reports', () => {
   it('writes HTML, JUnit and JSON with no secret, one testcase per check, a schema version', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'uh-reports-'));
     try {
-      const paths = await writeConformanceReports(dir, sample(), [SECRET]);
+      const paths = await writeReports(dir, 'conformance', sample(), [SECRET]);
       const [html, junit, json] = await Promise.all([readFile(paths.html, 'utf8'), readFile(paths.junit, 'utf8'), readFile(paths.json, 'utf8')]);
       for (const text of [html, junit, json]) expect(text).not.toContain(SECRET);
       expect(html).not.toContain('<script>alert');

@@ -7,7 +7,7 @@ import { getCheck, type CheckGroup } from '../src/conformance/catalogue.ts';
 import { loadDeviations } from '../src/conformance/deviations.ts';
 import { killedBy, loadFaultMatrix, renderMatrix, type FaultOutcome } from '../src/conformance/fault-matrix.ts';
 import { startMockTarget, type MockTarget } from '../src/conformance/mock-target.ts';
-import type { RunResults } from '../src/conformance/results.ts';
+import type { RunResults } from '../src/results/index.ts';
 import { ConformanceSession } from '../src/conformance/runner.ts';
 
 let mock: MockTarget;

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseLoadArgs } from '../src/cli/load.ts';
+import { parseLoadArgs, runLoadWithReports } from '../src/cli/load.ts';
 import { renderK8sManifest } from '../src/cli/k8s.ts';
 import { findK6, segmentPlan } from '../src/load/k6-engine.ts';
-import { chooseEngine, runLoad } from '../src/load/run.ts';
+import { chooseEngine } from '../src/load/run.ts';
 import { startFakeApi, type FakeApi } from './fixtures/fake-k6-api.ts';
 
 const FAKE_K6 = fileURLToPath(new URL('./fixtures/fake-k6-bin.mjs', import.meta.url));
@@ -35,7 +35,7 @@ async function run(args: string[], sub: string) {
   process.env.FAKE_K6_RECORD = join(dir, `${sub}.record.ndjson`);
   const lines: string[] = [];
   const config = { ...parseLoadArgs(['--engine', 'k6', '--target', api.baseUrl, '--api-key', 'fake-key', '--report-dir', join(dir, sub), ...args], {}), log: (l: string) => lines.push(l) };
-  const outcome = await runLoad(config);
+  const outcome = await runLoadWithReports(config);
   const records = (await readFile(process.env.FAKE_K6_RECORD, 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
   return { outcome, records, lines };
 }
@@ -100,7 +100,7 @@ describe('k6 engine with a fake k6', () => {
   it('--print-commands prints one command per segment without the API key', async () => {
     process.env.K6_BIN = FAKE_K6;
     const config = { ...parseLoadArgs(['--engine', 'k6', '--scenario', 'handle-create', '--target', api.baseUrl, '--api-key', 'secret-key-123', '--segments', '2', '--print-commands', '--report-dir', join(dir, 'print')], {}), log: () => {} };
-    const outcome = await runLoad(config);
+    const outcome = await runLoadWithReports(config);
     expect(outcome.commands).toHaveLength(2);
     expect(outcome.commands!.join('\n')).not.toContain('secret-key-123');
     expect(outcome.commands![0]).toMatch(/UH_API_KEY="\$ASHBY_API_KEY" .*fake-k6-bin\.mjs run --no-usage-report --quiet --out json=.* --execution-segment 0:1\/2 --execution-segment-sequence 0,1\/2,1 --tag instance_id=0/);

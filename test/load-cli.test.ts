@@ -5,10 +5,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLoadArgs } from '../src/cli/load.ts';
+import { parseLoadArgs, runLoadWithReports } from '../src/cli/load.ts';
 import { main } from '../src/cli.ts';
 import { UsageError } from '../src/config/errors.ts';
-import { runLoad } from '../src/load/run.ts';
 import { startFakeApi, type FakeApi } from './fixtures/fake-k6-api.ts';
 
 describe('load flags', () => {
@@ -78,7 +77,7 @@ describe('node engine against the fake API', () => {
     await rm(dir, { recursive: true, force: true });
   });
   const run = (args: string[]) =>
-    runLoad({ ...parseLoadArgs(['--engine', 'node', '--target', api.baseUrl, '--api-key', 'fake-key', '--job-posting-id', 'jp', ...args], {}), progress: null, log: () => {} });
+    runLoadWithReports({ ...parseLoadArgs(['--engine', 'node', '--target', api.baseUrl, '--api-key', 'fake-key', '--job-posting-id', 'jp', ...args], {}), progress: null, log: () => {} });
 
   it('ramping stages run to the schedule and write the three reports', async () => {
     const out = await run(['--scenario', 'upload', '--stages', '1s:40,1s:40', '--file-sizes', '1KiB:3,64KiB:1', '--report-dir', join(dir, 'ramp'), '--threshold', 'iterations:count==60']);

@@ -9,8 +9,8 @@ import { command as reportCommand } from '../src/cli/report.ts';
 import { compareWithBaseline } from '../src/load/baseline.ts';
 import { mergeResults } from '../src/load/merge.ts';
 import { Recorder } from '../src/load/recorder.ts';
-import { RESULTS_KIND, type LoadResults } from '../src/load/results.ts';
-import { writeLoadReports } from '../src/load/write-reports.ts';
+import { writeReports } from '../src/cli/report-files.ts';
+import { LOAD_RESULTS_KIND as RESULTS_KIND, type LoadResults } from '../src/results/index.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -102,7 +102,7 @@ describe('load report files', () => {
       { metric: 'checks', expression: 'rate>0.9', ok: true, actual: 0.995, message: 'ok' },
     ];
     r.baseline = compareWithBaseline(r, results(a), 'base.json', 10);
-    const paths = await writeLoadReports(r, dir);
+    const paths = await writeReports(dir, 'load', r, []);
     const html = await readFile(paths.html, 'utf8');
     expect(html).toContain('uPlot');
     expect(html).toMatch(/\.uplot\s*\{|\.uplot,/);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command } from '../src/cli/load.ts';
-import type { LoadResults } from '../src/load/results.ts';
+import type { LoadResults } from '../src/results/index.ts';
 
 let dir: string;
 beforeAll(async () => {

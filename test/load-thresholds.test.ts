@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, parseThreshold, parseThresholdFlag, ThresholdError } from '../src/load/thresholds.ts';
 import { Recorder } from '../src/load/recorder.ts';
-import { RESULTS_KIND, type LoadResults } from '../src/load/results.ts';
+import { LOAD_RESULTS_KIND as RESULTS_KIND, type LoadResults } from '../src/results/index.ts';
 
 function resultsFrom(fill: (r: Recorder) => void, durationMs = 10_000): LoadResults {
   const r = new Recorder(0);

@@ -10,19 +10,24 @@ import { join } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../scenarios/flows/index.ts';
-import type { Exchange } from '../src/client/exchange.ts';
-import { parseLoadArgs } from '../src/cli/load.ts';
+import { parseLoadArgs, runLoadWithReports } from '../src/cli/load.ts';
+import { writeReports } from '../src/cli/report-files.ts';
 import { GROUPS, LEVELS } from '../src/conformance/catalogue.ts';
 import { loadDeviations } from '../src/conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../src/conformance/mock-target.ts';
-import { RESULTS_SCHEMA_VERSION as CONFORMANCE_VERSION, STATUSES, type CheckResult, type Counts, type RunResults } from '../src/conformance/results.ts';
 import { ConformanceSession } from '../src/conformance/runner.ts';
-import type { LatencyStats } from '../src/load/histogram.ts';
 import { mergeResults } from '../src/load/merge.ts';
 import {
-  RESULTS_KIND,
-  RESULTS_SCHEMA_VERSION as LOAD_VERSION,
+  CONFORMANCE_RESULTS_VERSION as CONFORMANCE_VERSION,
+  LOAD_RESULTS_KIND as RESULTS_KIND,
+  LOAD_RESULTS_VERSION as LOAD_VERSION,
   STAGE_NAMES,
+  STATUSES,
+  type CheckResult,
+  type Counts,
+  type Exchange,
+  type LatencyStats,
+  type RunResults,
   type BaselineComparison,
   type BaselineRow,
   type EngineName,
@@ -32,9 +37,7 @@ import {
   type SecondStage,
   type StageSummary,
   type ThresholdOutcome,
-} from '../src/load/results.ts';
-import { runLoad } from '../src/load/run.ts';
-import { writeConformanceReports } from '../src/report/conformance-json.ts';
+} from '../src/results/index.ts';
 import { SCHEMA_DIR, schemaNames, validate } from '../src/validation/index.ts';
 
 type Json = Record<string, unknown>;
@@ -231,8 +234,8 @@ describe('a real conformance results.json against the embedded mock', () => {
     mock = await startMockTarget({ timeoutMs: 10_000 });
     const session = await ConformanceSession.open({ target: mock.target, strict: false, only: ['envelope'], deviations: loadDeviations('mock'), maxWorkers: 1 });
     try {
-      // As `conform` writes it: through writeConformanceReports, read back from disk.
-      const written = async (r: RunResults, sub: string) => JSON.parse(await readFile((await writeConformanceReports(join(dir, sub), r, [])).json, 'utf8')) as RunResults;
+      // As `conform` writes it: through the one report writer, read back from disk.
+      const written = async (r: RunResults, sub: string) => JSON.parse(await readFile((await writeReports(join(dir, sub), 'conformance', r, [])).json, 'utf8')) as RunResults;
       clean = await written(await session.run(), 'clean');
       mock.setFaults(['response-schema-drift', 'error-as-500']);
       faulty = await written(await session.run(), 'faulty');
@@ -301,7 +304,7 @@ describe('real load results.json files from short node-engine runs against the e
     // Two 500 ms full-flow runs (every stage, loopback only); the second compares with the first.
     const run = async (sub: string, extra: string[]) => {
       const args = ['--engine', 'node', '--target', 'mock', '--scenario', 'full-flow', '--rate', '20', '--duration', '500ms', '--file-sizes', '1KiB', '--report-dir', join(dir, sub), ...extra];
-      const out = await runLoad({ ...parseLoadArgs(args, {}), progress: null, log: () => {} });
+      const out = await runLoadWithReports({ ...parseLoadArgs(args, {}), progress: null, log: () => {} });
       return { code: out.exitCode, results: JSON.parse(await readFile(out.paths!.json, 'utf8')) as LoadResults };
     };
     const a = await run('first', ['--threshold', 'http_req_failed:rate<0.01']);

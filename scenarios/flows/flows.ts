@@ -17,6 +17,7 @@ import {
   toHttpRequest,
   uploadFile,
   uploadResume,
+  utf8ByteLength,
   utf8Encode,
   type ProtocolRequest,
   type UploadContext,
@@ -57,6 +58,8 @@ interface HandleVariant {
   context: UploadContext;
   payload: Payload;
   body: string;
+  /** The body's length in UTF-8 bytes (what goes over the wire, not UTF-16 units). */
+  bodyBytes: number;
 }
 
 const ENDPOINT_NAMES = {
@@ -82,7 +85,8 @@ export function createFlow(config: FlowConfig): Flow {
     if (!v) {
       const payload = payloads.get(size)!;
       const req = createFileUploadHandle({ fileUploadContext: context, filename: payload.filename, contentType: payload.contentType, contentLength: size });
-      v = { context, payload, body: JSON.stringify(req.body) };
+      const body = JSON.stringify(req.body);
+      v = { context, payload, body, bodyBytes: utf8ByteLength(body) };
       variants.set(key, v);
     }
     return v;
@@ -104,7 +108,7 @@ export function createFlow(config: FlowConfig): Flow {
       const res = await t.request(req);
       const env = res.status === 200 ? parseEnvelope<{ id?: string }>(res.body) : undefined;
       const id = env?.kind === 'success' && typeof env.results?.id === 'string' ? env.results.id : undefined;
-      obs.stage('setup', id !== undefined, res.durationMs, req.body.length, res.body.length, id ? undefined : describe(res));
+      obs.stage('setup', id !== undefined, res.durationMs, utf8ByteLength(req.body), utf8ByteLength(res.body), id ? undefined : describe(res));
       if (id) w.candidateId = id;
       w.candidatePending = undefined;
       return id;
@@ -119,7 +123,7 @@ export function createFlow(config: FlowConfig): Flow {
       const env = parseEnvelope<UploadHandleResults>(res.body);
       if (env.kind === 'success' && typeof env.results?.url === 'string' && typeof env.results.handle === 'string' && env.results.fields) results = env.results;
     }
-    obs.stage('handle_create', results !== undefined, res.durationMs, v.body.length, res.body.length, results ? undefined : describe(res));
+    obs.stage('handle_create', results !== undefined, res.durationMs, v.bodyBytes, utf8ByteLength(res.body), results ? undefined : describe(res));
     return results;
   }
 
@@ -134,7 +138,7 @@ export function createFlow(config: FlowConfig): Flow {
       tags: { stage: 'upload', name: ENDPOINT_NAMES.upload },
     });
     const ok = res.status >= 200 && res.status < 300;
-    obs.stage('upload', ok, res.durationMs, length, res.body.length, ok ? undefined : describe(res));
+    obs.stage('upload', ok, res.durationMs, length, utf8ByteLength(res.body), ok ? undefined : describe(res));
     return ok;
   }
 
@@ -157,7 +161,7 @@ export function createFlow(config: FlowConfig): Flow {
     const http = jsonPost('attach', req);
     const res = await t.request(http);
     const ok = res.status === 200 && parseEnvelope(res.body).kind === 'success';
-    obs.stage('attach', ok, res.durationMs, http.body.length, res.body.length, ok ? undefined : describe(res));
+    obs.stage('attach', ok, res.durationMs, utf8ByteLength(http.body), utf8ByteLength(res.body), ok ? undefined : describe(res));
     return ok;
   }
 

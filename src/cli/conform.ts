@@ -13,10 +13,10 @@ import { CONFORM_ENV, TARGET_OPTIONS, remoteTarget, resolveConformConfig, type C
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
-import type { RunResults } from '../conformance/results.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { TargetConfig } from '../conformance/target.ts';
-import { writeConformanceReports } from '../report/conformance-json.ts';
+import type { RunResults } from '../results/index.ts';
+import { writeReports } from './report-files.ts';
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
@@ -105,7 +105,7 @@ export const command: Command = {
         process.off('SIGINT', onSigint);
       }
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
-      const written = await writeConformanceReports(resolve(config.reportDir), results, secrets);
+      const written = await writeReports(resolve(config.reportDir), 'conformance', results, secrets);
       progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;

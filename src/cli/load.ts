@@ -6,11 +6,12 @@ import { DurationError, parseDurationMs } from '../config/duration.ts';
 import { EXIT, UsageError } from '../config/errors.ts';
 import { MixError, parseContextMix, parseFileSizeMix, SCENARIOS, type ScenarioName } from '../../scenarios/flows/index.ts';
 import { PRODUCTION_RATE_CAP, peakRateOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
-import { runLoad } from '../load/run.ts';
+import { runLoad, type LoadOutcome } from '../load/run.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
 import { FaultSpecError, parseFaults } from '../mock/faults.ts';
 import { fromFlagOrEnv, parseCommandArgs, parseIntegerOption } from './args.ts';
+import { writeReports, type WrittenReports } from './report-files.ts';
 
 const OPTIONS = {
   engine: { type: 'string' },
@@ -211,12 +212,21 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   };
 }
 
+/** One load run and its report folder (what `load` does; tests call it with a built config). */
+export async function runLoadWithReports(config: LoadConfig): Promise<LoadOutcome & { paths?: WrittenReports }> {
+  const outcome = await runLoad(config);
+  if (!outcome.results) return outcome;
+  const paths = await writeReports(config.reportDir, 'load', outcome.results, outcome.secrets ?? []);
+  (config.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`report: ${paths.html}`);
+  return { ...outcome, paths };
+}
+
 export const command: Command = {
   summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
   help: HELP,
   async run(argv) {
     const config = parseLoadArgs(argv);
-    const outcome = await runLoad(config);
+    const outcome = await runLoadWithReports(config);
     if (outcome.commands) {
       for (const c of outcome.commands) console.log(c);
       return EXIT.ok;

@@ -5,8 +5,8 @@ import { EXIT, UsageError } from '../config/errors.ts';
 import { mergeResults } from '../load/merge.ts';
 import { readResultsFile } from '../load/run.ts';
 import { evaluateThresholds, parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
-import { writeLoadReports } from '../load/write-reports.ts';
 import { parseCommandArgs } from './args.ts';
+import { writeReports } from './report-files.ts';
 
 const OPTIONS = {
   'report-dir': { type: 'string' },
@@ -48,7 +48,8 @@ export const command: Command = {
     }
     merged.options = { ...merged.options, thresholds: specs };
     merged.thresholds = evaluateThresholds(merged, thresholds);
-    const paths = await writeLoadReports(merged, values['report-dir'] ?? 'reports/load-merged');
+    // Merged files carry no key; the writer still scrubs secret-looking patterns.
+    const paths = await writeReports(values['report-dir'] ?? 'reports/load-merged', 'load', merged, []);
     for (const t of merged.thresholds) console.error(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
     console.error(`merged ${files.length} result file(s): ${merged.totals.iterations} iterations; report: ${paths.html}`);
     return merged.thresholds.some((t) => !t.ok) ? EXIT.thresholds : EXIT.ok;

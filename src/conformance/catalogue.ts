@@ -6,11 +6,10 @@
 // Levels follow the evidence (docs/decisions/0020-conformance-levels.md): documented by Ashby or by S3 for
 // POST policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (never fails).
 
-export const GROUPS = ['envelope', 'contexts', 'validation', 'permissions', 'expiry', 'storage', 'lifecycle'] as const;
-export type CheckGroup = (typeof GROUPS)[number];
+import type { CheckGroup, CheckLevel } from '../results/index.ts';
 
-export const LEVELS = ['MUST', 'SHOULD', 'INFO'] as const;
-export type CheckLevel = (typeof LEVELS)[number];
+// Groups and levels are part of the results model (reports count by them); the catalogue assigns them.
+export { GROUPS, LEVELS, type CheckGroup, type CheckLevel } from '../results/index.ts';
 
 /** What a check needs from the target configuration; missing → skipped with the reason. */
 export type CheckNeed =

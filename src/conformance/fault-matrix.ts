@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FAULTS } from '../mock/faults.ts';
 import { hasCheck } from './catalogue.ts';
 import { SUITE_DIR } from './paths.ts';
-import type { RunResults } from './results.ts';
+import type { RunResults } from '../results/index.ts';
 
 export const FAULT_MATRIX_FILE = join(SUITE_DIR, 'fault-matrix.json');
 

@@ -5,7 +5,8 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { getCheck, hasCheck } from './catalogue.ts';
 import type { CheckMeta } from './check.ts';
 import type { Deviations } from './deviations.ts';
-import { toCheckResult, type CheckResult, type CheckStatus } from './results.ts';
+import type { CheckResult, CheckStatus } from '../results/index.ts';
+import { toCheckResult } from './results.ts';
 
 export interface ProgressStream {
   write(text: string): unknown;

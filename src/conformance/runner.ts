@@ -10,7 +10,8 @@ import { CHECKS, GROUPS, type CheckGroup } from './catalogue.ts';
 import type { Deviations } from './deviations.ts';
 import { SUITE_DIR, REPO_ROOT } from './paths.ts';
 import { ConformanceReporter, type ProgressStream } from './reporter.ts';
-import { exitCodeFor, inCatalogueOrder, notRun, RESULTS_SCHEMA_VERSION, summarise, type RunResults } from './results.ts';
+import { CONFORMANCE_RESULTS_VERSION, exitCodeFor, summarise, type RunResults } from '../results/index.ts';
+import { inCatalogueOrder, notRun } from './results.ts';
 import { encodeTarget, TARGET_ENV, type TargetConfig } from './target.ts';
 
 export interface RunOptions {
@@ -104,7 +105,7 @@ export class ConformanceSession {
     const checks = inCatalogueOrder([...this.reporter.results, ...missing]);
     harnessErrors.push(...this.reporter.harnessErrors);
     return {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
+      schemaVersion: CONFORMANCE_RESULTS_VERSION,
       tool: 'upload-harness conform',
       target: { name: target.name, baseUrl: redactUrl(target.baseUrl), mock: target.control },
       options: { strict, slow: target.slow, allowWrites: target.allowWrites, only: selected },

@@ -1,7 +1,6 @@
 // Baseline comparison: the current run against an earlier results.json, metric by metric, with the
 // relative delta. A regression beyond --max-regression fails the run (exit 99, like a threshold).
-import type { BaselineComparison, BaselineRow, LoadResults } from './results.ts';
-import { STAGE_NAMES } from './results.ts';
+import { STAGE_NAMES, type BaselineComparison, type BaselineRow, type LoadResults } from '../results/index.ts';
 
 /** Error rates are compared with this absolute floor so 0 → 0.0001 is not an "infinite" regression. */
 const ERROR_RATE_FLOOR = 0.001;

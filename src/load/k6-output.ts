@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Recorder } from './recorder.ts';
-import type { StageName } from './results.ts';
+import type { StageName } from '../results/index.ts';
 
 interface Point {
   type: string;

@@ -1,9 +1,8 @@
 // Merges results JSONs of several processes/machines (k6 segments, node instances) into one: counts are
 // summed, latency statistics recomputed from the merged HDR histograms (never averaged), per-second
 // buckets aligned on absolute unix seconds. Thresholds are re-evaluated by the caller.
-import { latencyStats, mergeHistograms, percentileMs, encodeHistogram } from './histogram.ts';
+import { encodeHistogram, latencyStats, mergeHistograms, percentileMs, type LoadResults, type SecondBucket, type SecondStage, type StageName, type StageSummary } from '../results/index.ts';
 import { round3 } from './recorder.ts';
-import type { LoadResults, SecondBucket, SecondStage, StageName, StageSummary } from './results.ts';
 import { UsageError } from '../config/errors.ts';
 
 function mergeStage(parts: readonly (StageSummary | undefined)[]): StageSummary | undefined {

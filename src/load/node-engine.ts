@@ -6,7 +6,7 @@ import { createFlow, type FlowConfig, type StageObserver, type WorkerState } fro
 import { Recorder } from './recorder.ts';
 import type { Schedule } from './schedule.ts';
 import { createUndiciTransport } from './undici-transport.ts';
-import { percentileMs } from './histogram.ts';
+import { percentileMs } from '../results/index.ts';
 
 export interface NodeEngineOptions {
   flow: FlowConfig;

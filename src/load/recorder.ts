@@ -4,8 +4,20 @@
 // Cost per sample matters (the node engine records every request live): the run-wide histograms are
 // 32-bit (fast to record), and a per-second histogram is recorded into a 32-bit scratch histogram while
 // its second is current, then folded into its compact packed one (see foldBefore).
-import { encodeHistogram, latencyStats, newFastHistogram, newHistogram, percentileMs, recordMs, type Histogram } from './histogram.ts';
-import type { LoadResults, SecondBucket, SecondStage, StageName, StageSummary } from './results.ts';
+import {
+  encodeHistogram,
+  latencyStats,
+  newFastHistogram,
+  newHistogram,
+  percentileMs,
+  recordMs,
+  type Histogram,
+  type LoadResults,
+  type SecondBucket,
+  type SecondStage,
+  type StageName,
+  type StageSummary,
+} from '../results/index.ts';
 
 interface StageAcc {
   h: Histogram;

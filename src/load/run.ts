@@ -1,5 +1,6 @@
 // One load run end to end: resolve the target (embedded mock or a base URL), pick the engine, run it,
-// assemble the results JSON, evaluate thresholds and the baseline, write the reports, pick the exit code.
+// assemble the results JSON, evaluate thresholds and the baseline, pick the exit code. The reports are
+// written by the caller (src/cli/load.ts, through the one report writer src/cli/report-files.ts).
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
@@ -10,17 +11,17 @@ import type { LoadConfig } from './config.ts';
 import { findDocker, findK6, formatCommand, prepareK6, runK6Engine, type K6Location, type K6RunOptions } from './k6-engine.ts';
 import { startEmbeddedMock, type MockHandle } from './mock.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
-import { RESULTS_KIND, RESULTS_SCHEMA_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from './results.ts';
+import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from '../results/index.ts';
 import { constantSchedule, rampingSchedule } from './schedule.ts';
 import { evaluateThresholds, parseThresholdFlag, toK6Thresholds } from './thresholds.ts';
-import { writeLoadReports, type LoadReportPaths } from './write-reports.ts';
 
 export const HARNESS_VERSION = '0.1.0';
 
 export interface LoadOutcome {
   exitCode: number;
   results?: LoadResults;
-  paths?: LoadReportPaths;
+  /** The run's known secrets (the API key it used), for redacting the report files. */
+  secrets?: string[];
   /** Commands printed instead of a run (--print-commands). */
   commands?: string[];
 }
@@ -122,13 +123,11 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     const results = assembleResults(config, choice.engine, run, k6Meta);
     results.thresholds = evaluateThresholds(results, thresholds);
     if (baseline) results.baseline = compareWithBaseline(results, baseline.results, baseline.file, config.maxRegressionPct);
-    const paths = await writeLoadReports(results, config.reportDir);
     for (const line of summaryLines(results)) log(line);
     for (const t of results.thresholds) log(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
     if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
-    log(`report: ${paths.html}`);
     const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
-    return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, paths };
+    return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, secrets: [apiKey] };
   } finally {
     await mock?.close();
   }
@@ -153,8 +152,8 @@ export function summaryLines(results: LoadResults): string[] {
 function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, k6?: { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] }): LoadResults {
   const frozen = run.recorder.freeze(run.durationMs);
   return {
-    kind: RESULTS_KIND,
-    schemaVersion: RESULTS_SCHEMA_VERSION,
+    kind: LOAD_RESULTS_KIND,
+    schemaVersion: LOAD_RESULTS_VERSION,
     scenario: config.scenario,
     engine,
     target: config.target === 'mock' ? 'mock' : redactUrl(config.target),
@@ -192,7 +191,7 @@ export function readResultsFile(file: string): LoadResults {
     throw new UsageError(`cannot read results file ${file}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (!isLoadResults(value)) throw new UsageError(`${file} is not an upload-harness load results.json`);
-  if (value.schemaVersion !== RESULTS_SCHEMA_VERSION) throw new HarnessError('schema', `${file} has results schema ${value.schemaVersion}, expected ${RESULTS_SCHEMA_VERSION}`);
+  if (value.schemaVersion !== LOAD_RESULTS_VERSION) throw new HarnessError('schema', `${file} has results schema ${value.schemaVersion}, expected ${LOAD_RESULTS_VERSION}`);
   return value;
 }
 

@@ -1,8 +1,7 @@
 // Thresholds in k6 syntax (`handle_create_duration: p(95)<300`, `http_req_failed: rate<0.01`,
 // `checks: rate>0.99`, `iterations: count>100`, avg/min/max/med), evaluated against the results JSON, so
 // both engines and merged runs are judged by one implementation. A failed threshold → exit 99 (as k6).
-import { decodeHistogram, percentileMs } from './histogram.ts';
-import type { LoadResults, StageName, StageSummary, ThresholdOutcome } from './results.ts';
+import { decodeHistogram, percentileMs, type LoadResults, type StageName, type StageSummary, type ThresholdOutcome } from '../results/index.ts';
 
 export class ThresholdError extends Error {}
 

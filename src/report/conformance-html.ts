@@ -2,9 +2,7 @@
 // summary by group and level is a plain table readable without JavaScript; every non-passing check is a
 // <details> block with expected vs received, the rule's source, the redacted exchange and a curl line.
 // Status is shown as colour AND text (never colour alone).
-import type { Exchange } from '../client/exchange.ts';
-import { GROUPS, LEVELS } from '../conformance/catalogue.ts';
-import { STATUSES, type CheckResult, type Counts, type RunResults } from '../conformance/results.ts';
+import { GROUPS, LEVELS, STATUSES, type CheckResult, type Counts, type Exchange, type RunResults } from '../results/index.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 
 const CSS = `

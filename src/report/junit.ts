@@ -13,6 +13,8 @@ export interface JUnitCase {
   message?: string;
   /** Longer text: expected vs received, the redacted exchange. */
   details?: string;
+  /** Text shown with the case whatever its outcome (<system-out>): why a passing case warned. */
+  output?: string;
 }
 
 export interface JUnitSuite {
@@ -48,6 +50,7 @@ export function toJUnitXml(name: string, suites: JUnitSuite[]): string {
           if (c.outcome === 'failed') tc.failure = { ...body, '@type': 'AssertionError' };
           if (c.outcome === 'errored') tc.error = { ...body, '@type': 'HarnessError' };
           if (c.outcome === 'skipped') tc.skipped = { '@message': c.message ?? '' };
+          if (c.output) tc['system-out'] = c.output;
           return tc;
         }),
       })),

@@ -1,31 +1,23 @@
-// The load report: one self-contained, offline HTML file. uPlot's JS and CSS are inlined from
-// node_modules/uplot/dist; the data is embedded as JSON. Charts: throughput and errors per second,
-// latency percentiles per stage over time, latency distribution, bytes/s. Tables: totals per stage,
-// thresholds (colour + text), baseline deltas, errors, run configuration.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { decodeHistogram, percentileMs } from '../load/histogram.ts';
-import type { LoadResults, StageName } from '../load/results.ts';
+// The load report: one self-contained, offline HTML file. uPlot's JS and CSS are inlined (the writer
+// hands them in as `assets`, read once; this renderer does no I/O); the data is embedded as JSON.
+// Charts: throughput and errors per second, latency percentiles per stage over time, latency
+// distribution, bytes/s. Tables: totals per stage, thresholds (colour + text), baseline deltas,
+// errors, run configuration.
+import { decodeHistogram, percentileMs, type LoadResults, type StageName } from '../results/index.ts';
 import { embedJson, escapeHtml, htmlPage } from './html.ts';
 
 const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.99, 100];
 
-let uplotAssets: Promise<{ js: string; css: string }> | undefined;
-function loadUplot(): Promise<{ js: string; css: string }> {
-  uplotAssets ??= (async () => {
-    const dist = join(dirname(createRequire(import.meta.url).resolve('uplot')), '.');
-    const base = dist.endsWith('dist') ? dist : join(dist, 'dist');
-    const [js, css] = await Promise.all([readFile(join(base, 'uPlot.iife.min.js'), 'utf8'), readFile(join(base, 'uPlot.min.css'), 'utf8')]);
-    return { js, css };
-  })();
-  return uplotAssets;
+/** The chart library inlined into the page (uPlot's minified IIFE build and its stylesheet). */
+export interface ChartAssets {
+  js: string;
+  css: string;
 }
 
 const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === undefined ? '–' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
 
-export async function renderLoadHtml(r: LoadResults): Promise<string> {
-  const { js, css } = await loadUplot();
+export function renderLoadHtml(r: LoadResults, uplot: ChartAssets): string {
+  const { js, css } = uplot;
   const stages = (Object.keys(r.stages) as StageName[]).filter((s) => s !== 'setup');
   const t0 = r.series[0]?.t ?? 0;
   const chartData = {

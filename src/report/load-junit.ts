@@ -1,6 +1,6 @@
 // JUnit XML for a load run: one testcase per threshold (and one per baseline metric when compared),
 // so CI shows which limit failed with the observed value.
-import type { LoadResults } from '../load/results.ts';
+import type { LoadResults } from '../results/index.ts';
 import { toJUnitXml, type JUnitSuite } from './junit.ts';
 
 export function renderLoadJUnit(results: LoadResults): string {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runNodeEngine } from '../../src/load/node-engine.ts';
 import { Recorder } from '../../src/load/recorder.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
-import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs } from '../../src/load/histogram.ts';
+import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
 
 const HANDLE = JSON.stringify({ success: true, results: { url: 'http://127.0.0.1:1/u', handle: 'h', fields: { key: 'k' } } });

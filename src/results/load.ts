@@ -1,9 +1,11 @@
-// The ONE results JSON both engines write (and `report merge` reads): run configuration, per-stage
-// counts/errors/latency/bytes with serialised HDR histograms, per-second series, thresholds, metadata.
+// The ONE results JSON both load engines write (and `report merge` reads; schemas/reports/
+// load-results.json describes it): run configuration, per-stage counts/errors/latency/bytes with
+// serialised HDR histograms, per-second series, thresholds, metadata. Producers (src/load) build it;
+// renderers (src/report) only read it.
 import type { LatencyStats } from './histogram.ts';
 
-export const RESULTS_SCHEMA_VERSION = 1;
-export const RESULTS_KIND = 'upload-harness/load-results';
+export const LOAD_RESULTS_VERSION = 1;
+export const LOAD_RESULTS_KIND = 'upload-harness/load-results';
 
 export type EngineName = 'node' | 'k6';
 export type StageName = 'handle_create' | 'upload' | 'attach' | 'setup';
@@ -65,7 +67,7 @@ export interface LoadOptionsRecord {
 }
 
 export interface LoadResults {
-  kind: typeof RESULTS_KIND;
+  kind: typeof LOAD_RESULTS_KIND;
   schemaVersion: number;
   scenario: string;
   engine: EngineName;
@@ -123,5 +125,5 @@ export interface BaselineComparison {
 }
 
 export function isLoadResults(value: unknown): value is LoadResults {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === RESULTS_KIND;
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === LOAD_RESULTS_KIND;
 }

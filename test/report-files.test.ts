@@ -1,0 +1,94 @@
+// The renderer registry and the one report writer: every kind renders the same three files from its
+// model alone (renderers take the chart library as an argument and read no file), and the writer
+// redacts every text of every kind with the run's known secrets before writing it.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadReportAssets, writeReports } from '../src/cli/report-files.ts';
+import { Recorder } from '../src/load/recorder.ts';
+import { REPORT_FILES, renderReportFiles, type ReportAssets } from '../src/report/index.ts';
+import { CONFORMANCE_RESULTS_VERSION, LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, summarise, type LoadResults, type RunResults } from '../src/results/index.ts';
+
+const SECRET = 'sk_live_load_key_0123456789';
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+function loadResults(): LoadResults {
+  const r = new Recorder(T0);
+  for (let i = 0; i < 20; i++) {
+    r.request('handle_create', i % 5 !== 0, 3 + i, 100, 200, T0 + i * 50);
+    r.iterationStarted(T0 + i * 50);
+    r.iterationDone(i % 5 !== 0, 3 + i, T0 + i * 50);
+  }
+  return {
+    kind: LOAD_RESULTS_KIND,
+    schemaVersion: LOAD_RESULTS_VERSION,
+    scenario: 'handle-create',
+    engine: 'node',
+    target: 'https://staging.example',
+    options: { scenario: 'handle-create', durationMs: 1000, fileSizes: '1KiB', mix: 'resume:1', maxVUs: 5, thresholds: [] },
+    run: { startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 1000).toISOString(), durationMs: 1000, harnessVersion: '0', nodeVersion: '', hostname: '', instances: ['0'] },
+    ...r.freeze(1000),
+    // A target that echoes the key into an error message: the reason lands in results.json and the HTML.
+    errors: { [`handle_create: HTTP 403 unknown key ${SECRET}`]: 4 },
+    thresholds: [],
+  };
+}
+
+function conformanceResults(): RunResults {
+  return {
+    schemaVersion: CONFORMANCE_RESULTS_VERSION,
+    tool: 'upload-harness conform',
+    target: { name: 'mock', baseUrl: 'http://127.0.0.1:1', mock: true },
+    options: { strict: false, slow: false, allowWrites: true, only: [] },
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1,
+    summary: summarise([]),
+    harnessErrors: [],
+    exitCode: 0,
+    checks: [],
+  };
+}
+
+describe('renderer registry', () => {
+  const fake: ReportAssets = { uplot: { js: '/*FAKE-UPLOT-JS*/', css: '/*FAKE-UPLOT-CSS*/' } };
+  it('renders the same three files for every kind', () => {
+    for (const files of [renderReportFiles('load', loadResults(), fake), renderReportFiles('conformance', conformanceResults(), fake)]) {
+      expect(Object.keys(files).sort()).toEqual([...REPORT_FILES].sort());
+      for (const name of REPORT_FILES) expect(files[name].length).toBeGreaterThan(50);
+    }
+  });
+  it('the load HTML inlines the chart library it is given (renderers read no file)', () => {
+    const html = renderReportFiles('load', loadResults(), fake)['index.html'];
+    expect(html).toContain('/*FAKE-UPLOT-JS*/');
+    expect(html).toContain('/*FAKE-UPLOT-CSS*/');
+  });
+});
+
+describe('the one report writer', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'uh-report-files-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('redacts load reports with the run secrets too, and leaves the inlined uPlot intact', async () => {
+    const r = loadResults();
+    expect(renderReportFiles('load', r, await loadReportAssets())['results.json']).toContain(SECRET); // the model carries it
+    const paths = await writeReports(join(dir, 'load'), 'load', r, [SECRET]);
+    const texts = await Promise.all([paths.json, paths.html, paths.junit].map((p) => readFile(p, 'utf8')));
+    for (const text of texts) expect(text).not.toContain(SECRET);
+    expect(JSON.parse(texts[0]!).errors).toEqual({ 'handle_create: HTTP 403 unknown key [redacted]': 4 });
+    expect(paths.jsonText).toBe(texts[0]);
+    const { uplot } = await loadReportAssets();
+    expect(uplot.js.length).toBeGreaterThan(10_000);
+    expect(texts[1]).toContain(uplot.js);
+    expect(texts[1]).toContain(uplot.css);
+  });
+
+  it('writes a folder for each kind at the paths it returns', async () => {
+    const paths = await writeReports(join(dir, 'conformance', 'nested'), 'conformance', conformanceResults(), []);
+    expect([paths.json, paths.html, paths.junit].map((p) => p.slice(join(dir, 'conformance', 'nested').length + 1))).toEqual(['results.json', 'index.html', 'junit.xml']);
+    expect(JSON.parse(await readFile(paths.json, 'utf8')).tool).toBe('upload-harness conform');
+  });
+});
