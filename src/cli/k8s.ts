@@ -44,7 +44,8 @@ ${optionsHelp(OPTIONS)}
 
 Example:
   kubectl create secret generic upload-harness --from-literal=api-key=$ASHBY_API_KEY
-  upload-harness k8s --scenario full-flow --parallelism 4 --target https://staging.example --rate 40 | kubectl apply -f -
+  upload-harness k8s --scenario full-flow --parallelism 4 --target https://staging.example --rate 40 \\
+    --i-understand-this-hits-production | kubectl apply -f -
 
 Each pod evaluates thresholds for its own share; aggregate with a shared metrics output.`;
 
