@@ -1,6 +1,7 @@
-// Everything the k6 entries share: options from __ENV (arrival-rate executors), the k6 Transport on
-// http.asyncRequest, per-stage Trend metrics and checks, and handleSummary. Runs inside k6's JS runtime:
-// no Node built-ins, no npm packages, no TextEncoder (DESIGN §4).
+// Everything the k6 entries share: options from __ENV (arrival-rate executors, decoded by the UH_*
+// contract in ../flows/k6-env.ts), the k6 Transport on http.asyncRequest, per-stage Trend metrics and
+// checks, and handleSummary. Runs inside k6's JS runtime (https://grafana.com/docs/k6/latest/javascript-api/):
+// no Node built-ins, no npm packages, no TextEncoder.
 import http from 'k6/http';
 import { check } from 'k6';
 import exec from 'k6/execution';

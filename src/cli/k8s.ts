@@ -55,7 +55,7 @@ export async function renderK8sManifest(argv: string[], env: Env = process.env):
   const { values: v } = parseCommandArgs('k8s', argv, OPTIONS);
   const scenario = parseScenario(OPTIONS, v, env);
   const parallelism = parseIntegerOption('parallelism', optionValue(OPTIONS, v, 'parallelism', env)!, 1, 1000);
-  const target = parseWorkloadTarget(OPTIONS, v, env, false) as URL;
+  const target = parseWorkloadTarget(OPTIONS, v, env, { allowMock: false });
   const rate = parseRate('rate', optionValue(OPTIONS, v, 'rate', env)!);
   guardProductionRate(target, rate, v);
   const durationMs = asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'duration', env)!), { hint: HINT });

@@ -137,7 +137,7 @@ export function parseLoadArgs(argv: string[], env: Env = process.env): LoadConfi
   const arrival = parseArrival(v, env);
   const thresholds = v.threshold ?? [];
   const thresholdRules = parseThresholds(thresholds, HINT);
-  const target = parseWorkloadTarget(OPTIONS, v, env, true);
+  const target = parseWorkloadTarget(OPTIONS, v, env, { allowMock: true });
   const peak = peakRateOf(arrival);
   const allowProduction = guardProductionRate(target, peak, v);
   return {

@@ -45,8 +45,10 @@ export function parseRate(name: string, text: string): number {
 }
 
 /** The target (flag > ASHBY_BASE_URL > the mock where allowed), by the rules every command shares. */
-export function parseWorkloadTarget(table: OptionTable, values: WorkloadValues, env: Env, allowMock: boolean): Target {
-  return parseTarget(optionValue(table, values, 'target', env), { allowMock });
+export function parseWorkloadTarget(table: OptionTable, values: WorkloadValues, env: Env, rules: { allowMock: false }): URL;
+export function parseWorkloadTarget(table: OptionTable, values: WorkloadValues, env: Env, rules: { allowMock: true }): Target;
+export function parseWorkloadTarget(table: OptionTable, values: WorkloadValues, env: Env, rules: { allowMock: boolean }): Target {
+  return parseTarget(optionValue(table, values, 'target', env), rules);
 }
 
 /** --file-sizes and --mix as given and as parsed (each refused with the parser's message). */

@@ -13,6 +13,8 @@ export interface TargetRules {
 const EXAMPLE = 'example: --target https://api.ashbyhq.com';
 
 /** The value (already resolved flag > environment) → 'mock' or the base URL; undefined = the default. */
+export function parseTarget(value: string | undefined, rules: { allowMock: false }): URL;
+export function parseTarget(value: string | undefined, rules: TargetRules): Target;
 export function parseTarget(value: string | undefined, rules: TargetRules): Target {
   const expected = rules.allowMock ? '"mock" or an http(s) base URL' : 'an http(s) base URL';
   if (value === undefined || value === 'mock') {
