@@ -2,11 +2,14 @@
 // dispatches, prints errors as one line plus a hint, and maps them to exit-code classes
 // (0 ok, 1 conformance failure, 2 usage or harness error, 99 thresholds failed).
 import { pathToFileURL } from 'node:url';
+import type { OptionTable } from './cli/args.ts';
 import { EXIT, HarnessError } from './config/errors.ts';
 
 export interface Command {
   summary: string;
   help: string;
+  /** Every option the command accepts; its parser config and --help block are generated from it. */
+  options: OptionTable;
   run(argv: string[]): Promise<number>;
 }
 

@@ -1,13 +1,15 @@
 // The CI examples (examples/*.yml) stay runnable: both parse as YAML, every `upload-harness <cmd> …` line
 // names an existing command, and its flags are accepted by that command's own argument parser (load:
-// parseLoadArgs; conform and doctor: node:util parseArgs strict with the options their --help lists,
-// then conform's config resolution). Environment variables named ASHBY_* are ones the harness reads.
+// parseLoadArgs; the others: node:util parseArgs strict with their option tables, the ones their --help
+// is generated from; conform and doctor then through conform's config resolution). Environment
+// variables named ASHBY_* are ones the harness reads.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND_NAMES } from '../src/cli.ts';
+import { COMMAND_NAMES, type Command } from '../src/cli.ts';
+import { parserConfig } from '../src/cli/args.ts';
 import { parseLoadArgs } from '../src/cli/load.ts';
 import { CONFORM_ENV, resolveConformConfig, type ConformFlags } from '../src/conformance/config.ts';
 
@@ -86,14 +88,10 @@ function invocations(file: string): Invocation[] {
   return result;
 }
 
-/** The long options a command's --help lists (`--name` followed by a value placeholder or not). */
-async function helpOptions(name: string): Promise<{ options: Record<string, { type: 'string' | 'boolean' }> }> {
-  const { command } = await import(`../src/cli/${name}.ts`);
-  const options: Record<string, { type: 'string' | 'boolean' }> = {};
-  for (const m of (command.help as string).matchAll(/^\s+--([a-z0-9-]+)( [A-Za-z<]|\s*\[|\s{2,}|$)/gm)) {
-    options[m[1]!] = { type: /^ [A-Za-z<]/.test(m[2]!) ? 'string' : 'boolean' };
-  }
-  return { options };
+/** A command's parser options, read from its option table (the one its --help is generated from). */
+async function helpOptions(name: string): Promise<{ options: Record<string, { type: 'string' | 'boolean'; multiple: boolean }> }> {
+  const { command } = (await import(`../src/cli/${name}.ts`)) as { command: Command };
+  return { options: parserConfig(command.options) };
 }
 
 const STAGING_ENV = { ASHBY_BASE_URL: 'https://staging.example', ASHBY_API_KEY: 'k' };
@@ -137,8 +135,8 @@ describe('the example checker itself', () => {
   it('splits shell words and refuses an unknown flag', async () => {
     expect(words(`upload-harness load --threshold 'a:p(95)<3' --rate 5 && echo x`)).toEqual(['upload-harness', 'load', '--threshold', 'a:p(95)<3', '--rate', '5']);
     const { options } = await helpOptions('conform');
-    expect(options['report-dir']).toEqual({ type: 'string' });
-    expect(options.strict).toEqual({ type: 'boolean' });
+    expect(options['report-dir']).toMatchObject({ type: 'string' });
+    expect(options.strict).toMatchObject({ type: 'boolean' });
     expect(() => parseArgs({ args: ['--no-such-flag'], options, strict: true })).toThrow();
     expect(() => parseLoadArgs(['--no-such-flag'], {})).toThrow(/no-such-flag/);
   });

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseFileSizeMix } from '../scenarios/flows/index.ts';
+import { parseLoadArgs } from '../src/cli/load.ts';
 import { buildK6Bundles } from '../src/load/build.ts';
 import { registry } from './fixtures/fake-k6/registry.ts';
 import { startFakeApi, type FakeApi } from './fixtures/fake-k6-api.ts';
@@ -84,6 +86,21 @@ describe('k6 bundles', () => {
     } finally {
       await mock.close();
     }
+  });
+
+  it('without workload variables a bundle runs the same workload as `upload-harness load`', async () => {
+    const defaults = parseLoadArgs(['--rate', '40'], {});
+    const g = globalThis as unknown as { __ENV: Record<string, string>; __VU: number };
+    g.__ENV = { UH_BASE_URL: api.baseUrl, UH_API_KEY: 'fake-key', UH_RATE: '40' };
+    g.__VU = 3;
+    registry.requests.length = 0;
+    const mod = (await import(`${pathToFileURL(doubled['handle-create']!).href}?defaults`)) as { default: () => Promise<void>; options: Record<string, any> };
+    expect(mod.options.scenarios.handle_create).toMatchObject({ executor: 'constant-arrival-rate', rate: 40, duration: '30s', maxVUs: defaults.maxVUs, preAllocatedVUs: 20 });
+    // load's default file-size mix has three sizes (1KiB, 256KiB, 5MiB): ten iterations ask for all three
+    for (let i = 0; i < 10; i++) await mod.default();
+    const handles = registry.requests.filter((r) => r.tags.stage === 'handle_create');
+    expect(handles).toHaveLength(10);
+    expect(new Set(handles.map((r) => r.bodyBytes)).size).toBe(parseFileSizeMix(defaults.fileSizes).length);
   });
 
   it('ramping stages become a ramping-arrival-rate scenario', async () => {

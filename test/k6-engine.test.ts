@@ -109,7 +109,7 @@ describe('k6 engine with a fake k6', () => {
 
 describe('k8s manifest', () => {
   it('prints a ConfigMap with the compiled script and a k6-operator TestRun', async () => {
-    const text = await renderK8sManifest(['--scenario', 'upload', '--parallelism', '4', '--target', 'https://staging.example', '--rate', '40', '--threshold', 'checks:rate>0.99'], {});
+    const text = await renderK8sManifest(['--scenario', 'upload', '--parallelism', '4', '--target', 'https://staging.example', '--rate', '40', '--threshold', 'checks:rate>0.99', '--i-understand-this-hits-production'], {});
     const [cm, tr] = text.split(/^---$/m).map((d) => parse(d));
     expect(cm).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'upload-harness-upload' } });
     expect(cm.data['upload.js']).toMatch(/from "k6\/http"/);

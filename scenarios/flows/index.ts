@@ -3,3 +3,4 @@ export * from './transport.ts';
 export * from './mix.ts';
 export * from './payloads.ts';
 export * from './flows.ts';
+export * from './k6-env.ts';

@@ -1,6 +1,7 @@
-// Everything the k6 entries share: options from __ENV (arrival-rate executors), the k6 Transport on
-// http.asyncRequest, per-stage Trend metrics and checks, and handleSummary. Runs inside k6's JS runtime:
-// no Node built-ins, no npm packages, no TextEncoder (DESIGN §4).
+// Everything the k6 entries share: options from __ENV (arrival-rate executors, decoded by the UH_*
+// contract in ../flows/k6-env.ts), the k6 Transport on http.asyncRequest, per-stage Trend metrics and
+// checks, and handleSummary. Runs inside k6's JS runtime (https://grafana.com/docs/k6/latest/javascript-api/):
+// no Node built-ins, no npm packages, no TextEncoder.
 import http from 'k6/http';
 import { check } from 'k6';
 import exec from 'k6/execution';
@@ -9,6 +10,10 @@ import type { Options } from 'k6/options';
 import {
   concatBody,
   createFlow,
+  decodeK6Flow,
+  decodeK6Schedule,
+  decodeK6Thresholds,
+  K6_ENV,
   parseContextMix,
   parseFileSizeMix,
   type Flow,
@@ -19,56 +24,24 @@ import {
   type WorkerState,
 } from '../flows/index.ts';
 
-/** Environment variables the harness passes with `-e` (see src/load/k6-engine.ts). */
-export const ENV = {
-  baseUrl: 'UH_BASE_URL',
-  apiKey: 'UH_API_KEY',
-  rate: 'UH_RATE',
-  stages: 'UH_STAGES',
-  startRate: 'UH_START_RATE',
-  duration: 'UH_DURATION',
-  maxVUs: 'UH_MAX_VUS',
-  preAllocatedVUs: 'UH_PRE_ALLOCATED_VUS',
-  fileSizes: 'UH_FILE_SIZES',
-  mix: 'UH_MIX',
-  jobPostingId: 'UH_JOB_POSTING_ID',
-  thresholds: 'UH_THRESHOLDS',
-  summary: 'UH_SUMMARY',
-} as const;
-
-const env = (name: string, fallback?: string): string => {
-  const v = __ENV[name];
-  if (v !== undefined && v !== '') return v;
-  if (fallback === undefined) throw new Error(`environment variable ${name} is required (pass it with -e ${name}=…)`);
-  return fallback;
-};
-
-/** The k6 options of a scenario: one arrival-rate scenario named after it. */
+/** The k6 options of a scenario: one arrival-rate scenario named after it (UH_* as in flows/k6-env.ts). */
 export function buildOptions(scenario: ScenarioName): Options {
-  const maxVUs = Number(env(ENV.maxVUs, '100'));
-  const preAllocatedVUs = Number(env(ENV.preAllocatedVUs, String(Math.min(maxVUs, 20))));
-  const stagesJson = __ENV[ENV.stages];
-  const exec = stagesJson
-    ? {
-        executor: 'ramping-arrival-rate' as const,
-        startRate: Number(env(ENV.startRate, '0')),
-        timeUnit: '1s',
-        stages: (JSON.parse(stagesJson) as { durationMs: number; target: number }[]).map((s) => ({ duration: `${s.durationMs}ms`, target: s.target })),
-        preAllocatedVUs,
-        maxVUs,
-      }
-    : {
-        executor: 'constant-arrival-rate' as const,
-        rate: Number(env(ENV.rate, '10')),
-        timeUnit: '1s',
-        duration: env(ENV.duration, '30s'),
-        preAllocatedVUs,
-        maxVUs,
-      };
-  const thresholds = JSON.parse(env(ENV.thresholds, '{}')) as Record<string, string[]>;
+  const schedule = decodeK6Schedule(__ENV);
+  const { preAllocatedVUs, maxVUs } = schedule;
+  const executor =
+    schedule.kind === 'ramping'
+      ? {
+          executor: 'ramping-arrival-rate' as const,
+          startRate: schedule.startRate,
+          timeUnit: '1s',
+          stages: schedule.stages.map((s) => ({ duration: `${s.durationMs}ms`, target: s.target })),
+          preAllocatedVUs,
+          maxVUs,
+        }
+      : { executor: 'constant-arrival-rate' as const, rate: schedule.rate, timeUnit: '1s', duration: schedule.duration, preAllocatedVUs, maxVUs };
   return {
-    scenarios: { [scenario.replace(/-/g, '_')]: exec },
-    thresholds,
+    scenarios: { [scenario.replace(/-/g, '_')]: executor },
+    thresholds: decodeK6Thresholds(__ENV),
     // Only bodies the flow reads are kept (handle and attach answers); uploads ask for none.
     discardResponseBodies: true,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
@@ -124,14 +97,10 @@ let worker: WorkerState | undefined;
 /** The default function of an entry: one flow iteration per call, state kept per VU. */
 export function makeIteration(scenario: ScenarioName): () => Promise<void> {
   return async () => {
-    flow ??= createFlow({
-      scenario,
-      baseUrl: env(ENV.baseUrl),
-      apiKey: env(ENV.apiKey),
-      fileSizes: parseFileSizeMix(env(ENV.fileSizes, '1KiB:1')),
-      contexts: parseContextMix(env(ENV.mix, 'resume:1,files:1,form:1')),
-      jobPostingId: __ENV[ENV.jobPostingId],
-    });
+    if (!flow) {
+      const e = decodeK6Flow(__ENV);
+      flow = createFlow({ scenario, baseUrl: e.baseUrl, apiKey: e.apiKey, fileSizes: parseFileSizeMix(e.fileSizes), contexts: parseContextMix(e.mix), jobPostingId: e.jobPostingId });
+    }
     worker ??= flow.newWorker(__VU);
     const ok = await flow.iterate(transport, observer, worker, exec.scenario.iterationInTest);
     flowSuccess.add(ok);
@@ -140,7 +109,7 @@ export function makeIteration(scenario: ScenarioName): () => Promise<void> {
 
 /** Writes k6's end-of-test data where the harness expects it (the runner also reads --out json). */
 export function summaryOutputs(data: unknown): Record<string, string> {
-  const path = __ENV[ENV.summary];
+  const path = __ENV[K6_ENV.summary];
   const out: Record<string, string> = { stdout: '' };
   if (path) out[path] = JSON.stringify(data);
   return out;

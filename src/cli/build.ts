@@ -2,13 +2,20 @@
 import type { Command } from '../cli.ts';
 import { EXIT } from '../config/errors.ts';
 import { buildK6Bundles, DEFAULT_K6_OUT_DIR } from '../load/build.ts';
-import { parseCommandArgs } from './args.ts';
+import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
+
+export const OPTIONS = {
+  'out-dir': { type: 'string', value: 'DIR', default: DEFAULT_K6_OUT_DIR, help: 'where the bundles are written' },
+} as const satisfies OptionTable;
 
 const HELP = `upload-harness build [--out-dir DIR]
 
 Compiles scenarios/k6/{handle-create,upload,full-flow}.ts with esbuild into one ESM bundle each
-(external k6, platform browser, es2022), default ${DEFAULT_K6_OUT_DIR}. Run them with:
+(external k6, platform browser, es2022). Run them with:
   UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js
+
+Options:
+${optionsHelp(OPTIONS)}
 
 Examples:
   upload-harness build
@@ -17,8 +24,9 @@ Examples:
 export const command: Command = {
   summary: 'compile the k6 scenarios to dist/k6/*.js',
   help: HELP,
+  options: OPTIONS,
   async run(argv) {
-    const { values } = parseCommandArgs('build', argv, { 'out-dir': { type: 'string' } });
+    const { values } = parseCommandArgs('build', argv, OPTIONS);
     const out = await buildK6Bundles({ outDir: values['out-dir'] });
     for (const file of Object.values(out)) console.log(file);
     return EXIT.ok;

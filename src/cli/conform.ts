@@ -4,12 +4,13 @@
 // (usage or harness error, or a check that errored: never success after a crash).
 import { resolve } from 'node:path';
 import type { Command } from '../cli.ts';
-import { parseCommandArgs } from './args.ts';
+import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
+import { TARGET_OPTIONS } from './target-options.ts';
 import { ApiClient, TransportError } from '../client/index.ts';
 import { HarnessError } from '../config/errors.ts';
 import { apiKeyInfo } from '../protocol/index.ts';
 import { GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, TARGET_OPTIONS, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
@@ -18,12 +19,13 @@ import type { TargetConfig } from '../conformance/target.ts';
 import type { RunResults } from '../results/index.ts';
 import { writeReports } from './report-files.ts';
 
-const OPTIONS = {
+/** Every option of `conform` (format: src/cli/args.ts). */
+export const OPTIONS = {
   ...TARGET_OPTIONS,
-  strict: { type: 'boolean' },
-  only: { type: 'string' },
-  'report-dir': { type: 'string' },
-} as const;
+  strict: { type: 'boolean', env: CONFORM_ENV.strict, help: 'SHOULD failures fail the run (exit 1)' },
+  only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
+  'report-dir': { type: 'string', value: 'DIR', env: CONFORM_ENV['report-dir'], help: 'default reports/conformance' },
+} as const satisfies OptionTable;
 
 const HELP = `upload-harness conform [options]
 
@@ -31,19 +33,7 @@ Runs the conformance checks (docs/conformance.md) against a target and writes
 <report-dir>/{index.html,junit.xml,results.json}.
 
 Options (each also from the environment variable in brackets; flags win):
-  --target mock|<base-url>     target; default: the embedded mock on an ephemeral port [${CONFORM_ENV.target}]
-  --api-key K                  key with candidatesWrite (required for a real target) [${CONFORM_ENV['api-key']}]
-  --limited-api-key K          key WITHOUT candidatesWrite, for the 403 checks [${CONFORM_ENV['limited-api-key']}]
-  --other-org-api-key K        key of another organisation [${CONFORM_ENV['other-org-api-key']}]
-  --candidate-id ID            candidate to attach uploads to [${CONFORM_ENV['candidate-id']}]
-  --job-posting-id ID          posting with a File field, for applicationForm.submit [${CONFORM_ENV['job-posting-id']}]
-  --allow-writes               may create candidates (and other records) on the target [${CONFORM_ENV['allow-writes']}]
-  --slow                       wait out the real 10-minute URL expiry on a real target [${CONFORM_ENV.slow}]
-  --strict                     SHOULD failures fail the run (exit 1) [${CONFORM_ENV.strict}]
-  --only <group,...>           groups: ${GROUPS.join(', ')} [${CONFORM_ENV.only}]
-  --report-dir DIR             default reports/conformance [${CONFORM_ENV['report-dir']}]
-  --json                       print results.json to stdout (progress goes to stderr) [${CONFORM_ENV.json}]
-  --timeout DURATION           per-request timeout, default 15s [${CONFORM_ENV.timeout}]
+${optionsHelp(OPTIONS)}
 
 Checks that need what the target lacks are skipped with the reason (never passed).
 Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error.
@@ -78,6 +68,7 @@ export function summaryText(r: RunResults): string {
 export const command: Command = {
   summary: 'run the conformance checks against the mock or a real endpoint',
   help: HELP,
+  options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
     const config = resolveConformConfig(values as ConformFlags);

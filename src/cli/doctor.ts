@@ -5,17 +5,28 @@
 // environment.
 import { execFileSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
-import { parseCommandArgs } from './args.ts';
+import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
+import { TARGET_OPTIONS } from './target-options.ts';
 import { ApiClient, TransportError, type ApiKeyRef } from '../client/index.ts';
 import { EXIT } from '../config/errors.ts';
 import { apiKeyInfo, createFileUploadHandle } from '../protocol/index.ts';
 import { CHECKS, GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, TARGET_OPTIONS, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { skipReason, type TargetConfig } from '../conformance/target.ts';
 import { findK6 } from '../load/k6-engine.ts';
 
-const OPTIONS = TARGET_OPTIONS;
+/** Every option of `doctor`: conform's target options (format: src/cli/args.ts), worded for a check. */
+export const OPTIONS = {
+  ...TARGET_OPTIONS,
+  target: { ...TARGET_OPTIONS.target, help: 'default: the embedded mock' },
+  'limited-api-key': { ...TARGET_OPTIONS['limited-api-key'], help: 'key WITHOUT candidatesWrite' },
+  'candidate-id': { ...TARGET_OPTIONS['candidate-id'], help: '' },
+  'job-posting-id': { ...TARGET_OPTIONS['job-posting-id'], help: '' },
+  'allow-writes': { ...TARGET_OPTIONS['allow-writes'], help: 'conform may create records' },
+  slow: { ...TARGET_OPTIONS.slow, help: 'conform may wait out the 10-minute expiry' },
+  json: { type: 'boolean', help: 'print the findings as JSON' },
+} as const satisfies OptionTable;
 
 const HELP = `upload-harness doctor [options]
 
@@ -25,16 +36,7 @@ optional ids are set, is k6 available (K6_BIN or PATH), and what each conformanc
 or skip and why.
 
 Options (each also from the environment variable in brackets, as for conform; flags win):
-  --target mock|<base-url>     default: the embedded mock [${CONFORM_ENV.target}]
-  --api-key K                  key with candidatesWrite (required for a real target) [${CONFORM_ENV['api-key']}]
-  --limited-api-key K          key WITHOUT candidatesWrite [${CONFORM_ENV['limited-api-key']}]
-  --other-org-api-key K        key of another organisation [${CONFORM_ENV['other-org-api-key']}]
-  --candidate-id ID            [${CONFORM_ENV['candidate-id']}]
-  --job-posting-id ID          [${CONFORM_ENV['job-posting-id']}]
-  --allow-writes               conform may create records [${CONFORM_ENV['allow-writes']}]
-  --slow                       conform may wait out the 10-minute expiry [${CONFORM_ENV.slow}]
-  --timeout DURATION           per-request timeout, default 15s [${CONFORM_ENV.timeout}]
-  --json                       print the findings as JSON
+${optionsHelp(OPTIONS)}
 
 Exit codes: 0 the target is usable, 2 it is not (or a usage error).
 
@@ -168,6 +170,7 @@ export function doctorText(r: DoctorReport): string {
 export const command: Command = {
   summary: 'check a target, keys, ids and k6 before a run',
   help: HELP,
+  options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('doctor', argv, OPTIONS);
     const { json, ...flags } = values;

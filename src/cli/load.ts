@@ -2,53 +2,47 @@
 // engine; writes <report-dir>/{index.html,results.json,junit.xml}; exit 0 ok, 2 usage/harness error,
 // 99 a threshold failed or the baseline regressed (as k6).
 import type { Command } from '../cli.ts';
-import { DurationError, parseDurationMs } from '../config/duration.ts';
+import { parseDurationMs } from '../config/duration.ts';
 import { EXIT, UsageError } from '../config/errors.ts';
-import { MixError, parseContextMix, parseFileSizeMix, SCENARIOS, type ScenarioName } from '../../scenarios/flows/index.ts';
-import { PRODUCTION_RATE_CAP, peakRateOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
+import type { Env } from '../config/precedence.ts';
+import { baseUrlOf, type Target } from '../config/target-url.ts';
+import { peakRateOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
 import { runLoad, type LoadOutcome } from '../load/run.ts';
 import type { RateStage } from '../load/schedule.ts';
-import { parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
-import { FaultSpecError, parseFaults } from '../mock/faults.ts';
-import { fromFlagOrEnv, parseCommandArgs, parseIntegerOption } from './args.ts';
+import { parseFaults } from '../mock/faults.ts';
+import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
+import { WORKLOAD_OPTIONS as W, guardProductionRate, parseMaxVUs, parseMixes, parseRate, parseScenario, parseThresholds, parseWorkloadTarget } from './workload-options.ts';
 import { writeReports, type WrittenReports } from './report-files.ts';
 
-const OPTIONS = {
-  engine: { type: 'string' },
-  scenario: { type: 'string' },
-  rate: { type: 'string' },
-  stages: { type: 'string' },
-  'start-rate': { type: 'string' },
-  duration: { type: 'string' },
-  'file-sizes': { type: 'string' },
-  mix: { type: 'string' },
-  threshold: { type: 'string', multiple: true },
-  baseline: { type: 'string' },
-  'max-regression': { type: 'string' },
-  target: { type: 'string' },
-  'api-key': { type: 'string' },
-  'job-posting-id': { type: 'string' },
-  'max-vus': { type: 'string' },
-  'report-dir': { type: 'string' },
-  'i-understand-this-hits-production': { type: 'boolean' },
-  'k6-docker': { type: 'boolean' },
-  'k6-dashboard': { type: 'boolean' },
-  segments: { type: 'string' },
-  'execution-segment': { type: 'string' },
-  'execution-segment-sequence': { type: 'string' },
-  'print-commands': { type: 'boolean' },
-  'mock-fault': { type: 'string', multiple: true },
-} as const;
+const K6 = 'k6 engine';
 
-export const LOAD_DEFAULTS = {
-  scenario: 'full-flow' as ScenarioName,
-  rate: 10,
-  duration: '30s',
-  fileSizes: '1KiB:50,256KiB:40,5MiB:10',
-  mix: 'resume:1,files:1,form:1',
-  maxRegression: '10%',
-  reportDir: 'reports/load',
-};
+/** Every option of `load` (format: src/cli/args.ts). */
+export const OPTIONS = {
+  engine: { type: 'string', value: 'auto|k6|node', help: 'auto (default) uses k6 when found (K6_BIN or PATH), else node' },
+  scenario: W.scenario,
+  rate: W.rate,
+  stages: { type: 'string', value: '10s:50,30s:200', help: 'ramping arrival rate: duration:target per stage (exclusive with --rate)' },
+  'start-rate': { type: 'string', value: 'N', default: 0, help: 'rate the first stage ramps from' },
+  duration: W.duration,
+  'file-sizes': W['file-sizes'],
+  mix: W.mix,
+  threshold: W.threshold,
+  baseline: { type: 'string', value: 'FILE', help: 'compare with an earlier results.json' },
+  'max-regression': { type: 'string', value: 'P%', default: '10%', help: 'allowed regression against the baseline' },
+  target: W.target,
+  'api-key': { type: 'string', value: 'K', env: 'ASHBY_API_KEY', help: '' },
+  'job-posting-id': W['job-posting-id'],
+  'max-vus': W['max-vus'],
+  'report-dir': { type: 'string', value: 'DIR', default: 'reports/load', help: '' },
+  'i-understand-this-hits-production': W['i-understand-this-hits-production'],
+  'mock-fault': { type: 'string', multiple: true, value: 'SPEC', help: 'fault of the embedded mock, repeatable (random-5xx=0.2, latency=50)' },
+  'k6-docker': { type: 'boolean', group: K6, help: 'run k6 as the grafana/k6 docker image' },
+  'k6-dashboard': { type: 'boolean', group: K6, help: "also export k6's web dashboard (bound to 127.0.0.1)" },
+  segments: { type: 'string', value: 'N', group: K6, help: 'run k6 as N processes with execution segments' },
+  'execution-segment': { type: 'string', value: 'A:B', group: K6, help: 'run only this segment (one machine of several) [+ --execution-segment-sequence]' },
+  'execution-segment-sequence': { type: 'string', value: 'SEQ', group: K6, help: 'all segments of the machines, e.g. 0,1/4,2/4,3/4,1' },
+  'print-commands': { type: 'boolean', group: K6, help: 'print the k6 commands (one per segment/machine) instead of running' },
+} as const satisfies OptionTable;
 
 const HELP = `upload-harness load [options]
 
@@ -56,31 +50,7 @@ Open-model load test (arrival rate, like k6's constant-/ramping-arrival-rate) of
 flow. Writes <report-dir>/{index.html,results.json,junit.xml}.
 
 Options (environment variable in brackets; flags win):
-  --engine auto|k6|node        auto (default) uses k6 when found (K6_BIN or PATH), else node
-  --scenario NAME              handle-create | upload | full-flow (default ${LOAD_DEFAULTS.scenario})
-  --rate N                     constant arrival rate, iterations/s (default ${LOAD_DEFAULTS.rate})
-  --stages 10s:50,30s:200      ramping arrival rate: duration:target per stage (exclusive with --rate)
-  --start-rate N               rate the first stage ramps from (default 0)
-  --duration D                 with --rate: 500ms, 30s, 2m (default ${LOAD_DEFAULTS.duration})
-  --file-sizes MIX             size:weight list (default ${LOAD_DEFAULTS.fileSizes})
-  --mix MIX                    full-flow attach contexts (default ${LOAD_DEFAULTS.mix})
-  --threshold 'metric:expr'    k6 syntax, repeatable: 'handle_create_duration:p(95)<300',
-                               'http_req_failed:rate<0.01', 'checks:rate>0.99', 'iterations:count>100'
-  --baseline FILE              compare with an earlier results.json
-  --max-regression P%          allowed regression against the baseline (default ${LOAD_DEFAULTS.maxRegression})
-  --target mock|URL            default: the embedded mock on an ephemeral port [ASHBY_BASE_URL]
-  --api-key K                  [ASHBY_API_KEY]
-  --job-posting-id ID          for the form context [ASHBY_JOB_POSTING_ID]
-  --max-vus N                  most concurrent iterations (default max(20, 2 × peak rate))
-  --report-dir DIR             default ${LOAD_DEFAULTS.reportDir}
-  --i-understand-this-hits-production
-                               allow more than ${PRODUCTION_RATE_CAP} it/s against a non-mock target
-  --k6-docker                  run k6 as the grafana/k6 docker image
-  --k6-dashboard               also export k6's web dashboard (bound to 127.0.0.1)
-  --segments N                 run k6 as N processes with execution segments
-  --execution-segment A:B      run only this segment (one machine of several) [+ --execution-segment-sequence]
-  --print-commands             print the k6 commands (one per segment/machine) instead of running
-  --mock-fault SPEC            fault of the embedded mock, repeatable (random-5xx=0.2, latency=50)
+${optionsHelp(OPTIONS)}
 
 Exit codes: 0 ok, 2 usage or harness error, 99 a threshold failed or the baseline regressed.
 
@@ -91,26 +61,15 @@ Examples:
   upload-harness load --baseline reports/nightly/results.json --max-regression 10%
   upload-harness load --engine k6 --segments 4 --print-commands`;
 
-function wrap<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof MixError || err instanceof ThresholdError || err instanceof DurationError) throw new UsageError(err.message, 'see upload-harness load --help');
-    throw err;
-  }
-}
+const HINT = 'see upload-harness load --help';
 
-function parseRate(name: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0) || n > 1_000_000) throw new UsageError(`--${name} must be a positive number of iterations per second, got "${text}"`);
-  return n;
-}
+type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 export function parseStages(text: string): RateStage[] {
   const stages = text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
     const [d, t] = item.split(':');
     if (d === undefined || t === undefined || !/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--stages item "${item}" must be duration:target, e.g. 30s:200`);
-    const durationMs = wrap(() => parseDurationMs(d));
+    const durationMs = asUsage(() => parseDurationMs(d), { hint: HINT });
     if (durationMs <= 0) throw new UsageError(`--stages item "${item}" needs a positive duration`);
     return { durationMs, target: Number(t) };
   });
@@ -118,55 +77,38 @@ export function parseStages(text: string): RateStage[] {
   return stages;
 }
 
-/** A target on this machine (a locally started mock) is never production. */
-function isLoopback(target: string): boolean {
-  const host = new URL(target).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+/** Constant (--rate, --duration) or ramping (--stages, --start-rate) arrival, never both. */
+function parseArrival(v: Values, env: Env): Pick<LoadConfig, 'rate' | 'stages' | 'startRate' | 'durationMs'> {
+  if (v.rate !== undefined && v.stages !== undefined) throw new UsageError('use either --rate (constant) or --stages (ramping), not both');
+  if (v.stages !== undefined && v.duration !== undefined) throw new UsageError('--duration applies to --rate; with --stages the stages give the duration');
+  if (v['start-rate'] !== undefined && v.stages === undefined) throw new UsageError('--start-rate applies to --stages');
+  if (v.stages !== undefined) {
+    const stages = parseStages(v.stages);
+    const startRate = v['start-rate'] === undefined ? undefined : v['start-rate'] === '0' ? 0 : parseRate('start-rate', v['start-rate']);
+    return { rate: undefined, stages, startRate, durationMs: checkDuration(stages.reduce((a, s) => a + s.durationMs, 0)) };
+  }
+  const rate = parseRate('rate', optionValue(OPTIONS, v, 'rate', env)!);
+  return { rate, durationMs: checkDuration(asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'duration', env)!), { hint: HINT })) };
+}
+
+function checkDuration(ms: number): number {
+  if (ms <= 0 || ms > 24 * 3_600_000) throw new UsageError(`--duration must be between 1ms and 24h`);
+  return ms;
+}
+
+/** --baseline and --max-regression (a percentage, only meaningful with a baseline). */
+function parseBaseline(v: Values, env: Env): Pick<LoadConfig, 'baseline' | 'maxRegressionPct'> {
+  const regression = optionValue(OPTIONS, v, 'max-regression', env)!;
+  const m = /^(\d+(?:\.\d+)?)%?$/.exec(regression);
+  if (!m || Number(m[1]) > 1000) throw new UsageError(`--max-regression must be a percentage like 10%, got "${regression}"`);
+  if (v['max-regression'] !== undefined && !v.baseline) throw new UsageError('--max-regression needs --baseline FILE');
+  return { baseline: v.baseline, maxRegressionPct: Number(m[1]) };
 }
 
 const SEGMENT = /^(\d+(?:\.\d+)?|\d+\/\d+):(\d+(?:\.\d+)?|\d+\/\d+)$/;
 
-/** Flags + environment → a validated LoadConfig (one clear UsageError per bad value). */
-export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadConfig {
-  const { values: v } = parseCommandArgs('load', argv, OPTIONS);
-  const engine = (v.engine ?? 'auto') as EngineChoice;
-  if (!['auto', 'k6', 'node'].includes(engine)) throw new UsageError(`--engine must be auto, k6 or node, got "${v.engine}"`);
-  const scenario = (v.scenario ?? LOAD_DEFAULTS.scenario) as ScenarioName;
-  if (!SCENARIOS.includes(scenario)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}, got "${v.scenario}"`);
-  if (v.rate !== undefined && v.stages !== undefined) throw new UsageError('use either --rate (constant) or --stages (ramping), not both');
-  if (v.stages !== undefined && v.duration !== undefined) throw new UsageError('--duration applies to --rate; with --stages the stages give the duration');
-  const stages = v.stages !== undefined ? parseStages(v.stages) : undefined;
-  const rate = stages ? undefined : v.rate !== undefined ? parseRate('rate', v.rate) : LOAD_DEFAULTS.rate;
-  const startRate = v['start-rate'] !== undefined ? (v['start-rate'] === '0' ? 0 : parseRate('start-rate', v['start-rate'])) : undefined;
-  if (startRate !== undefined && !stages) throw new UsageError('--start-rate applies to --stages');
-  const durationMs = stages ? stages.reduce((a, s) => a + s.durationMs, 0) : wrap(() => parseDurationMs(v.duration ?? LOAD_DEFAULTS.duration));
-  if (durationMs <= 0 || durationMs > 24 * 3_600_000) throw new UsageError(`--duration must be between 1ms and 24h`);
-  const fileSizes = v['file-sizes'] ?? LOAD_DEFAULTS.fileSizes;
-  wrap(() => parseFileSizeMix(fileSizes));
-  const mix = v.mix ?? LOAD_DEFAULTS.mix;
-  wrap(() => parseContextMix(mix));
-  const thresholds = v.threshold ?? [];
-  for (const t of thresholds) wrap(() => parseThresholdFlag(t));
-  const regression = v['max-regression'] ?? LOAD_DEFAULTS.maxRegression;
-  const m = /^(\d+(?:\.\d+)?)%?$/.exec(regression);
-  if (!m || Number(m[1]) > 1000) throw new UsageError(`--max-regression must be a percentage like 10%, got "${regression}"`);
-  if (v['max-regression'] !== undefined && !v.baseline) throw new UsageError('--max-regression needs --baseline FILE');
-  const target = fromFlagOrEnv(v.target, 'ASHBY_BASE_URL', env) ?? 'mock';
-  if (target !== 'mock') {
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${target}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must be http or https, got "${url.protocol}"`);
-  }
-  const peak = peakRateOf({ rate, stages, startRate });
-  const allowProduction = v['i-understand-this-hits-production'] === true;
-  if (target !== 'mock' && !isLoopback(target) && peak > PRODUCTION_RATE_CAP && !allowProduction) {
-    throw new UsageError(`refusing ${peak} it/s against ${new URL(target).host}: above ${PRODUCTION_RATE_CAP}/s a real target needs --i-understand-this-hits-production`);
-  }
-  const maxVUs = v['max-vus'] !== undefined ? parseIntegerOption('max-vus', v['max-vus'], 1, 100_000) : Math.max(20, Math.ceil(peak * 2));
+/** The k6-only options: local segments, one machine's segment, docker, dashboard, printed commands. */
+function parseK6Options(v: Values, engine: EngineChoice): Pick<LoadConfig, 'segments' | 'executionSegment' | 'executionSegmentSequence' | 'k6Docker' | 'k6Dashboard' | 'printCommands'> {
   const segments = v.segments !== undefined ? parseIntegerOption('segments', v.segments, 1, 1000) : undefined;
   const segment = v['execution-segment'];
   if (segment !== undefined && !SEGMENT.test(segment)) throw new UsageError(`--execution-segment must look like 0:1/4 or 1/4:2/4, got "${segment}"`);
@@ -176,39 +118,45 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (engine === 'node' && (segments !== undefined || segment !== undefined || v['k6-docker'] || v['k6-dashboard'])) {
     throw new UsageError('--segments, --execution-segment, --k6-docker and --k6-dashboard need the k6 engine');
   }
+  return { segments, executionSegment: segment, executionSegmentSequence: sequence, k6Docker: v['k6-docker'] === true, k6Dashboard: v['k6-dashboard'] === true, printCommands: v['print-commands'] === true };
+}
+
+/** --mock-fault specs, valid and only with the embedded mock. */
+function parseMockFaults(v: Values, target: Target): string[] {
   const mockFaults = v['mock-fault'] ?? [];
   if (mockFaults.length > 0 && target !== 'mock') throw new UsageError('--mock-fault applies to the embedded mock only (--target mock)');
-  try {
-    parseFaults(mockFaults);
-  } catch (err) {
-    if (err instanceof FaultSpecError) throw new UsageError(`--mock-fault: ${err.message}`);
-    throw err;
-  }
+  asUsage(() => parseFaults(mockFaults), { label: '--mock-fault' });
+  return mockFaults;
+}
+
+/** Flags + environment → a validated LoadConfig (one clear UsageError per bad value). */
+export function parseLoadArgs(argv: string[], env: Env = process.env): LoadConfig {
+  const { values: v } = parseCommandArgs('load', argv, OPTIONS);
+  const engine = (v.engine ?? 'auto') as EngineChoice;
+  if (!['auto', 'k6', 'node'].includes(engine)) throw new UsageError(`--engine must be auto, k6 or node, got "${v.engine}"`);
+  const scenario = parseScenario(OPTIONS, v, env);
+  const arrival = parseArrival(v, env);
+  const thresholds = v.threshold ?? [];
+  const thresholdRules = parseThresholds(thresholds, HINT);
+  const target = parseWorkloadTarget(OPTIONS, v, env, { allowMock: true });
+  const peak = peakRateOf(arrival);
+  const allowProduction = guardProductionRate(target, peak, v);
   return {
     engine,
     scenario,
-    rate,
-    stages,
-    startRate,
-    durationMs,
-    fileSizes,
-    mix,
+    ...arrival,
+    ...parseMixes(OPTIONS, v, env, HINT),
     thresholds,
-    baseline: v.baseline,
-    maxRegressionPct: Number(m[1]),
-    target,
-    apiKey: fromFlagOrEnv(v['api-key'], 'ASHBY_API_KEY', env),
-    jobPostingId: fromFlagOrEnv(v['job-posting-id'], 'ASHBY_JOB_POSTING_ID', env),
-    maxVUs,
-    reportDir: v['report-dir'] ?? LOAD_DEFAULTS.reportDir,
+    thresholdRules,
+    ...parseBaseline(v, env),
+    target: target === 'mock' ? 'mock' : baseUrlOf(target),
+    apiKey: optionValue(OPTIONS, v, 'api-key', env),
+    jobPostingId: optionValue(OPTIONS, v, 'job-posting-id', env),
+    maxVUs: parseMaxVUs(v['max-vus'], peak),
+    reportDir: optionValue(OPTIONS, v, 'report-dir', env)!,
     allowProduction,
-    k6Docker: v['k6-docker'] === true,
-    segments,
-    executionSegment: segment,
-    executionSegmentSequence: sequence,
-    printCommands: v['print-commands'] === true,
-    k6Dashboard: v['k6-dashboard'] === true,
-    mockFaults,
+    ...parseK6Options(v, engine),
+    mockFaults: parseMockFaults(v, target),
   };
 }
 
@@ -224,6 +172,7 @@ export async function runLoadWithReports(config: LoadConfig): Promise<LoadOutcom
 export const command: Command = {
   summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
   help: HELP,
+  options: OPTIONS,
   async run(argv) {
     const config = parseLoadArgs(argv);
     const outcome = await runLoadWithReports(config);

@@ -1,25 +1,30 @@
 // `upload-harness mock`: runs the mock API + storage emulator until SIGINT/SIGTERM.
 import type { Command } from '../cli.ts';
-import { parseCommandArgs, parseIntegerOption } from './args.ts';
+import { asUsage, optionsHelp, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
 import { UsageError } from '../config/errors.ts';
-import { DurationError, formatDurationMs, parseDurationMs } from '../config/duration.ts';
-import { FAULTS, FaultSpecError, parseFaults } from '../mock/faults.ts';
+import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
+import { FAULTS, parseFaults } from '../mock/faults.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { DEFAULT_JOB_POSTING_ID, loadKeysFile, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
+
+/** Every option of `mock` (format: src/cli/args.ts). */
+export const OPTIONS = {
+  port: { type: 'string', value: 'N', default: 4010, help: 'port to listen on; 0 = any free port' },
+  host: { type: 'string', value: 'HOST', default: '127.0.0.1', help: 'address to bind; non-loopback hosts print a warning' },
+  'upload-ttl': { type: 'string', value: 'DURATION', default: '10m', help: 'lifetime of presigned upload URLs, as documented' },
+  fault: { type: 'string', multiple: true, value: 'NAME[=VALUE]', help: 'enable a fault mode (repeatable); see --list-faults' },
+  keys: { type: 'string', value: 'FILE', help: 'JSON array of {key, title, organizationId, permissions} replacing the default keys' },
+  'storage-dir': { type: 'string', value: 'DIR', help: 'where uploaded objects are stored (default: a fresh temp dir)' },
+  'enable-test-control': { type: 'boolean', help: 'expose /_control/{clock,faults,reset,calls} (no auth; tests only)' },
+  'list-faults': { type: 'boolean', help: 'print every fault mode with the rule it breaks, then exit' },
+} as const satisfies OptionTable;
 
 const HELP = `upload-harness mock: a local stand-in for Ashby's API and its S3 upload storage
 
 Usage: upload-harness mock [options]
 
 Options:
-  --port N               port to listen on (default 4010; 0 = any free port)
-  --host HOST            address to bind (default 127.0.0.1; non-loopback hosts print a warning)
-  --upload-ttl DURATION  lifetime of presigned upload URLs (default 10m, as documented)
-  --fault NAME[=VALUE]   enable a fault mode (repeatable); see --list-faults
-  --keys FILE            JSON array of {key, title, organizationId, permissions} replacing the default keys
-  --storage-dir DIR      where uploaded objects are stored (default: a fresh temp dir)
-  --enable-test-control  expose /_control/{clock,faults,reset,calls} (no auth; tests only)
-  --list-faults          print every fault mode with the rule it breaks, then exit
+${optionsHelp(OPTIONS)}
 
 Examples:
   upload-harness mock
@@ -39,37 +44,20 @@ export function listFaults(): string {
 
 /** Validates every flag into server options; any bad value is a UsageError (exit 2). */
 export function mockOptionsFromArgs(argv: string[]): { options: MockServerOptions; listFaults: boolean } {
-  const { values } = parseCommandArgs('mock', argv, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'upload-ttl': { type: 'string' },
-    fault: { type: 'string', multiple: true },
-    keys: { type: 'string' },
-    'storage-dir': { type: 'string' },
-    'enable-test-control': { type: 'boolean' },
-    'list-faults': { type: 'boolean' },
-  });
+  const { values } = parseCommandArgs('mock', argv, OPTIONS);
   const options: MockServerOptions = {
-    host: values.host ?? '127.0.0.1',
-    port: values.port === undefined ? 4010 : parseIntegerOption('port', values.port, 0, 65535),
+    host: values.host ?? String(OPTIONS.host.default),
+    port: values.port === undefined ? OPTIONS.port.default : parseIntegerOption('port', values.port, 0, 65535),
     enableTestControl: values['enable-test-control'] ?? false,
   };
   if (values['upload-ttl'] !== undefined) {
-    try {
-      options.uploadTtlMs = parseDurationMs(values['upload-ttl']);
-    } catch (err) {
-      if (err instanceof DurationError) throw new UsageError(`--upload-ttl: ${err.message}`, 'see upload-harness mock --help');
-      throw err;
-    }
+    const ttl = values['upload-ttl'];
+    options.uploadTtlMs = asUsage(() => parseDurationMs(ttl), { label: '--upload-ttl', hint: 'see upload-harness mock --help' });
     if (options.uploadTtlMs <= 0) throw new UsageError('--upload-ttl must be greater than 0');
   }
   if (values.fault) {
-    try {
-      parseFaults(values.fault);
-    } catch (err) {
-      if (err instanceof FaultSpecError) throw new UsageError(`--fault: ${err.message}`, 'see upload-harness mock --list-faults');
-      throw err;
-    }
+    const faults = values.fault;
+    asUsage(() => parseFaults(faults), { label: '--fault', hint: 'see upload-harness mock --list-faults' });
     options.faults = values.fault;
   }
   if (values.keys !== undefined) options.keys = loadKeysFile(values.keys);
@@ -84,6 +72,7 @@ function describeKeys(keys: MockKey[]): string[] {
 export const command: Command = {
   summary: "run a local mock of Ashby's API and its upload storage",
   help: HELP,
+  options: OPTIONS,
   async run(argv) {
     const { options, listFaults: wantList } = mockOptionsFromArgs(argv);
     if (wantList) {

@@ -4,14 +4,14 @@ import type { Command } from '../cli.ts';
 import { EXIT, UsageError } from '../config/errors.ts';
 import { mergeResults } from '../load/merge.ts';
 import { readResultsFile } from '../load/run.ts';
-import { evaluateThresholds, parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
-import { parseCommandArgs } from './args.ts';
+import { evaluateThresholds, parseThresholdFlag } from '../load/thresholds.ts';
+import { asUsage, optionsHelp, optionValue, parseCommandArgs, type OptionTable } from './args.ts';
 import { writeReports } from './report-files.ts';
 
-const OPTIONS = {
-  'report-dir': { type: 'string' },
-  threshold: { type: 'string', multiple: true },
-} as const;
+export const OPTIONS = {
+  'report-dir': { type: 'string', value: 'DIR', default: 'reports/load-merged', help: '' },
+  threshold: { type: 'string', multiple: true, value: "'metric:expr'", help: 'repeatable, k6 syntax' },
+} as const satisfies OptionTable;
 
 const HELP = `upload-harness report merge <results.json>... [options]
 
@@ -20,8 +20,7 @@ percentiles recomputed from the merged HDR histograms (never averaged), per-seco
 Thresholds are re-evaluated on the merged data: those given with --threshold, else the first file's.
 
 Options:
-  --report-dir DIR           default reports/load-merged
-  --threshold 'metric:expr'  repeatable, k6 syntax
+${optionsHelp(OPTIONS)}
 
 Exit codes: 0 ok, 2 usage error, 99 a threshold failed.
 
@@ -31,6 +30,7 @@ Example:
 export const command: Command = {
   summary: 'merge load results of several processes/machines into one report',
   help: HELP,
+  options: OPTIONS,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, OPTIONS, true);
     const [sub, ...files] = positionals;
@@ -39,17 +39,11 @@ export const command: Command = {
     const inputs = files.map(readResultsFile);
     const merged = mergeResults(inputs);
     const specs = values.threshold ?? merged.options.thresholds;
-    let thresholds;
-    try {
-      thresholds = specs.flatMap(parseThresholdFlag);
-    } catch (err) {
-      if (err instanceof ThresholdError) throw new UsageError(`--threshold: ${err.message}`);
-      throw err;
-    }
+    const thresholds = asUsage(() => specs.flatMap(parseThresholdFlag), { label: '--threshold' });
     merged.options = { ...merged.options, thresholds: specs };
     merged.thresholds = evaluateThresholds(merged, thresholds);
     // Merged files carry no key; the writer still scrubs secret-looking patterns.
-    const paths = await writeReports(values['report-dir'] ?? 'reports/load-merged', 'load', merged, []);
+    const paths = await writeReports(optionValue(OPTIONS, values, 'report-dir', process.env)!, 'load', merged, []);
     for (const t of merged.thresholds) console.error(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
     console.error(`merged ${files.length} result file(s): ${merged.totals.iterations} iterations; report: ${paths.html}`);
     return merged.thresholds.some((t) => !t.ok) ? EXIT.thresholds : EXIT.ok;

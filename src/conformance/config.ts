@@ -1,7 +1,9 @@
-// `conform` options: CLI flag > environment variable > default (DESIGN §5), one typed object, each bad
-// value refused with its own clear message.
+// `conform` options: CLI flag > environment variable > default (the one rule of src/config/precedence.ts),
+// one typed object, each bad value refused with its own clear message.
 import { UsageError } from '../config/errors.ts';
 import { parseDurationMs } from '../config/duration.ts';
+import { flagOrEnv, switchOrEnv, type Env } from '../config/precedence.ts';
+import { baseUrlOf, parseTarget } from '../config/target-url.ts';
 import { GROUPS, type CheckGroup } from './catalogue.ts';
 import type { TargetConfig } from './target.ts';
 
@@ -55,47 +57,17 @@ export const CONFORM_ENV = {
   timeout: 'ASHBY_TIMEOUT',
 } as const satisfies Record<keyof ConformFlags, string>;
 
-const env = (name: keyof ConformFlags, e: NodeJS.ProcessEnv): string | undefined => {
-  const v = e[CONFORM_ENV[name]];
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
-};
+const bool = (name: keyof ConformFlags, flag: boolean | undefined, e: Env): boolean => switchOrEnv(flag, CONFORM_ENV[name], e);
 
-function bool(name: keyof ConformFlags, flag: boolean | undefined, e: NodeJS.ProcessEnv): boolean {
-  if (flag !== undefined) return flag;
-  const v = env(name, e);
-  if (v === undefined) return false;
-  if (/^(1|true|yes|on)$/i.test(v)) return true;
-  if (/^(0|false|no|off)$/i.test(v)) return false;
-  throw new UsageError(`${CONFORM_ENV[name]} must be true or false, got "${v}"`);
-}
-
-function str(name: keyof ConformFlags, flags: ConformFlags, e: NodeJS.ProcessEnv): string | undefined {
+function str(name: keyof ConformFlags, flags: ConformFlags, e: Env): string | undefined {
   const flag = flags[name];
-  if (typeof flag === 'string') {
-    if (flag.trim() === '') throw new UsageError(`--${name} must not be empty`);
-    return flag.trim();
-  }
-  return env(name, e);
+  return flagOrEnv(name, typeof flag === 'string' ? flag : undefined, CONFORM_ENV[name], e);
 }
 
-function id(name: keyof ConformFlags, flags: ConformFlags, e: NodeJS.ProcessEnv): string | undefined {
+function id(name: keyof ConformFlags, flags: ConformFlags, e: Env): string | undefined {
   const v = str(name, flags, e);
   if (v !== undefined && !/^[A-Za-z0-9_.:-]+$/.test(v)) throw new UsageError(`--${name} (${CONFORM_ENV[name]}) must be an id without spaces or punctuation, got "${v}"`);
   return v;
-}
-
-function parseTarget(value: string | undefined): 'mock' | URL {
-  if (value === undefined || value === 'mock') return 'mock';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`--target must be "mock" or an http(s) base URL, got "${value}"`, 'example: --target https://api.ashbyhq.com');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--target must use http or https, got "${url.protocol}"`);
-  if (url.username || url.password) throw new UsageError('--target must not carry credentials; pass the key with --api-key or ASHBY_API_KEY');
-  if (url.search || url.hash) throw new UsageError('--target must be a base URL without query or fragment');
-  return url;
 }
 
 function parseOnly(value: string | undefined): CheckGroup[] {
@@ -106,8 +78,8 @@ function parseOnly(value: string | undefined): CheckGroup[] {
   return [...new Set(groups)] as CheckGroup[];
 }
 
-export function resolveConformConfig(flags: ConformFlags, e: NodeJS.ProcessEnv = process.env): ConformConfig {
-  const target = parseTarget(str('target', flags, e));
+export function resolveConformConfig(flags: ConformFlags, e: Env = process.env): ConformConfig {
+  const target = parseTarget(str('target', flags, e), { allowMock: true });
   const timeout = str('timeout', flags, e);
   let timeoutMs = 15_000;
   if (timeout !== undefined) {
@@ -143,25 +115,11 @@ export function resolveConformConfig(flags: ConformFlags, e: NodeJS.ProcessEnv =
   return config;
 }
 
-/** The target options `conform` and `doctor` share (node:util parseArgs specs). */
-export const TARGET_OPTIONS = {
-  target: { type: 'string' },
-  'api-key': { type: 'string' },
-  'limited-api-key': { type: 'string' },
-  'other-org-api-key': { type: 'string' },
-  'candidate-id': { type: 'string' },
-  'job-posting-id': { type: 'string' },
-  'allow-writes': { type: 'boolean' },
-  slow: { type: 'boolean' },
-  timeout: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
 /** The target a real base URL stands for (the embedded mock builds its own in mock-target.ts). */
 export function remoteTarget(config: ConformConfig, url: URL): TargetConfig {
   return {
     name: url.host,
-    baseUrl: url.href.replace(/\/+$/, ''),
+    baseUrl: baseUrlOf(url),
     apiKey: config.apiKey!,
     limitedApiKey: config.limitedApiKey,
     otherOrgApiKey: config.otherOrgApiKey,

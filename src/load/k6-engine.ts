@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { HarnessError } from '../config/errors.ts';
-import type { ScenarioName } from '../../scenarios/flows/index.ts';
+import { encodeK6Env, K6_ENV, type ScenarioName } from '../../scenarios/flows/index.ts';
 import { buildK6Bundles } from './build.ts';
 import type { EngineRun } from './node-engine.ts';
 import { Recorder } from './recorder.ts';
@@ -89,21 +89,19 @@ export function k6Invocations(o: K6RunOptions, bundle: string): K6Invocation[] {
     // Absolute paths: k6 resolves output paths on its side (and inside a container for --k6-docker).
     const outFile = join(resolve(o.reportDir), `k6-points${suffix}.json`);
     const summaryFile = join(resolve(o.reportDir), `k6-summary${suffix}.json`);
-    const vars: Record<string, string> = {
-      UH_BASE_URL: o.baseUrl,
-      UH_DURATION: `${o.durationMs}ms`,
-      UH_MAX_VUS: String(o.maxVUs),
-      UH_FILE_SIZES: o.fileSizes,
-      UH_MIX: o.mix,
-      UH_THRESHOLDS: JSON.stringify(o.k6Thresholds),
-      UH_SUMMARY: summaryFile,
-    };
-    if (o.rate !== undefined) vars.UH_RATE = String(o.rate);
-    if (o.stages) {
-      vars.UH_STAGES = JSON.stringify(o.stages);
-      vars.UH_START_RATE = String(o.startRate ?? 0);
-    }
-    if (o.jobPostingId) vars.UH_JOB_POSTING_ID = o.jobPostingId;
+    const vars = encodeK6Env({
+      baseUrl: o.baseUrl,
+      rate: o.rate,
+      stages: o.stages,
+      startRate: o.startRate,
+      durationMs: o.durationMs,
+      maxVUs: o.maxVUs,
+      fileSizes: o.fileSizes,
+      mix: o.mix,
+      jobPostingId: o.jobPostingId,
+      thresholds: o.k6Thresholds,
+      summary: summaryFile,
+    });
     const args = ['run', '--no-usage-report', '--quiet', '--out', `json=${outFile}`];
     for (const [k, v] of Object.entries(vars)) args.push('-e', `${k}=${v}`);
     if (plan) args.push('--execution-segment', plan.segments[i]!, '--execution-segment-sequence', plan.sequence, '--tag', `instance_id=${i}`);
@@ -113,7 +111,7 @@ export function k6Invocations(o: K6RunOptions, bundle: string): K6Invocation[] {
     }
     args.push(bundle);
     // The key travels in the environment (k6 includes system env vars in __ENV), not in argv.
-    const env: Record<string, string> = { K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', UH_API_KEY: o.apiKey };
+    const env: Record<string, string> = { K6_NO_USAGE_REPORT: 'true', K6_AUTO_EXTENSION_RESOLUTION: 'false', [K6_ENV.apiKey]: o.apiKey };
     if (o.dashboard && i === 0) {
       Object.assign(env, { K6_WEB_DASHBOARD: 'true', K6_WEB_DASHBOARD_HOST: '127.0.0.1', K6_WEB_DASHBOARD_PORT: '0', K6_WEB_DASHBOARD_PERIOD: '1s', K6_WEB_DASHBOARD_EXPORT: join(resolve(o.reportDir), 'k6-dashboard.html') });
     }
@@ -134,7 +132,7 @@ function viaDocker(inv: K6Invocation, docker: string, mounts: string[]): K6Invoc
 /** Shell-quoted form for --print-commands (the API key replaced by a variable reference). */
 export function formatCommand(inv: K6Invocation): string {
   const q = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  const env = Object.entries(inv.env).map(([k, v]) => (k === 'UH_API_KEY' ? 'UH_API_KEY="$ASHBY_API_KEY"' : `${k}=${q(v)}`));
+  const env = Object.entries(inv.env).map(([k, v]) => (k === K6_ENV.apiKey ? `${K6_ENV.apiKey}="$ASHBY_API_KEY"` : `${k}=${q(v)}`));
   return [...env, q(inv.command), ...inv.args.map(q)].join(' ');
 }
 

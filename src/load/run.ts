@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
 import { redactUrl } from '../config/redact.ts';
-import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
+import type { FlowConfig } from '../../scenarios/flows/index.ts';
 import { compareWithBaseline } from './baseline.ts';
 import type { LoadConfig } from './config.ts';
 import { findDocker, findK6, formatCommand, prepareK6, runK6Engine, type K6Location, type K6RunOptions } from './k6-engine.ts';
@@ -13,7 +13,7 @@ import { startEmbeddedMock, type MockHandle } from './mock.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
 import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from '../results/index.ts';
 import { constantSchedule, rampingSchedule } from './schedule.ts';
-import { evaluateThresholds, parseThresholdFlag, toK6Thresholds } from './thresholds.ts';
+import { evaluateThresholds, toK6Thresholds } from './thresholds.ts';
 
 export const HARNESS_VERSION = '0.1.0';
 
@@ -41,96 +41,91 @@ export function chooseEngine(config: Pick<LoadConfig, 'engine' | 'k6Docker'>, en
   return k6 ? { engine: 'k6', k6, why: `engine: k6 (auto: found ${k6.path})` } : { engine: 'node', why: 'engine: node (auto: k6 not found on PATH or K6_BIN)' };
 }
 
+/** One run of a validated config (parseLoadArgs, or built by a test): target, engine, results, reports. */
 export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   const log = config.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const thresholds = config.thresholds.flatMap((t) => {
-    try {
-      return parseThresholdFlag(t);
-    } catch (err) {
-      throw new UsageError(`--threshold: ${(err as Error).message}`);
-    }
-  });
   const baseline = config.baseline ? readBaseline(config.baseline) : undefined;
   const choice = chooseEngine(config);
   log(choice.why);
+  if (choice.engine === 'node' && config.printCommands) throw new UsageError('--print-commands needs the k6 engine', 'add --engine k6 (or --k6-docker)');
 
   let mock: MockHandle | undefined;
   try {
-    let baseUrl: string;
-    let apiKey: string;
-    let jobPostingId = config.jobPostingId;
-    if (config.target === 'mock') {
-      mock = await startEmbeddedMock(config.mockFaults);
-      baseUrl = mock.baseUrl;
-      apiKey = config.apiKey ?? mock.apiKey;
-      jobPostingId ??= mock.jobPostingId;
-      log(`target: embedded mock at ${baseUrl}${config.mockFaults.length ? ` (faults: ${config.mockFaults.join(', ')})` : ''}`);
-    } else {
-      baseUrl = config.target;
-      if (!config.apiKey) throw new UsageError('a non-mock target needs an API key', 'pass --api-key or set ASHBY_API_KEY');
-      apiKey = config.apiKey;
-      log(`target: ${redactUrl(baseUrl)}`);
-    }
-    const flow: FlowConfig = {
-      scenario: config.scenario,
-      baseUrl,
-      apiKey,
-      fileSizes: parseFileSizeMix(config.fileSizes),
-      contexts: parseContextMix(config.mix),
-      jobPostingId,
-    };
-    if (config.scenario === 'full-flow' && flow.contexts.some((c) => c.value === 'ApplicationForm') && !jobPostingId) {
-      throw new UsageError('the form context needs a job posting id', 'pass --job-posting-id, set ASHBY_JOB_POSTING_ID, or drop form from --mix');
-    }
-
-    let run: EngineRun;
-    let k6Meta: { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] } | undefined;
+    if (config.target === 'mock') mock = await startEmbeddedMock(config.mockFaults);
+    const flow = flowConfig(config, mock, log);
     if (choice.engine === 'k6') {
-      const k6Options: K6RunOptions = {
-        scenario: config.scenario,
-        baseUrl,
-        apiKey,
-        jobPostingId,
-        rate: config.rate,
-        stages: config.stages,
-        startRate: config.startRate,
-        durationMs: config.durationMs,
-        maxVUs: config.maxVUs,
-        fileSizes: config.fileSizes,
-        mix: config.mix,
-        k6Thresholds: toK6Thresholds(thresholds),
-        reportDir: config.reportDir,
-        segments: config.segments ?? 1,
-        executionSegment: config.executionSegment,
-        executionSegmentSequence: config.executionSegmentSequence,
-        dashboard: config.k6Dashboard,
-        location: choice.k6!,
-        log,
-      };
-      if (config.printCommands) {
-        const commands = (await prepareK6(k6Options)).map(formatCommand);
-        return { exitCode: EXIT.ok, commands };
-      }
+      const k6Options = k6RunOptions(config, flow, choice.k6!, log);
+      if (config.printCommands) return { exitCode: EXIT.ok, commands: (await prepareK6(k6Options)).map(formatCommand) };
       const k6 = await runK6Engine(k6Options);
-      run = k6;
-      k6Meta = { exitCodes: k6.exitCodes, instances: k6.instances, k6TestRunDurationMs: k6.k6TestRunDurationMs };
-    } else {
-      if (config.printCommands) throw new UsageError('--print-commands needs the k6 engine', 'add --engine k6 (or --k6-docker)');
-      const schedule = config.stages ? rampingSchedule(config.startRate ?? 0, config.stages) : constantSchedule(config.rate!, config.durationMs);
-      run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress });
+      return await concludeRun(config, baseline, log, [flow.apiKey], 'k6', k6, { exitCodes: k6.exitCodes, instances: k6.instances, k6TestRunDurationMs: k6.k6TestRunDurationMs });
     }
-
-    const results = assembleResults(config, choice.engine, run, k6Meta);
-    results.thresholds = evaluateThresholds(results, thresholds);
-    if (baseline) results.baseline = compareWithBaseline(results, baseline.results, baseline.file, config.maxRegressionPct);
-    for (const line of summaryLines(results)) log(line);
-    for (const t of results.thresholds) log(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
-    if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
-    const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
-    return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, secrets: [apiKey] };
+    const schedule = config.stages ? rampingSchedule(config.startRate ?? 0, config.stages) : constantSchedule(config.rate!, config.durationMs);
+    const run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress });
+    return await concludeRun(config, baseline, log, [flow.apiKey], 'node', run);
   } finally {
     await mock?.close();
   }
+}
+
+/** What each iteration talks to: the embedded mock (its key and posting unless given) or the base URL. */
+function flowConfig(config: LoadConfig, mock: MockHandle | undefined, log: (line: string) => void): FlowConfig {
+  let baseUrl: string;
+  let apiKey: string;
+  let jobPostingId = config.jobPostingId;
+  if (mock) {
+    baseUrl = mock.baseUrl;
+    apiKey = config.apiKey ?? mock.apiKey;
+    jobPostingId ??= mock.jobPostingId;
+    log(`target: embedded mock at ${baseUrl}${config.mockFaults.length ? ` (faults: ${config.mockFaults.join(', ')})` : ''}`);
+  } else {
+    baseUrl = config.target;
+    if (!config.apiKey) throw new UsageError('a non-mock target needs an API key', 'pass --api-key or set ASHBY_API_KEY');
+    apiKey = config.apiKey;
+    log(`target: ${redactUrl(baseUrl)}`);
+  }
+  const flow: FlowConfig = { scenario: config.scenario, baseUrl, apiKey, fileSizes: config.fileSizeMix, contexts: config.contextMix, jobPostingId };
+  if (config.scenario === 'full-flow' && flow.contexts.some((c) => c.value === 'ApplicationForm') && !jobPostingId) {
+    throw new UsageError('the form context needs a job posting id', 'pass --job-posting-id, set ASHBY_JOB_POSTING_ID, or drop form from --mix');
+  }
+  return flow;
+}
+
+function k6RunOptions(config: LoadConfig, flow: FlowConfig, location: K6Location, log: (line: string) => void): K6RunOptions {
+  return {
+    scenario: config.scenario,
+    baseUrl: flow.baseUrl,
+    apiKey: flow.apiKey,
+    jobPostingId: flow.jobPostingId,
+    rate: config.rate,
+    stages: config.stages,
+    startRate: config.startRate,
+    durationMs: config.durationMs,
+    maxVUs: config.maxVUs,
+    fileSizes: config.fileSizes,
+    mix: config.mix,
+    k6Thresholds: toK6Thresholds(config.thresholdRules),
+    reportDir: config.reportDir,
+    segments: config.segments ?? 1,
+    executionSegment: config.executionSegment,
+    executionSegmentSequence: config.executionSegmentSequence,
+    dashboard: config.k6Dashboard,
+    location,
+    log,
+  };
+}
+
+type K6Meta = { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] };
+
+/** After the engine: results, thresholds, baseline comparison, reports, the summary lines, the exit code. */
+async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, log: (line: string) => void, secrets: string[], engine: EngineName, run: EngineRun, k6Meta?: K6Meta): Promise<LoadOutcome> {
+  const results = assembleResults(config, engine, run, k6Meta);
+  results.thresholds = evaluateThresholds(results, config.thresholdRules);
+  if (baseline) results.baseline = compareWithBaseline(results, baseline.results, baseline.file, config.maxRegressionPct);
+  for (const line of summaryLines(results)) log(line);
+  for (const t of results.thresholds) log(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
+  if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
+  const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
+  return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, secrets };
 }
 
 /** The end-of-run summary a performance engineer reads first: totals, then latency per stage. */
@@ -149,7 +144,7 @@ export function summaryLines(results: LoadResults): string[] {
   return lines;
 }
 
-function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, k6?: { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] }): LoadResults {
+function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, k6?: K6Meta): LoadResults {
   const frozen = run.recorder.freeze(run.durationMs);
   return {
     kind: LOAD_RESULTS_KIND,
@@ -195,6 +190,11 @@ export function readResultsFile(file: string): LoadResults {
   return value;
 }
 
-function readBaseline(file: string): { file: string; results: LoadResults } {
+interface Baseline {
+  file: string;
+  results: LoadResults;
+}
+
+function readBaseline(file: string): Baseline {
   return { file, results: readResultsFile(file) };
 }
