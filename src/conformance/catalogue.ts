@@ -4,7 +4,8 @@
 // (test/conformance-catalogue.test.ts), and the fault matrix names them.
 //
 // Levels follow the evidence (docs/decisions/0020-conformance-levels.md): documented by Ashby or by S3 for
-// POST policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (never fails).
+// POST policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (records which
+// documented behaviour the target chose; an answer outside them fails, docs/decisions/0026).
 
 export const GROUPS = ['envelope', 'contexts', 'validation', 'permissions', 'expiry', 'storage', 'lifecycle'] as const;
 export type CheckGroup = (typeof GROUPS)[number];
@@ -28,6 +29,9 @@ export interface CheckDefinition {
   level: CheckLevel;
   source: string;
   needs?: readonly CheckNeed[];
+  /** 'run': judged by the runner over every exchange of the run (all checks, their set-up steps
+   * included), not by a suite; it has a result whatever --only selects. */
+  scope?: 'run';
 }
 
 const S = {
@@ -63,6 +67,7 @@ const followUps = [
 
 export const CHECKS: readonly CheckDefinition[] = [
   // envelope & schema
+  { id: 'envelope.no-server-error', title: 'no answer of the run is a 5xx (every API and storage exchange of every check, INFO and set-up steps included)', group: 'envelope', level: 'MUST', source: `${S.errors}: what would be 4XX errors return 200; ${S.s3Errors}`, scope: 'run' },
   { id: 'envelope.handle.schema', title: 'handle response is {success:true, results:{handle, url, fields of strings}}', group: 'envelope', level: 'MUST', source: `${S.handleSpec}: response` },
   { id: 'envelope.handle.content-type', title: 'API answers are application/json', group: 'envelope', level: 'MUST', source: `${S.handleSpec}: every response is declared application/json` },
   { id: 'envelope.error.schema', title: 'an error answer is {success:false, errors:[string], errorInfo:{code}}', group: 'envelope', level: 'MUST', source: S.errorSpec },
