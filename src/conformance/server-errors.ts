@@ -32,6 +32,7 @@ export function noServerErrorResult(checks: readonly CheckResult[], strict: bool
   const def = getCheck(NO_SERVER_ERROR);
   const judged = checks.filter((c) => c.id !== NO_SERVER_ERROR);
   const total = judged.reduce((n, c) => n + c.exchanges.length, 0);
+  const answered = judged.reduce((n, c) => n + c.exchanges.filter((e) => e.status !== undefined).length, 0);
   const found = findServerErrors(judged);
   const meta: CheckMeta = {
     exchanges: found.map((s) => s.exchange),
@@ -40,6 +41,12 @@ export function noServerErrorResult(checks: readonly CheckResult[], strict: bool
       ...found.map((s) => `${line(s)} — reproduce: ${s.exchange.curl}`),
     ],
   };
+  // Nothing answered is nothing judged: never a pass (an unreachable target errors, an all-skipped run skips).
+  if (total === 0) return toCheckResult(def, { state: 'skipped', note: 'no exchange to judge: no check of the run sent a request', meta, durationMs: 0 }, strict, deviation);
+  if (answered === 0) {
+    meta.failure = { kind: 'transport', message: `no answer to judge: all ${total} exchanges of the run ended in a transport error` };
+    return toCheckResult(def, { state: 'failed', note: meta.failure.message, meta, durationMs: 0 }, strict, deviation);
+  }
   if (found.length === 0) return toCheckResult(def, { state: 'passed', meta, durationMs: 0 }, strict, deviation);
   const first = found[0]!;
   const checksHit = [...new Set(found.map((s) => s.check))];
