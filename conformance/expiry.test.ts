@@ -1,5 +1,5 @@
-// The presigned URL expires after 10 minutes (DOC D4) and storage enforces the policy expiration as
-// S3 does. On the mock time moves through its clock control, so this file runs alone after the others
+// The presigned URL expires after 10 minutes (Ashby docs: file.createFileUploadHandle) and storage
+// enforces the policy expiration as S3 does. On the mock time moves through its clock control, so this file runs alone after the others
 // (the runner's exclusive phase); on a real target only with --slow, waiting in real time, concurrently.
 import { describe } from 'vitest';
 import { UPLOAD_URL_TTL_SECONDS } from '../src/protocol/index.ts';

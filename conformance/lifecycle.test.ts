@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { check } from '../src/conformance/check.ts';
-import { describeApi, expectApiError } from '../src/conformance/assert.ts';
+import { classifyAnswer, describeApi, expectApiError } from '../src/conformance/assert.ts';
 import { createHandle, followUp, uploadedHandle } from '../src/conformance/fixtures.ts';
 
 describe.concurrent('lifecycle', () => {
   check('lifecycle.handle.unknown', async (c) => {
     const res = await followUp(c, 'CandidateFiles', Buffer.from(JSON.stringify({ handle: randomUUID() })).toString('base64'));
-    c.observe(res.envelope.kind === 'success' ? 'an unknown handle was ACCEPTED' : `an unknown handle is refused: ${describeApi(res)}`);
+    c.observe(classifyAnswer(res, 'the follow-up with an unknown handle') === 'accepted' ? 'an unknown handle was ACCEPTED' : `an unknown handle is refused: ${describeApi(res)}`);
   });
 
   check('lifecycle.handle.before-upload', async (c) => {
@@ -36,7 +36,7 @@ describe.concurrent('lifecycle', () => {
     const h = await uploadedHandle(c, { context: 'CandidateFiles' });
     const first = await followUp(c, 'CandidateFiles', h.results.handle);
     const second = await followUp(c, 'CandidateFiles', h.results.handle);
-    c.observe(`first use: ${first.envelope.kind === 'success' ? 'accepted' : describeApi(first)}`);
-    c.observe(`second use: ${second.envelope.kind === 'success' ? 'accepted (handles are reusable)' : `refused: ${describeApi(second)}`}`);
+    c.observe(`first use: ${classifyAnswer(first, 'the first use of the handle') === 'accepted' ? 'accepted' : `refused: ${describeApi(first)}`}`);
+    c.observe(`second use: ${classifyAnswer(second, 'the second use of the handle') === 'accepted' ? 'accepted (handles are reusable)' : `refused: ${describeApi(second)}`}`);
   });
 });

@@ -1,11 +1,11 @@
-// Authentication and permissions (DOC D2): no key → 401, unknown key → 403, a key without
+// Authentication and permissions (Ashby docs: authentication): no key → 401, unknown key → 403, a key without
 // candidatesWrite → 403 missing_endpoint_permission on the handle call and every follow-up write;
 // another organisation's key is refused.
 import { randomUUID } from 'node:crypto';
 import { describe } from 'vitest';
 import { candidateInfo, createCandidate, createFileUploadHandle, submitApplicationForm, uploadFile, uploadResume, type Candidate } from '../src/protocol/index.ts';
 import { check, type CheckContext } from '../src/conformance/check.ts';
-import { describeApi, expectApiError, expectPermissionDenied, expectRefused, expectStatus, expectSuccess } from '../src/conformance/assert.ts';
+import { classifyAnswer, describeApi, expectApiError, expectPermissionDenied, expectRefused, expectStatus, expectSuccess } from '../src/conformance/assert.ts';
 import { candidateId, uploadedHandle } from '../src/conformance/fixtures.ts';
 
 const handleRequest = createFileUploadHandle({ fileUploadContext: 'CandidateResume', filename: 'auth.pdf', contentType: 'application/pdf', contentLength: 10 });
@@ -49,7 +49,7 @@ describe.concurrent('permissions', () => {
   check('auth.error-body', async (c) => {
     const missing = await c.api.call(handleRequest, undefined);
     const unknown = await c.api.call(handleRequest, unknownKey());
-    c.observe(`no key: ${describeApi(missing)}`);
-    c.observe(`unknown key: ${describeApi(unknown)}`);
+    c.observe(`no key: ${classifyAnswer(missing, 'a request without Authorization')}, ${describeApi(missing)}`);
+    c.observe(`unknown key: ${classifyAnswer(unknown, 'a request with an unknown key')}, ${describeApi(unknown)}`);
   });
 });

@@ -47,6 +47,32 @@ describe('fault matrix', () => {
     console.log(`clean suite against the mock: ${times.map((t) => `${(t / 1000).toFixed(2)} s`).join(', ')}`);
   }, 180_000);
 
+  // Issue 14: a 5xx, or an answer in neither documented class, fails the run (exit 1) whatever the level
+  // of the check that met it; before, both were merely recorded by an INFO check and the run passed.
+  it('a 5xx seen only by an INFO check fails envelope.no-server-error, naming the check and the request', async () => {
+    const r = await runWith(['server-error-on-extra-field'], ['envelope', 'validation']);
+    expect(r.exitCode).toBe(1);
+    const verdict = r.checks.find((c) => c.id === 'envelope.no-server-error')!;
+    expect(verdict).toMatchObject({ status: 'fail', level: 'MUST' });
+    expect(verdict.message).toContain('validation.extra-field: POST /file.createFileUploadHandle → HTTP 500');
+    expect(verdict.curl).toMatch(/^curl .*file\.createFileUploadHandle.*unexpectedField/);
+    expect(verdict.curl).toContain('$ASHBY_API_KEY');
+    expect(verdict.received).toContain('internal_error');
+    expect(verdict.exchanges.map((e) => e.status)).toEqual([500]);
+    expect(r.checks.find((c) => c.id === 'validation.extra-field')).toMatchObject({ level: 'INFO', status: 'fail' });
+    expect(JSON.stringify(r)).not.toMatch(/mock-full-access|mock-read-only|mock-other-org|eyJleHBpcmF0aW9u/);
+  }, 120_000);
+
+  it('an answer outside both classes fails the INFO check that met it, at MUST strength', async () => {
+    const r = await runWith(['unclassified-answer'], ['contexts']);
+    expect(r.exitCode).toBe(1);
+    const zero = r.checks.find((c) => c.id === 'ctx.size.zero')!;
+    expect(zero).toMatchObject({ level: 'INFO', status: 'fail' });
+    expect(zero.message).toContain('neither an acceptance nor a documented refusal');
+    expect(zero.received).toMatch(/^HTTP 200 \{"status":"ok"/);
+    expect(r.checks.find((c) => c.id === 'envelope.no-server-error')!.status).toBe('pass');
+  }, 120_000);
+
   it('every api/storage fault is caught by the checks the matrix names', async () => {
     const outcomes: FaultOutcome[] = [];
     for (const row of loadFaultMatrix().filter((r) => !r.transport)) {

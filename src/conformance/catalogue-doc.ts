@@ -1,9 +1,10 @@
 // The check table of README.md, rendered from the catalogue. The doc keeps a copy between
 // markers; test/conformance-catalogue.test.ts fails when the copy and the catalogue differ, and
-// `npx tsx src/conformance/catalogue-doc.ts` rewrites it.
+// `npx tsx src/conformance/catalogue-doc.ts` rewrites it (and the fault table, test/docs.test.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FAULT_TABLE_END, FAULT_TABLE_START, renderFaultTable } from '../mock/faults.ts';
 import { CHECKS, type CheckNeed } from './catalogue.ts';
 import { REPO_ROOT } from './paths.ts';
 
@@ -35,9 +36,17 @@ export function documentedTable(text: string): string | undefined {
   return text.slice(start + TABLE_START.length, end).trim();
 }
 
+/** `text` with the part between two markers replaced by `table`; throws when a marker is missing. */
+export function replaceBetween(text: string, startMarker: string, endMarker: string, table: string): string {
+  const start = text.indexOf(startMarker);
+  const end = text.indexOf(endMarker);
+  if (start === -1 || end === -1) throw new Error(`${DOC_FILE}: marker ${start === -1 ? startMarker : endMarker} is missing`);
+  return `${text.slice(0, start + startMarker.length)}\n${table}\n${text.slice(end)}`;
+}
+
+// Rewrites both generated tables of the README: the check table and the mock's fault table.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const text = readFileSync(DOC_FILE, 'utf8');
-  const start = text.indexOf(TABLE_START);
-  const end = text.indexOf(TABLE_END);
-  writeFileSync(DOC_FILE, `${text.slice(0, start + TABLE_START.length)}\n${renderCheckTable()}\n${text.slice(end)}`);
+  const checks = replaceBetween(text, TABLE_START, TABLE_END, renderCheckTable());
+  writeFileSync(DOC_FILE, replaceBetween(checks, FAULT_TABLE_START, FAULT_TABLE_END, renderFaultTable()));
 }

@@ -5,7 +5,7 @@
 import { it } from 'vitest';
 import { ApiClient, ExchangeRecorder, SecretSet, StorageClient, TransportError, type ApiKeyRef, type Exchange } from '../client/index.ts';
 import { getCheck, type CheckDefinition } from './catalogue.ts';
-import { CheckFailure } from './assert.ts';
+import { CheckFailure, UnclassifiedAnswer } from './assert.ts';
 import { KEY_ENV, skipReason, targetFromEnv, type TargetConfig } from './target.ts';
 
 export type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
@@ -13,7 +13,8 @@ export type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
 export interface CheckMeta {
   exchanges: Exchange[];
   observations: string[];
-  failure?: { kind: CheckOutcomeKind; message: string; expected?: string; received?: string };
+  /** `must`: the failure counts at MUST strength whatever the check's level (an unclassified answer). */
+  failure?: { kind: CheckOutcomeKind; message: string; expected?: string; received?: string; must?: true };
 }
 
 declare module 'vitest' {
@@ -57,7 +58,9 @@ export function newContext(def: CheckDefinition, t: TargetConfig, meta: CheckMet
 }
 
 function classify(err: unknown): NonNullable<CheckMeta['failure']> {
-  if (err instanceof CheckFailure) return { kind: 'failure', message: err.message, expected: err.expected, received: err.received };
+  if (err instanceof CheckFailure) {
+    return { kind: 'failure', message: err.message, expected: err.expected, received: err.received, ...(err instanceof UnclassifiedAnswer ? { must: true as const } : {}) };
+  }
   if (err instanceof TransportError) return { kind: 'transport', message: err.message };
   return { kind: 'harness', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }

@@ -1,5 +1,5 @@
 // Known deviations of a target live in data (conformance/deviations.json), each with its reason, never
-// in `if` branches of the suites (DESIGN §6, undici's expectation.json).
+// in `if` branches of the suites (undici's expectation.json, s3-tests' markers; docs/decisions/0024).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HarnessError } from '../config/errors.ts';

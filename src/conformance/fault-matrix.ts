@@ -50,11 +50,11 @@ export interface FaultOutcome {
 }
 
 export function renderMatrix(outcomes: FaultOutcome[]): string {
-  const lines = ['fault                      | layer     | caught | killing checks (named ✓ / also failing +)'];
+  const lines = [`${'fault'.padEnd(28)} | layer     | caught | killing checks (named ✓ / also failing +)`];
   for (const o of outcomes) {
     const named = o.row.mustFail.map((id) => `${o.killers.includes(id) ? '✓' : '✗'} ${id}`);
     const extra = o.killers.filter((id) => !o.row.mustFail.includes(id)).map((id) => `+ ${id}`);
-    lines.push(`${o.row.fault.padEnd(26)} | ${o.row.layer.padEnd(9)} | ${o.survivors.length === 0 && o.killers.length ? 'yes   ' : 'NO    '} | ${[...named, ...extra].join(', ')}`);
+    lines.push(`${o.row.fault.padEnd(28)} | ${o.row.layer.padEnd(9)} | ${o.survivors.length === 0 && o.killers.length ? 'yes   ' : 'NO    '} | ${[...named, ...extra].join(', ')}`);
   }
   const caught = outcomes.filter((o) => o.survivors.length === 0 && o.killers.length > 0).length;
   lines.push(`score: ${caught}/${outcomes.length} faults caught by their named checks`);

@@ -23,7 +23,7 @@ import {
 } from '../protocol/index.ts';
 import type { ApiKeyRef, ApiResponse, FileSource, StorageResponse } from '../client/index.ts';
 import { sha256Hex } from '../client/index.ts';
-import { expectStorageOk, expectSuccess, fail } from './assert.ts';
+import { classifyAnswer, expectStorageOk, expectSuccess, fail } from './assert.ts';
 import type { CheckContext } from './check.ts';
 
 export interface UploadSpec {
@@ -136,7 +136,7 @@ export function postingFields(c: CheckContext): Promise<FormFieldInfo[]> {
   return p;
 }
 
-/** Values for every required field by type, with `handle` in the first File field (DOC D6 formats). */
+/** Values for every required field by type, with `handle` in the first File field (formats of Ashby docs: applicationForm.submit). */
 export async function applicationSubmissions(c: CheckContext, handle: string): Promise<FieldSubmission[]> {
   const fields = await postingFields(c);
   const file = fields.find((f) => f.type === 'File');
@@ -202,7 +202,7 @@ export async function expectNothingStored(c: CheckContext, h: Handle, context: U
     return;
   }
   const res = await followUp(c, context, h.results.handle);
-  if (res.envelope.kind === 'success') fail('the rejected upload was stored: its handle was accepted by the follow-up call', 'the follow-up refuses the handle (nothing stored)', `HTTP ${res.status} success:true`);
+  if (classifyAnswer(res, 'the follow-up call after the rejected upload') === 'accepted') fail('the rejected upload was stored: its handle was accepted by the follow-up call', 'the follow-up refuses the handle (nothing stored)', `HTTP ${res.status} success:true`);
 }
 
 /** Fields with one entry replaced (name matched case-insensitively, as S3 matches field names). */

@@ -38,7 +38,7 @@ export function toCheckResult(def: CheckDefinition, outcome: RawOutcome, strict:
   }
   const detail = { message: failure.message, expected: failure.expected, received: failure.received };
   if (deviation) return { ...base, ...detail, status: 'warn', message: `known deviation (${deviation}): ${failure.message}` };
-  const status: CheckStatus = def.level === 'MUST' || (def.level === 'SHOULD' && strict) ? 'fail' : 'warn';
+  const status: CheckStatus = failure.must || def.level === 'MUST' || (def.level === 'SHOULD' && strict) ? 'fail' : 'warn';
   return { ...base, ...detail, status };
 }
 

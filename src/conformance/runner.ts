@@ -9,9 +9,10 @@ import { redactUrl } from '../config/redact.ts';
 import { CHECKS, GROUPS, type CheckGroup } from './catalogue.ts';
 import type { Deviations } from './deviations.ts';
 import { SUITE_DIR, REPO_ROOT } from './paths.ts';
-import { ConformanceReporter, type ProgressStream } from './reporter.ts';
+import { ConformanceReporter, progressLine, useColour, type ProgressStream } from './reporter.ts';
 import { CONFORMANCE_RESULTS_VERSION, exitCodeFor, summarise, type RunResults } from '../results/index.ts';
 import { inCatalogueOrder, notRun } from './results.ts';
+import { NO_SERVER_ERROR, noServerErrorResult } from './server-errors.ts';
 import { encodeTarget, TARGET_ENV, type TargetConfig } from './target.ts';
 
 export interface RunOptions {
@@ -100,9 +101,13 @@ export class ConformanceSession {
     const incomplete = signal?.aborted === true;
     if (incomplete) harnessErrors.push('interrupted (SIGINT): the run was cancelled, results are partial');
     const seen = new Set(this.reporter.results.map((r) => r.id));
-    const missing = CHECKS.filter((c) => selected.includes(c.group) && !seen.has(c.id)).map((c) =>
+    const missing = CHECKS.filter((c) => c.scope !== 'run' && selected.includes(c.group) && !seen.has(c.id)).map((c) =>
       incomplete ? { ...notRun(c), status: 'skip' as const, message: 'not run: the run was interrupted' } : notRun(c));
-    const checks = inCatalogueOrder([...this.reporter.results, ...missing]);
+    // Run-scoped checks are judged here, once, over every exchange the suites recorded.
+    const serverErrors = noServerErrorResult(this.reporter.results, strict, this.options.deviations.get(NO_SERVER_ERROR));
+    const out = this.options.progress;
+    if (out) out.write(progressLine(serverErrors, useColour(out)));
+    const checks = inCatalogueOrder([...this.reporter.results, ...missing, serverErrors]);
     harnessErrors.push(...this.reporter.harnessErrors);
     return {
       schemaVersion: CONFORMANCE_RESULTS_VERSION,

@@ -30,6 +30,8 @@ export const FAULTS = [
   { name: 'cross-context-handle', layer: 'api', breaks: 'a handle is only accepted by the follow-up call of its context', source: 'Ashby OpenAPI: candidate.uploadResume / uploadFile / info: "fileUploadContext must have been CandidateResume"' },
   { name: 'cross-org-handle', layer: 'api', breaks: "a handle is refused with another organisation's key", source: 'inferred: handles are bound to their organisation' },
   { name: 'error-as-500', layer: 'api', breaks: 'validation errors are HTTP 200 with success:false', source: 'Ashby docs: responses & errors' },
+  { name: 'server-error-on-extra-field', layer: 'api', breaks: 'an otherwise-valid request is never answered with a 5xx (answers HTTP 500 to a handle request carrying an unknown extra field)', source: 'Ashby docs: responses & errors' },
+  { name: 'unclassified-answer', layer: 'api', breaks: 'every answer is the success or the error envelope (answers a 0-byte handle request with HTTP 200 and a body that is neither)', source: 'Ashby docs: responses & errors' },
   { name: 'random-5xx', layer: 'transport', breaks: 'requests succeed (answers a random share of API and storage requests with 503)', source: 'k6 thresholds: http error rate', takesValue: 'rate' },
   { name: 'latency', layer: 'transport', breaks: 'answers come without added delay (adds MS milliseconds to every answer)', source: 'k6 thresholds: latency percentiles', takesValue: 'ms' },
 ] as const satisfies readonly FaultDefinition[];

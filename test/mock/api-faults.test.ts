@@ -63,6 +63,30 @@ describe('api faults', () => {
   });
 });
 
+describe('answer faults (one otherwise-valid kind of request each)', () => {
+  it('server-error-on-extra-field answers 500 only to a handle request with an unknown field', async () => {
+    s.setFaults(['server-error-on-extra-field']);
+    const r = await call('file.createFileUploadHandle', { ...REQ, unexpectedField: 'x' });
+    expect([r.status, r.body.errorInfo.code]).toEqual([500, 'internal_error']);
+    expect((await call('file.createFileUploadHandle', REQ)).body.success).toBe(true);
+    s.setFaults([]);
+    expect((await call('file.createFileUploadHandle', { ...REQ, unexpectedField: 'x' })).status).toBe(200);
+  });
+  it('unclassified-answer answers a 0-byte handle request with HTTP 200 and no envelope', async () => {
+    s.setFaults(['unclassified-answer']);
+    const r = await call('file.createFileUploadHandle', { ...REQ, contentLength: 0 });
+    expect(r.status).toBe(200);
+    expect(r.body.success).toBeUndefined();
+    expect((await call('file.createFileUploadHandle', REQ)).body.success).toBe(true);
+    s.setFaults([]);
+    expect((await call('file.createFileUploadHandle', { ...REQ, contentLength: 0 })).body.success).toBe(true);
+  });
+  it('both still authenticate first', async () => {
+    s.setFaults(['server-error-on-extra-field', 'unclassified-answer']);
+    expect((await call('file.createFileUploadHandle', { ...REQ, contentLength: 0, unexpectedField: 'x' }, {})).status).toBe(401);
+  });
+});
+
 describe('transport faults and test control', () => {
   it('random-5xx=1 answers 503 on API and storage routes', async () => {
     s.setFaults(['random-5xx=1']);

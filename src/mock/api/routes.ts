@@ -6,6 +6,7 @@ import { ENDPOINTS, ERROR_CODES, type Endpoint } from '../../protocol/constants.
 import { authenticateConnection } from './auth.ts';
 import { type ApiContext, hasFault } from './context.ts';
 import { ApiError, errorEnvelope } from './envelope.ts';
+import { faultAnswer } from './answer-faults.ts';
 import { HANDLERS } from './endpoints.ts';
 import type { MockKey } from './keys.ts';
 import { submitMultipart } from './multipart-submit.ts';
@@ -93,6 +94,8 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
             request.raw.resume();
             throw new ApiError(415, ERROR_CODES.unsupportedContentType, 'Content-Type must be application/json');
           }
+          const faulty = multipart ? undefined : faultAnswer(ctx, endpoint, request.body);
+          if (faulty) return reply.code(faulty.status).header('content-type', 'application/json; charset=utf-8').send(faulty.body);
           const results = multipart ? await submitMultipart(ctx, key, request.raw) : await handler(ctx, key, request.body ?? {});
           return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ success: true, results }));
         },
