@@ -5,7 +5,8 @@ import { UsageError } from '../config/errors.ts';
 import { DurationError, formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { FAULTS, FaultSpecError, parseFaults } from '../mock/faults.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
-import { DEFAULT_JOB_POSTING_ID, loadKeysFile, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
+import { formatSize, MixError, parseSize } from '../../scenarios/flows/index.ts';
+import { DEFAULT_JOB_POSTING_ID, loadKeysFile, STORAGE_CAPS, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
 
 const HELP = `upload-harness mock: a local stand-in for Ashby's API and its S3 upload storage
 
@@ -18,6 +19,8 @@ Options:
   --fault NAME[=VALUE]   enable a fault mode (repeatable); see --list-faults
   --keys FILE            JSON array of {key, title, organizationId, permissions} replacing the default keys
   --storage-dir DIR      where uploaded objects are stored (default: a fresh temp dir)
+  --storage-max-objects N   most objects kept; beyond it the oldest are evicted (default 10000)
+  --storage-max-bytes SIZE  most bytes kept, e.g. 512MiB or 2GiB; oldest evicted first (default 2GiB)
   --enable-test-control  expose /_control/{clock,faults,reset,calls} (no auth; tests only)
   --list-faults          print every fault mode with the rule it breaks, then exit
 
@@ -46,6 +49,8 @@ export function mockOptionsFromArgs(argv: string[]): { options: MockServerOption
     fault: { type: 'string', multiple: true },
     keys: { type: 'string' },
     'storage-dir': { type: 'string' },
+    'storage-max-objects': { type: 'string' },
+    'storage-max-bytes': { type: 'string' },
     'enable-test-control': { type: 'boolean' },
     'list-faults': { type: 'boolean' },
   });
@@ -74,6 +79,15 @@ export function mockOptionsFromArgs(argv: string[]): { options: MockServerOption
   }
   if (values.keys !== undefined) options.keys = loadKeysFile(values.keys);
   if (values['storage-dir'] !== undefined) options.storageDir = values['storage-dir'];
+  if (values['storage-max-objects'] !== undefined) options.storageMaxObjects = parseIntegerOption('storage-max-objects', values['storage-max-objects'], 1, Number.MAX_SAFE_INTEGER);
+  if (values['storage-max-bytes'] !== undefined) {
+    try {
+      options.storageMaxBytes = parseSize(values['storage-max-bytes'], Number.MAX_SAFE_INTEGER);
+    } catch (err) {
+      if (err instanceof MixError) throw new UsageError(`--storage-max-bytes: ${err.message}`, 'see upload-harness mock --help');
+      throw err;
+    }
+  }
   return { options, listFaults: values['list-faults'] ?? false };
 }
 
@@ -101,6 +115,7 @@ export const command: Command = {
         `job posting: ${DEFAULT_JOB_POSTING_ID}`,
         `storage (S3 emulator test credentials): bucket ${c.bucket}, region ${c.region}, access key ${c.accessKeyId}, secret ${c.secretAccessKey}`,
         `upload URL lifetime: ${formatDurationMs(options.uploadTtlMs ?? 600_000)}`,
+        `storage keeps at most ${options.storageMaxObjects ?? STORAGE_CAPS.maxObjects} objects and ${formatSize(options.storageMaxBytes ?? STORAGE_CAPS.maxBytes)} (oldest evicted first)`,
         `faults: ${options.faults?.length ? options.faults.join(', ') : 'none'}`,
         options.enableTestControl ? 'test control: enabled under /_control/' : '',
       ]

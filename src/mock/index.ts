@@ -24,6 +24,7 @@ export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
 export { MockState } from './api/state.ts';
 export { createUploadHandle } from './api/upload-handle.ts';
 export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
+export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
 
 export interface MockServerOptions {
   host?: string;
@@ -32,6 +33,10 @@ export interface MockServerOptions {
   faults?: string[];
   keys?: MockKey[];
   storageDir?: string;
+  /** Most objects the storage emulator keeps (default STORAGE_CAPS.maxObjects, 10,000); oldest evicted. */
+  storageMaxObjects?: number;
+  /** Most bytes it keeps (default STORAGE_CAPS.maxBytes, 2 GiB); oldest evicted. */
+  storageMaxBytes?: number;
   enableTestControl?: boolean;
   logger?: boolean;
   /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
@@ -56,7 +61,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const state = new MockState();
   const rootDir = options.storageDir ?? (await mkdtemp(join(tmpdir(), 'upload-harness-mock-')));
   let baseUrl = '';
-  const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl });
+  const caps = { maxObjects: options.storageMaxObjects, maxBytes: options.storageMaxBytes };
+  const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps });
   const limits = { ...SERVER_LIMITS, ...options.limits };
   const api: ApiContext = {
     state,

@@ -157,6 +157,8 @@ export const HANDLERS: Record<Endpoint, Handler> = {
     if (id === undefined) throw apiErrors.fileHandleInvalid();
     const file = ctx.state.files.get(id);
     if (!file || file.organizationId !== key.organizationId) throw apiErrors.fileNotFound();
+    // Evicted by the storage caps (docs/reliability.md): gone, as an unknown file.
+    if (ctx.storage.getObject(file.key) === undefined) throw apiErrors.fileNotFound();
     return { url: ctx.storage.presignGet(file.key, DOWNLOAD_TTL_MS) };
   },
   'jobPosting.info': (_ctx, _key, body) => {
