@@ -70,8 +70,6 @@ export const apiErrors = {
   handleAlreadyUsed: define(ERROR_CODES.handleAlreadyUsed, OK, () => 'This file upload handle has already been used'),
 } as const;
 
-export type ApiErrorName = keyof typeof apiErrors;
-
 /** Answers of the test-only control routes (/_control/*): plain `{success:false, error}`, HTTP 400. */
 export const controlErrors = {
   invalidJson: 'body is not valid JSON',

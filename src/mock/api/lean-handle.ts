@@ -83,7 +83,7 @@ function answer(route: LeanRoute, res: ServerResponse, key: MockKey, chunks: Buf
 const DIGITS = /^\d+$/;
 
 // Per-request work avoids named closures: under tsx (esbuild keepNames) each one costs a __name() call.
-export function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => boolean {
+function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => boolean {
   const route: LeanRoute = { ctx, batch: new ResponseBatch() };
   return (req, res) => {
     if (req.url !== PATH || req.method !== 'POST' || req.headers['content-type'] !== 'application/json') return false;
