@@ -1,8 +1,8 @@
-// The six benchmarks. Every headline figure is a ratio against a baseline measured in the same run
+// The seven benchmarks. Every headline figure is a ratio against a baseline measured in the same run
 // (a bare node:http server, a discard sink, autocannon's closed-loop maximum), so the numbers compare
 // across machines; absolute values are reported alongside for context only.
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -10,7 +10,9 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import autocannon, { type AutocannonResult } from 'autocannon';
+import { Agent, request } from 'undici';
 import { basicAuthHeader } from '../src/protocol/index.ts';
+import { encodeMultipart } from '../src/protocol/multipart.ts';
 import { StorageClient } from '../src/client/index.ts';
 import { runNodeEngine } from '../src/load/node-engine.ts';
 import { constantSchedule } from '../src/load/schedule.ts';
@@ -441,6 +443,65 @@ export async function benchBuild(o: BenchOptions): Promise<Row[]> {
     o.log(`  k6 build: ${Object.keys(out).length} bundles in ${ms.toFixed(0)} ms`);
     return [row({ id: 'k6.build', name: `k6 bundle build (${Object.keys(out).join(', ')})`, value: Math.round(ms), unit: 'ms', detail: { bundles: Object.keys(out).length } })];
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Files and bytes in the storage emulator's objects folder (what a soak run leaves on disk). */
+async function storageDisk(dir: string): Promise<{ files: number; bytes: number }> {
+  const objects = join(dir, 'objects');
+  const names = await readdir(objects);
+  let bytes = 0;
+  for (const n of names) bytes += (await stat(join(objects, n))).size;
+  return { files: names.length, bytes };
+}
+
+/** 7. A soak of many uploads against a mock with a storage cap: disk and RSS must stay flat once the
+ * cap is reached (issue 12 §4). Ratios compare the end of the run with its middle, both past the cap. */
+export async function benchSoak(o: BenchOptions): Promise<Row[]> {
+  const uploads = o.quick ? 4_000 : 20_000;
+  const maxObjects = uploads / 10;
+  const size = 16 * 1024;
+  const concurrency = 16;
+  const sampleEvery = uploads / 10;
+  const dir = await mkdtemp(join(tmpdir(), 'upload-harness-bench-soak-'));
+  const mock = await startChild('mock', { BENCH_STORAGE_DIR: dir, BENCH_STORAGE_MAX_OBJECTS: String(maxObjects) });
+  const agent = new Agent({ connections: concurrency });
+  const bytes = new Uint8Array(size).fill(7);
+  const handleBody = JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'soak.bin', contentType: 'application/octet-stream', contentLength: size });
+  const one = async (): Promise<void> => {
+    const h = await request(`${mock.baseUrl}${HANDLE_PATH}`, { method: 'POST', headers: JSON_HEADERS, body: handleBody, dispatcher: agent });
+    const env = (await h.body.json()) as { success: boolean; results: { url: string; fields: Record<string, string> } };
+    if (!env.success) throw new Error(`soak: handle failed ${JSON.stringify(env).slice(0, 200)}`);
+    const form = encodeMultipart(env.results.fields, { filename: 'soak.bin', contentType: 'application/octet-stream' }, bytes);
+    const up = await request(env.results.url, { method: 'POST', headers: { 'content-type': form.contentType }, body: form.body, dispatcher: agent });
+    await up.body.dump();
+    if (up.statusCode !== 204) throw new Error(`soak: upload answered HTTP ${up.statusCode}`);
+  };
+  try {
+    const samples: { uploads: number; files: number; diskMiB: number; rssMiB: number }[] = [];
+    const t0 = performance.now();
+    for (let done = 0; done < uploads; done += sampleEvery) {
+      let next = 0;
+      await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next++ < sampleEvery) await one();
+      }));
+      const disk = await storageDisk(dir);
+      const { rss } = await mock.mem();
+      samples.push({ uploads: done + sampleEvery, files: disk.files, diskMiB: r2(disk.bytes / MiB), rssMiB: r2(rss / MiB) });
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const middle = samples[samples.length / 2 - 1]!;
+    const end = samples.at(-1)!;
+    o.log(`  soak: ${uploads} uploads of ${size / 1024} KiB in ${seconds.toFixed(1)} s, cap ${maxObjects} objects; disk ${middle.diskMiB} → ${end.diskMiB} MiB, RSS ${middle.rssMiB} → ${end.rssMiB} MiB`);
+    const detail = { uploads, fileBytes: size, maxObjects, concurrency, seconds: r2(seconds), middle, end, samples };
+    return [
+      row({ id: 'soak.disk', name: `storage disk at ${uploads} uploads ÷ at ${middle.uploads} (cap ${maxObjects} objects)`, value: r3(end.diskMiB / middle.diskMiB), unit: 'x', target: { op: '<', value: 1.05 }, detail }),
+      row({ id: 'soak.rss', name: `mock RSS at ${uploads} uploads ÷ at ${middle.uploads}`, value: r3(end.rssMiB / middle.rssMiB), unit: 'x', target: { op: '<', value: 1.25 }, detail: { middle, end } }),
+    ];
+  } finally {
+    await agent.close();
+    await mock.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

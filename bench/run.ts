@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { benchBuild, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, type BenchOptions, type Row } from './benches.ts';
+import { benchBuild, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, benchSoak, type BenchOptions, type Row } from './benches.ts';
 import { benchLargeFiles } from './large-files.ts';
 import { benchPeerApi, benchPeerEngine, benchPeerIngest } from './peers.ts';
 import { benchStartup } from './startup.ts';
@@ -19,6 +19,7 @@ export const BENCHES = {
   ingest: benchIngest,
   engine: benchEngine,
   fullflow: benchFullFlow,
+  soak: benchSoak,
   conformance: benchConformance,
   build: benchBuild,
   largefiles: benchLargeFiles,

@@ -36,7 +36,8 @@ async function listen(server: Server): Promise<string> {
 async function start(): Promise<{ baseUrl: string; close(): Promise<void> }> {
   if (kind === 'mock') {
     const { startMockServer } = await import('../src/mock/index.ts');
-    const mock = await startMockServer({ port: 0, host: '127.0.0.1', storageDir: process.env.BENCH_STORAGE_DIR });
+    const maxObjects = process.env.BENCH_STORAGE_MAX_OBJECTS;
+    const mock = await startMockServer({ port: 0, host: '127.0.0.1', storageDir: process.env.BENCH_STORAGE_DIR, storageMaxObjects: maxObjects ? Number(maxObjects) : undefined });
     return mock;
   }
   if (kind === 'bare') {

@@ -13,13 +13,13 @@ export interface Weighted<T> {
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1_000_000, mib: 1024 * 1024, gb: 1e9, gib: 1024 ** 3 };
 export const MAX_FILE_SIZE = 100 * 1024 * 1024;
 
-/** `512`, `1KiB`, `5MiB`, `2MB` → bytes. */
-export function parseSize(text: string): number {
+/** `512`, `1KiB`, `5MiB`, `2MB` → bytes, at most `max` (a file size by default). */
+export function parseSize(text: string, max: number = MAX_FILE_SIZE): number {
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text.trim());
   const unit = SIZE_UNITS[(m?.[2] || 'b').toLowerCase()];
   if (!m || unit === undefined) throw new MixError(`invalid size "${text}" (examples: 512, 1KiB, 256KiB, 5MiB, 2MB)`);
   const bytes = Math.round(Number(m[1]) * unit);
-  if (bytes < 1 || bytes > MAX_FILE_SIZE) throw new MixError(`size "${text}" must be between 1 byte and 100MiB`);
+  if (bytes < 1 || bytes > max) throw new MixError(`size "${text}" must be between 1 byte and ${formatSize(max)}`);
   return bytes;
 }
 
@@ -79,6 +79,7 @@ export function weightedSlots<T>(mix: readonly Weighted<T>[]): T[] {
 }
 
 export function formatSize(bytes: number): string {
+  if (bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3}GiB`;
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}MiB`;
   if (bytes % 1024 === 0) return `${bytes / 1024}KiB`;
   return `${bytes}B`;

@@ -5,7 +5,8 @@ import { UsageError } from '../config/errors.ts';
 import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { FAULTS, parseFaults } from '../mock/faults.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
-import { DEFAULT_JOB_POSTING_ID, loadKeysFile, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
+import { formatSize, parseSize } from '../../scenarios/flows/index.ts';
+import { DEFAULT_JOB_POSTING_ID, loadKeysFile, STORAGE_CAPS, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
 
 /** Every option of `mock` (format: src/cli/args.ts). */
 export const OPTIONS = {
@@ -15,6 +16,8 @@ export const OPTIONS = {
   fault: { type: 'string', multiple: true, value: 'NAME[=VALUE]', help: 'enable a fault mode (repeatable); see --list-faults' },
   keys: { type: 'string', value: 'FILE', help: 'JSON array of {key, title, organizationId, permissions} replacing the default keys' },
   'storage-dir': { type: 'string', value: 'DIR', help: 'where uploaded objects are stored (default: a fresh temp dir)' },
+  'storage-max-objects': { type: 'string', value: 'N', default: STORAGE_CAPS.maxObjects, help: 'most objects kept; beyond it the oldest are evicted' },
+  'storage-max-bytes': { type: 'string', value: 'SIZE', default: formatSize(STORAGE_CAPS.maxBytes), help: 'most bytes kept, e.g. 512MiB or 2GiB; oldest evicted first' },
   'enable-test-control': { type: 'boolean', help: 'expose /_control/{clock,faults,reset,calls} (no auth; tests only)' },
   'list-faults': { type: 'boolean', help: 'print every fault mode with the rule it breaks, then exit' },
 } as const satisfies OptionTable;
@@ -62,6 +65,11 @@ export function mockOptionsFromArgs(argv: string[]): { options: MockServerOption
   }
   if (values.keys !== undefined) options.keys = loadKeysFile(values.keys);
   if (values['storage-dir'] !== undefined) options.storageDir = values['storage-dir'];
+  if (values['storage-max-objects'] !== undefined) options.storageMaxObjects = parseIntegerOption('storage-max-objects', values['storage-max-objects'], 1, Number.MAX_SAFE_INTEGER);
+  if (values['storage-max-bytes'] !== undefined) {
+    const size = values['storage-max-bytes'];
+    options.storageMaxBytes = asUsage(() => parseSize(size, Number.MAX_SAFE_INTEGER), { label: '--storage-max-bytes', hint: 'see upload-harness mock --help' });
+  }
   return { options, listFaults: values['list-faults'] ?? false };
 }
 
@@ -90,6 +98,7 @@ export const command: Command = {
         `job posting: ${DEFAULT_JOB_POSTING_ID}`,
         `storage (S3 emulator test credentials): bucket ${c.bucket}, region ${c.region}, access key ${c.accessKeyId}, secret ${c.secretAccessKey}`,
         `upload URL lifetime: ${formatDurationMs(options.uploadTtlMs ?? 600_000)}`,
+        `storage keeps at most ${options.storageMaxObjects ?? STORAGE_CAPS.maxObjects} objects and ${formatSize(options.storageMaxBytes ?? STORAGE_CAPS.maxBytes)} (oldest evicted first)`,
         `faults: ${options.faults?.length ? options.faults.join(', ') : 'none'}`,
         options.enableTestControl ? 'test control: enabled under /_control/' : '',
       ]

@@ -12,16 +12,19 @@ import { DEFAULT_STORAGE_CREDENTIALS, type Storage } from './storage/types.ts';
 import { HandleCodec } from './api/handle-codec.ts';
 import { MockState } from './api/state.ts';
 import { registerApi } from './api/routes.ts';
-import { installLeanHandleRoute } from './api/lean-handle.ts';
+import { assertLeanPathInstalled, leanServerFactory } from './api/lean-handle.ts';
 import type { ApiContext } from './api/context.ts';
 import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
+import { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
 export { MockState } from './api/state.ts';
 export { createUploadHandle } from './api/upload-handle.ts';
+export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
+export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
 
 export interface MockServerOptions {
   host?: string;
@@ -30,25 +33,15 @@ export interface MockServerOptions {
   faults?: string[];
   keys?: MockKey[];
   storageDir?: string;
+  /** Most objects the storage emulator keeps (default STORAGE_CAPS.maxObjects, 10,000); oldest evicted. */
+  storageMaxObjects?: number;
+  /** Most bytes it keeps (default STORAGE_CAPS.maxBytes, 2 GiB); oldest evicted. */
+  storageMaxBytes?: number;
   enableTestControl?: boolean;
   logger?: boolean;
   /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
 }
-
-export interface ServerLimits {
-  /** Time to receive the complete request head (slowloris headers). */
-  headersTimeoutMs: number;
-  /** Time to receive the complete request, body included (trickling uploads). */
-  requestTimeoutMs: number;
-  /** Socket idle time before the connection is closed. */
-  idleTimeoutMs: number;
-  /** How often Node checks the two request timeouts above. */
-  checkIntervalMs: number;
-}
-
-/** Defaults: generous for a 50 MB file on a slow link, but no request can hold a socket forever. */
-export const SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 120_000, idleTimeoutMs: 30_000, checkIntervalMs: 1_000 };
 
 export interface MockServer {
   baseUrl: string;
@@ -68,18 +61,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const state = new MockState();
   const rootDir = options.storageDir ?? (await mkdtemp(join(tmpdir(), 'upload-harness-mock-')));
   let baseUrl = '';
-  const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl });
+  const caps = { maxObjects: options.storageMaxObjects, maxBytes: options.storageMaxBytes };
+  const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps });
   const limits = { ...SERVER_LIMITS, ...options.limits };
-  const app = Fastify({
-    logger: options.logger ?? false,
-    requestTimeout: limits.requestTimeoutMs,
-    connectionTimeout: limits.idleTimeoutMs,
-    http: { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), connectionsCheckingInterval: limits.checkIntervalMs },
-  });
-  const setFaults = (specs: string[]): void => {
-    faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
-  };
-  registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
   const api: ApiContext = {
     state,
     storage,
@@ -89,8 +73,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     faults: () => faults,
     keys: new Map(keys.map((k) => [k.key, k])),
   };
+  // The hot route's plain case skips Fastify (docs/performance.md); the server is ours, with the lean
+  // path in front of Fastify's handler, and start-up fails if Fastify does not serve through it.
+  const app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits) });
+  assertLeanPathInstalled(app.server);
+  const setFaults = (specs: string[]): void => {
+    faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
+  };
+  registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
   await registerApi(app, api);
-  installLeanHandleRoute(app.server, api); // the hot route's plain case skips Fastify (docs/performance.md)
   await storage.register(app);
   if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
   await app.listen({ host, port: options.port ?? 0 });

@@ -1,8 +1,13 @@
 // The lean file.createFileUploadHandle path (src/mock/api/lean-handle.ts) must answer exactly as the
 // Fastify route does. Each request is sent twice: once as the lean path takes it (Content-Type exactly
 // application/json) and once forced through Fastify (`application/json; charset=utf-8`, which the lean
-// path declines); status, envelope shape, error code/message and the recorded call must match.
+// path declines); status, envelope shape, error code/message and the recorded call must match, and the
+// recorded call's `via` proves WHICH path answered each (so the test fails if the lean path is not
+// installed or stops taking its case).
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HarnessError } from '../../src/config/errors.ts';
+import { assertLeanPathInstalled } from '../../src/mock/api/lean-handle.ts';
 import { basicAuthHeader } from '../../src/protocol/index.ts';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 
@@ -21,8 +26,9 @@ async function both(body: string, auth: string | undefined) {
     if (auth !== undefined) headers.authorization = auth;
     const res = await fetch(`${s.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers, body });
     const json = (await res.json()) as Record<string, unknown> & { results?: Record<string, unknown>; errorInfo?: { code: string; message: string } };
-    const call = s.state.calls.at(-1);
+    const { via, ...call } = s.state.calls.at(-1)!;
     out.push({
+      via,
       status: res.status,
       contentType: res.headers.get('content-type'),
       success: json.success,
@@ -53,7 +59,8 @@ describe('lean createFileUploadHandle path', () => {
   for (const [name, body, auth] of cases) {
     it(`answers like the Fastify route: ${name}`, async () => {
       const [lean, fastify] = await both(body, auth);
-      expect(lean).toEqual(fastify);
+      expect([lean!.via, fastify!.via]).toEqual(['lean', 'fastify']);
+      expect({ ...lean, via: undefined }).toEqual({ ...fastify, via: undefined });
     });
   }
 
@@ -69,6 +76,7 @@ describe('lean createFileUploadHandle path', () => {
     try {
       const [lean, fastify] = await both('{', full);
       expect(lean!.status).toBe(500);
+      expect(lean!.via).toBe('fastify');
       expect(lean).toEqual(fastify);
     } finally {
       s.setFaults([]);
@@ -79,6 +87,13 @@ describe('lean createFileUploadHandle path', () => {
     const res = await fetch(`${s.baseUrl}/file.createFileUploadHandle?x=1`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: full }, body: GOOD });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { success: boolean }).success).toBe(true);
+    expect(s.state.calls.at(-1)).toMatchObject({ endpoint: 'file.createFileUploadHandle', status: 200, via: 'fastify' });
+  });
+
+  it('start-up refuses a server the lean path is not installed on', () => {
+    const bare = createServer();
+    expect(() => assertLeanPathInstalled(bare)).toThrow(HarnessError);
+    expect(() => assertLeanPathInstalled(bare)).toThrow(/lean file\.createFileUploadHandle path could not be installed/);
   });
 });
 
@@ -96,6 +111,7 @@ describe('lean path answers written in batches', () => {
         }),
       );
       for (const a of answers) expect(a.status).toBe(a.k === 'mock-read-only' ? 403 : 200);
+      expect(s.state.calls.slice(-96).every((c) => c.via === 'lean')).toBe(true);
       const handles = answers.filter((a) => a.handle).map((a) => a.handle);
       expect(handles).toHaveLength(64);
       expect(new Set(handles).size).toBe(64);

@@ -4,9 +4,9 @@
 // answer in neither documented class: the recording check itself). Applied after authentication, before
 // the endpoint's handler.
 import type { Endpoint } from '../../protocol/constants.ts';
-import { ERROR_CODES } from '../../protocol/constants.ts';
 import { type ApiContext, hasFault } from './context.ts';
-import { errorEnvelope } from './envelope.ts';
+import { toEnvelope } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 
 const HANDLE_FIELDS = new Set(['fileUploadContext', 'filename', 'contentType', 'contentLength']);
 
@@ -19,7 +19,8 @@ export function faultAnswer(ctx: ApiContext, endpoint: Endpoint, body: unknown):
   if (endpoint !== 'file.createFileUploadHandle' || ctx.faults().size === 0 || typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
   if (hasFault(ctx, 'server-error-on-extra-field') && Object.keys(b).some((k) => !HANDLE_FIELDS.has(k))) {
-    return { status: 500, body: JSON.stringify(errorEnvelope(ERROR_CODES.internalError, 'Internal error (server-error-on-extra-field fault)')) };
+    const err = apiErrors.faultServerError();
+    return { status: err.status, body: JSON.stringify(toEnvelope(err)) };
   }
   if (hasFault(ctx, 'unclassified-answer') && b.contentLength === 0) return { status: 200, body: JSON.stringify({ status: 'ok', message: 'upload accepted' }) };
   return undefined;

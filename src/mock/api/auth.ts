@@ -5,8 +5,7 @@
 // secret), so response time says nothing about how much of a key matched (test/regressions/auth-constant-time).
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { MockKey } from './keys.ts';
-import { ApiError } from './envelope.ts';
-import { ERROR_CODES } from '../../protocol/constants.ts';
+import { apiErrors } from './errors.ts';
 
 // One-shot crypto.hash: a third of createHash().update().digest()'s cost on the hot path.
 const digest = (s: string): Buffer => hash('sha256', s, 'buffer');
@@ -46,14 +45,14 @@ export function findKey(presented: string, keys: ReadonlyMap<string, MockKey>): 
 }
 
 export function authenticate(header: string | undefined, keys: ReadonlyMap<string, MockKey>): MockKey {
-  if (header === undefined || header === '') throw new ApiError(401, ERROR_CODES.missingApiKey, 'Missing Authorization header: send the API key as the Basic auth user name');
+  if (header === undefined || header === '') throw apiErrors.missingApiKey();
   const match = /^Basic +([A-Za-z0-9+/=]+) *$/i.exec(header);
-  if (!match) throw new ApiError(403, ERROR_CODES.invalidApiKey, 'Malformed Authorization header: expected Basic base64(apiKey:)');
+  if (!match) throw apiErrors.malformedAuthorization();
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   const user = colon === -1 ? decoded : decoded.slice(0, colon);
   const key = findKey(user, keys);
-  if (!key) throw new ApiError(403, ERROR_CODES.invalidApiKey, 'Invalid API key');
+  if (!key) throw apiErrors.invalidApiKey();
   return key;
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { FaultSpecError } from '../faults.ts';
 import type { MockClock } from '../clock.ts';
 import type { MockState } from './state.ts';
+import { controlErrors } from './errors.ts';
 
 export interface ControlTarget {
   clock: MockClock;
@@ -20,19 +21,19 @@ export async function registerControl(app: FastifyInstance, target: ControlTarge
       try {
         done(null, (text as string).trim() === '' ? {} : JSON.parse(text as string));
       } catch {
-        done(Object.assign(new Error('body is not valid JSON'), { statusCode: 400 }), undefined);
+        done(Object.assign(new Error(controlErrors.invalidJson), { statusCode: 400 }), undefined);
       }
     });
     scope.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => reply.code(err.statusCode && err.statusCode < 500 ? err.statusCode : 500).send(bad(err.message)));
     scope.post('/_control/clock', async (request, reply) => {
       const advanceMs = (request.body as { advanceMs?: unknown } | undefined)?.advanceMs;
-      if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs)) return reply.code(400).send(bad('advanceMs must be a finite number'));
+      if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs)) return reply.code(400).send(bad(controlErrors.advanceMs));
       target.clock.advance(advanceMs);
       return { success: true, now: target.clock.now() };
     });
     scope.post('/_control/faults', async (request, reply) => {
       const faults = (request.body as { faults?: unknown } | undefined)?.faults;
-      if (!Array.isArray(faults) || !faults.every((f) => typeof f === 'string')) return reply.code(400).send(bad('faults must be an array of strings'));
+      if (!Array.isArray(faults) || !faults.every((f) => typeof f === 'string')) return reply.code(400).send(bad(controlErrors.faults));
       try {
         target.setFaults(faults);
       } catch (err) {

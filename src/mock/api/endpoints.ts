@@ -1,11 +1,11 @@
 // The JSON endpoints. Each handler takes the caller's key and the parsed body and returns `results`
 // or throws ApiError; transport (auth, parsing, envelopes) is in routes.ts.
 import { randomUUID } from 'node:crypto';
-import { ERROR_CODES, type Endpoint } from '../../protocol/constants.ts';
+import type { Endpoint } from '../../protocol/constants.ts';
 import type { FileHandleRef } from '../../protocol/responses.ts';
 import { validatorFor } from '../../validation/index.ts';
 import type { ApiContext } from './context.ts';
-import { rejected } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 import { APPLICATION_FORM_DEFINITION, DEFAULT_JOB_POSTING_ID, FAIL_VALIDATION_EMAIL, JOB_POSTING } from './job-posting.ts';
 import type { MockKey } from './keys.ts';
 import type { CandidateRecord, UploadHandleRecord } from './state.ts';
@@ -60,7 +60,7 @@ export function newCandidate(ctx: ApiContext, organizationId: string, name: stri
 /** Candidates are per organisation: another org's candidate is "not found", never "forbidden". */
 function findCandidate(ctx: ApiContext, key: MockKey, id: string): CandidateRecord {
   const c = ctx.state.candidates.get(id);
-  if (!c || c.organizationId !== key.organizationId) throw rejected(ERROR_CODES.candidateNotFound, `No candidate with id ${id}`);
+  if (!c || c.organizationId !== key.organizationId) throw apiErrors.candidateNotFound(id);
   return c;
 }
 
@@ -88,20 +88,20 @@ export type FileValueResolver = (value: unknown, path: string) => Promise<FileHa
 export async function submitApplication(ctx: ApiContext, key: MockKey, body: unknown, resolveFile: FileValueResolver) {
   checkBody(V.submit, body);
   const req = body as { jobPostingId: string; applicationForm: { fieldSubmissions: { path: string; value: unknown }[] } };
-  if (req.jobPostingId !== DEFAULT_JOB_POSTING_ID) throw rejected(ERROR_CODES.jobPostingNotFound, `No job posting with id ${req.jobPostingId}`);
+  if (req.jobPostingId !== DEFAULT_JOB_POSTING_ID) throw apiErrors.jobPostingNotFound(req.jobPostingId);
   const fields = APPLICATION_FORM_DEFINITION.sections.flatMap((s) => s.fields);
   const values = new Map(req.applicationForm.fieldSubmissions.map((s) => [s.path, s.value]));
   for (const path of values.keys()) {
-    if (!fields.some((f) => f.field.path === path)) throw rejected(ERROR_CODES.invalidInput, `applicationForm.fieldSubmissions: unknown field path ${path}`);
+    if (!fields.some((f) => f.field.path === path)) throw apiErrors.unknownFieldPath(path);
   }
   for (const f of fields) {
     const v = values.get(f.field.path);
-    if (f.isRequired && (v === undefined || v === null || v === '')) throw rejected(ERROR_CODES.applicationValidationFailed, `${f.field.title} is required`);
-    if ((f.field.type === 'String' || f.field.type === 'Email') && typeof v !== 'string') throw rejected(ERROR_CODES.invalidInput, `${f.field.path}: must be string`);
+    if (f.isRequired && (v === undefined || v === null || v === '')) throw apiErrors.requiredField(f.field.title);
+    if ((f.field.type === 'String' || f.field.type === 'Email') && typeof v !== 'string') throw apiErrors.fieldNotString(f.field.path);
   }
   const email = values.get('_systemfield_email') as string;
-  if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw rejected(ERROR_CODES.applicationValidationFailed, 'Email: must be a valid email address');
-  if (email.toLowerCase() === FAIL_VALIDATION_EMAIL) throw rejected(ERROR_CODES.applicationValidationFailed, 'The application failed validation (test address)');
+  if (!/^[^@\s]+@[^@\s]+$/.test(email)) throw apiErrors.invalidEmail();
+  if (email.toLowerCase() === FAIL_VALIDATION_EMAIL) throw apiErrors.testAddressRejected();
   const submittedValues: Record<string, unknown> = {};
   const fileRefs: FileHandleRef[] = [];
   for (const f of fields) {
@@ -154,20 +154,22 @@ export const HANDLERS: Record<Endpoint, Handler> = {
     checkBody(V.fileInfo, body);
     const token = (body as { fileHandle: string }).fileHandle;
     const id = ctx.codec.open(STORED_FILE_TYPE, token);
-    if (id === undefined) throw rejected(ERROR_CODES.fileHandleInvalid, 'The file handle is malformed or has been tampered with');
+    if (id === undefined) throw apiErrors.fileHandleInvalid();
     const file = ctx.state.files.get(id);
-    if (!file || file.organizationId !== key.organizationId) throw rejected(ERROR_CODES.fileNotFound, 'No file with this handle exists');
+    if (!file || file.organizationId !== key.organizationId) throw apiErrors.fileNotFound();
+    // Evicted by the storage caps (docs/reliability.md): gone, as an unknown file.
+    if (ctx.storage.getObject(file.key) === undefined) throw apiErrors.fileNotFound();
     return { url: ctx.storage.presignGet(file.key, DOWNLOAD_TTL_MS) };
   },
   'jobPosting.info': (_ctx, _key, body) => {
     checkBody(V.jobPostingInfo, body);
-    if ((body as { jobPostingId: string }).jobPostingId !== DEFAULT_JOB_POSTING_ID) throw rejected(ERROR_CODES.jobPostingNotFound, 'No job posting with this id');
+    if ((body as { jobPostingId: string }).jobPostingId !== DEFAULT_JOB_POSTING_ID) throw apiErrors.jobPostingNotFound();
     return JOB_POSTING;
   },
   'jobPosting.list': () => [{ id: JOB_POSTING.id, title: JOB_POSTING.title, isListed: true }],
   'applicationForm.submit': (ctx, key, body) =>
     submitApplication(ctx, key, body, (value) => {
-      if (typeof value !== 'string') throw rejected(ERROR_CODES.invalidInput, '_systemfield_resume: must be a file upload handle string');
+      if (typeof value !== 'string') throw apiErrors.resumeNotHandle();
       const upload = consumeUploadHandle(ctx, key.organizationId, value, 'ApplicationForm');
       return storeFile(ctx, key.organizationId, '', upload.key, upload.filename);
     }),

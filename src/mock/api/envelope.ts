@@ -1,5 +1,6 @@
 // The documented error envelope (DOC D3) and the typed error the API routes throw. Every answer of the
-// API side, including auth failures and unparsable bodies, goes through `errorEnvelope`.
+// API side, including auth failures and unparsable bodies, goes through `toEnvelope`; the errors
+// themselves (code, status, message) are built only from the registry in errors.ts.
 import { randomBytes } from 'node:crypto';
 import type { ErrorEnvelope } from '../../protocol/responses.ts';
 
@@ -19,7 +20,8 @@ export function newRequestId(now: number = Date.now()): string {
   return time + rand;
 }
 
-/** An API failure: `status` is the HTTP status (200 for validation/not-found, per DOC D3). */
+/** An API failure: `status` is the HTTP status (200 for validation/not-found, per DOC D3). Built by
+ * `apiErrors.<name>(…)` (errors.ts), never directly. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -30,9 +32,6 @@ export class ApiError extends Error {
   }
 }
 
-/** Validation and not-found failures: HTTP 200 with success:false (DOC D3). */
-export const rejected = (code: string, message: string): ApiError => new ApiError(200, code, message);
-
-export function errorEnvelope(code: string, message: string): ErrorEnvelope {
-  return { success: false, errors: [code], errorInfo: { code, message, requestId: newRequestId() } };
+export function toEnvelope(err: ApiError): ErrorEnvelope {
+  return { success: false, errors: [err.code], errorInfo: { code: err.code, message: err.message, requestId: newRequestId() } };
 }

@@ -1,15 +1,24 @@
 // A lean path for the load-test hot route, POST /file.createFileUploadHandle, that bypasses Fastify's
 // routing, hooks, content-type parsing and reply machinery (the bench's profile: Fastify was ~⅔ of the
 // mock's CPU per handle request; docs/performance.md). It takes only the plain case and answers exactly
-// as the Fastify route does — same auth/permission order (before the body), same envelopes, same
-// recorded call. Everything else returns false BEFORE reading the body, and Fastify handles it:
-// any active fault, another method/URL (incl. a query string), a Content-Type other than exactly
+// as the Fastify route does: the same caller checks (caller.ts) in the same order (before the body), the
+// same body rules (json-body.ts), the same errors (errors.ts), the same recorded call, except that the
+// record says `via: 'lean'`. Everything else returns false BEFORE reading the body, and Fastify handles
+// it: any active fault, another method/URL (incl. a query string), a Content-Type other than exactly
 // `application/json`, no Content-Length, chunked bodies, or a body over the 1 MiB limit.
+//
+// Installation is explicit: `leanServerFactory` is Fastify's `serverFactory`, so every server Fastify
+// listens on has the lean path in front of its handler, and `assertLeanPathInstalled` refuses to start
+// (a HarnessError) if Fastify's server is not one of them.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ENDPOINTS, ERROR_CODES } from '../../protocol/constants.ts';
-import { authenticateConnection } from './auth.ts';
+import { HarnessError } from '../../config/errors.ts';
+import { ENDPOINTS } from '../../protocol/constants.ts';
+import { createHttpServer, type RequestHandler, type ServerLimits } from '../http-server.ts';
+import { authenticateCaller, checkPermission } from './caller.ts';
 import type { ApiContext } from './context.ts';
-import { ApiError, errorEnvelope } from './envelope.ts';
+import { ApiError, toEnvelope } from './envelope.ts';
+import { apiErrors } from './errors.ts';
+import { parseJsonBody, successJson } from './json-body.ts';
 import type { MockKey } from './keys.ts';
 import { JSON_BODY_LIMIT } from './routes.ts';
 import { createUploadHandle } from './upload-handle.ts';
@@ -51,29 +60,21 @@ interface LeanRoute {
 }
 
 function send(route: LeanRoute, res: ServerResponse, status: number, body: string, key?: MockKey, code?: string): void {
-  route.ctx.state.recordCall({ endpoint: ENDPOINT, status, code, keyTitle: key?.title });
+  route.ctx.state.recordCall({ endpoint: ENDPOINT, status, code, keyTitle: key?.title, via: 'lean' });
   route.batch.add(res, status, body);
 }
 
 function fail(route: LeanRoute, res: ServerResponse, err: unknown, key?: MockKey): void {
-  const e = err instanceof ApiError ? err : new ApiError(500, ERROR_CODES.internalError, 'Internal error');
-  send(route, res, e.status, JSON.stringify(errorEnvelope(e.code, e.message)), key, e.code);
+  const e = err instanceof ApiError ? err : apiErrors.internalError();
+  send(route, res, e.status, JSON.stringify(toEnvelope(e)), key, e.code);
 }
 
 /** The request body is complete: parse, create the handle, answer. */
 function answer(route: LeanRoute, res: ServerResponse, key: MockKey, chunks: Buffer[]): void {
   try {
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-    let body: unknown = {};
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: invalid JSON');
-      }
-    }
-    const results = createUploadHandle(route.ctx, key.organizationId, body ?? {});
-    send(route, res, 200, JSON.stringify({ success: true, results }), key);
+    const results = createUploadHandle(route.ctx, key.organizationId, parseJsonBody(text) ?? {});
+    send(route, res, 200, successJson(results), key);
   } catch (err) {
     fail(route, res, err, key);
   }
@@ -82,7 +83,7 @@ function answer(route: LeanRoute, res: ServerResponse, key: MockKey, chunks: Buf
 const DIGITS = /^\d+$/;
 
 // Per-request work avoids named closures: under tsx (esbuild keepNames) each one costs a __name() call.
-export function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => boolean {
+function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: ServerResponse) => boolean {
   const route: LeanRoute = { ctx, batch: new ResponseBatch() };
   return (req, res) => {
     if (req.url !== PATH || req.method !== 'POST' || req.headers['content-type'] !== 'application/json') return false;
@@ -90,38 +91,46 @@ export function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: Se
     if (lengthHeader === undefined || req.headers['transfer-encoding'] !== undefined || !DIGITS.test(lengthHeader) || Number(lengthHeader) > JSON_BODY_LIMIT) return false;
     if (ctx.faults().size > 0) return false;
 
-    // Auth and permission first, as the Fastify route's onRequest hook (the body is then left unread).
-    let key: MockKey;
+    // Caller checks first, as the Fastify route's onRequest hook (the body is then left unread).
+    let key: MockKey | undefined;
     try {
-      key = authenticateConnection(req.socket, req.headers.authorization, ctx.keys);
+      key = authenticateCaller(ctx, req.socket, req.headers.authorization);
+      checkPermission(ctx, key, ENDPOINT, PERMISSION);
     } catch (err) {
       req.resume();
-      fail(route, res, err);
+      fail(route, res, err, key);
       return true;
     }
-    if (!key.permissions.includes(PERMISSION)) {
-      req.resume();
-      fail(route, res, new ApiError(403, ERROR_CODES.missingEndpointPermission, `This API key lacks the ${PERMISSION} permission ${ENDPOINT} requires`), key);
-      return true;
-    }
+    const caller = key;
 
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('error', () => res.destroy());
-    req.on('end', () => answer(route, res, key, chunks));
+    req.on('end', () => answer(route, res, caller, chunks));
     return true;
   };
 }
 
-/** Puts the lean route in front of the server's existing 'request' listener (Fastify's), keeping the
- * server itself — and so its timeouts and limits — as Fastify configured it. */
-export function installLeanHandleRoute(server: Server, ctx: ApiContext): void {
+/** Servers created by `leanServerFactory`: the proof, checked at start-up, that the lean path is in front. */
+const leanServers = new WeakSet<Server>();
+
+/** Fastify's `serverFactory`: a server whose requests go to the lean route first, then to Fastify. */
+export function leanServerFactory(ctx: ApiContext, limits: ServerLimits): (fastify: RequestHandler) => Server {
   const lean = leanHandleRoute(ctx);
-  const previous = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-  if (previous.length !== 1) return; // not the shape we expect: leave Fastify alone
-  const fastify = previous[0]!;
-  server.removeListener('request', fastify);
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!lean(req, res)) fastify(req, res);
-  });
+  return (fastify) => {
+    if (typeof fastify !== 'function') throw leanPathError('Fastify passed no request handler to the server factory');
+    const server = createHttpServer(limits, (req, res) => {
+      if (!lean(req, res)) fastify(req, res);
+    });
+    leanServers.add(server);
+    return server;
+  };
 }
+
+/** Throws unless `server` (Fastify's `app.server`) was built by `leanServerFactory`. */
+export function assertLeanPathInstalled(server: Server): void {
+  if (!leanServers.has(server)) throw leanPathError('Fastify is not serving through the lean server factory');
+}
+
+const leanPathError = (why: string): HarnessError =>
+  new HarnessError('mock-lean-path', `the mock's lean file.createFileUploadHandle path could not be installed: ${why}`, 'this is a bug in the mock (or an incompatible Fastify version); please report it');

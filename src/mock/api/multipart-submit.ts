@@ -4,9 +4,9 @@
 import busboy from 'busboy';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ERROR_CODES } from '../../protocol/constants.ts';
 import type { ApiContext } from './context.ts';
-import { ApiError, rejected } from './envelope.ts';
+import type { ApiError } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 import { storeFile, submitApplication } from './endpoints.ts';
 import type { MockKey } from './keys.ts';
 import { objectKey } from './upload-handle.ts';
@@ -22,7 +22,7 @@ function readParts(raw: IncomingMessage): Promise<{ fields: Record<string, strin
     try {
       bb = busboy({ headers: raw.headers, limits: { fileSize: MAX_FILE_BYTES, files: 10, fields: 50 } });
     } catch {
-      reject(new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: bad multipart/form-data'));
+      reject(apiErrors.malformedMultipart());
       return;
     }
     const fields: Record<string, string> = {};
@@ -32,10 +32,10 @@ function readParts(raw: IncomingMessage): Promise<{ fields: Record<string, strin
     bb.on('file', (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('limit', () => { failure = new ApiError(413, ERROR_CODES.payloadTooLarge, `File part ${name} exceeds ${MAX_FILE_BYTES} bytes`); });
+      stream.on('limit', () => { failure = apiErrors.filePartTooLarge(name, MAX_FILE_BYTES); });
       stream.on('end', () => files.set(name, { filename: info.filename ?? name, contentType: info.mimeType, bytes: Buffer.concat(chunks) }));
     });
-    bb.on('error', () => reject(new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: bad multipart/form-data')));
+    bb.on('error', () => reject(apiErrors.malformedMultipart()));
     bb.on('close', () => (failure ? reject(failure) : resolve({ fields, files })));
     raw.pipe(bb);
   });
@@ -47,7 +47,7 @@ async function putObject(ctx: ApiContext, key: string, part: FilePart): Promise<
   for (const [k, v] of Object.entries(post.fields)) form.append(k, v);
   form.append('file', new Blob([part.bytes], { type: part.contentType }), part.filename);
   const res = await fetch(post.url, { method: 'POST', body: form });
-  if (!res.ok) throw new ApiError(500, ERROR_CODES.internalError, `storing the file part failed with HTTP ${res.status}`);
+  if (!res.ok) throw apiErrors.storePartFailed(res.status);
 }
 
 export async function submitMultipart(ctx: ApiContext, key: MockKey, raw: IncomingMessage) {
@@ -56,12 +56,12 @@ export async function submitMultipart(ctx: ApiContext, key: MockKey, raw: Incomi
   try {
     applicationForm = JSON.parse(fields.applicationForm ?? '');
   } catch {
-    throw rejected(ERROR_CODES.invalidInput, 'applicationForm: must be a JSON-encoded string part');
+    throw apiErrors.applicationFormNotJson();
   }
   const body = { jobPostingId: fields.jobPostingId, applicationForm };
   return submitApplication(ctx, key, body, async (value, path) => {
     const part = typeof value === 'string' ? files.get(value) : undefined;
-    if (!part) throw rejected(ERROR_CODES.invalidInput, `${path}: no file part named ${JSON.stringify(value)}`);
+    if (!part) throw apiErrors.noFilePart(path, value);
     const objKey = objectKey(key.organizationId, randomUUID(), part.filename);
     await putObject(ctx, objKey, part);
     return storeFile(ctx, key.organizationId, '', objKey, part.filename);

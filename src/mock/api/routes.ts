@@ -2,13 +2,15 @@
 // unauthenticated caller learns nothing about body parsing), a JSON parser with a 1 MiB limit, and
 // every failure as the error envelope. Encapsulated so the storage plugin's parsers stay untouched.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ENDPOINTS, ERROR_CODES, type Endpoint } from '../../protocol/constants.ts';
-import { authenticateConnection } from './auth.ts';
+import { ENDPOINTS, type Endpoint } from '../../protocol/constants.ts';
+import { authenticateCaller, checkPermission } from './caller.ts';
 import { type ApiContext, hasFault } from './context.ts';
-import { ApiError, errorEnvelope } from './envelope.ts';
+import { ApiError, toEnvelope } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 import { faultAnswer } from './answer-faults.ts';
 import { HANDLERS } from './endpoints.ts';
 import type { MockKey } from './keys.ts';
+import { parseJsonBody, successJson } from './json-body.ts';
 import { submitMultipart } from './multipart-submit.ts';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -18,15 +20,12 @@ const MULTIPART_BODY_LIMIT = 60 * 1024 * 1024;
 interface CallInfo { key?: MockKey; code?: string }
 const calls = new WeakMap<FastifyRequest, CallInfo>();
 
-/** A key with every permission, used when `no-auth-check` lets an anonymous caller through. */
-const ANONYMOUS = (ctx: ApiContext): MockKey => ctx.keys.values().next().value!;
-
 function sendError(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
   const info = calls.get(request) ?? {};
   info.code = err.code;
   calls.set(request, info);
   const status = err.status === 200 && hasFault(ctx, 'error-as-500') ? 500 : err.status;
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(errorEnvelope(err.code, err.message)));
+  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(toEnvelope(err)));
 }
 
 /** Fastify's own errors (parser, limits) mapped to documented-style codes (docs/decisions/0002). */
@@ -34,15 +33,15 @@ function toApiError(err: FastifyError): ApiError {
   if (err instanceof ApiError) return err;
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError(413, ERROR_CODES.payloadTooLarge, `Request payload exceeds ${JSON_BODY_LIMIT} bytes`);
+      return apiErrors.payloadTooLarge(JSON_BODY_LIMIT);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new ApiError(415, ERROR_CODES.unsupportedContentType, 'Content-Type must be application/json');
+      return apiErrors.unsupportedContentType();
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: empty body');
+      return apiErrors.emptyBody();
     default:
-      if (err.statusCode !== undefined && err.statusCode < 500) return new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed');
-      return new ApiError(500, ERROR_CODES.internalError, 'Internal error');
+      if (err.statusCode !== undefined && err.statusCode < 500) return apiErrors.malformedPayload();
+      return apiErrors.internalError();
   }
 }
 
@@ -50,13 +49,13 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: JSON_BODY_LIMIT }, (_req, text, done) => {
-      const s = text as string;
-      if (s.trim() === '') return done(null, {});
+      let body: unknown;
       try {
-        done(null, JSON.parse(s));
-      } catch {
-        done(new ApiError(200, ERROR_CODES.invalidInput, 'Request payload is malformed: invalid JSON') as unknown as FastifyError, undefined);
+        body = parseJsonBody(text as string);
+      } catch (err) {
+        return done(err as FastifyError, undefined);
       }
+      done(null, body);
     });
     // Left unread: only applicationForm.submit streams it; other endpoints refuse it in the handler.
     scope.addContentTypeParser('multipart/form-data', { bodyLimit: MULTIPART_BODY_LIMIT }, (_req, _payload, done) => done(null));
@@ -65,7 +64,7 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
 
     scope.addHook('onResponse', async (request, reply) => {
       const info = calls.get(request);
-      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status: reply.statusCode, code: info?.code, keyTitle: info?.key?.title });
+      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status: reply.statusCode, code: info?.code, keyTitle: info?.key?.title, via: 'fastify' });
     });
 
     for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
@@ -73,18 +72,14 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       const handler = HANDLERS[endpoint];
       scope.post(`/${endpoint}`, {
         onRequest: async (request, reply) => {
-          let key: MockKey;
+          let key: MockKey | undefined;
           try {
-            key = authenticateConnection(request.raw.socket, request.headers.authorization, ctx.keys);
+            key = authenticateCaller(ctx, request.raw.socket, request.headers.authorization);
+            calls.set(request, { key });
+            checkPermission(ctx, key, endpoint, permission);
           } catch (err) {
             if (!(err instanceof ApiError)) throw err;
-            // no-auth-check waives only the missing-key rule; an unknown key is still refused.
-            if (err.status === 401 && hasFault(ctx, 'no-auth-check')) key = ANONYMOUS(ctx);
-            else return sendError(ctx, request, reply, err);
-          }
-          calls.set(request, { key });
-          if (!key.permissions.includes(permission) && !hasFault(ctx, 'no-permission-check')) {
-            return sendError(ctx, request, reply, new ApiError(403, ERROR_CODES.missingEndpointPermission, `This API key lacks the ${permission} permission ${endpoint} requires`));
+            return sendError(ctx, request, reply, err);
           }
         },
         handler: async (request, reply) => {
@@ -92,16 +87,16 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
           const multipart = (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
           if (multipart && endpoint !== 'applicationForm.submit') {
             request.raw.resume();
-            throw new ApiError(415, ERROR_CODES.unsupportedContentType, 'Content-Type must be application/json');
+            throw apiErrors.unsupportedContentType();
           }
           const faulty = multipart ? undefined : faultAnswer(ctx, endpoint, request.body);
           if (faulty) return reply.code(faulty.status).header('content-type', 'application/json; charset=utf-8').send(faulty.body);
           const results = multipart ? await submitMultipart(ctx, key, request.raw) : await handler(ctx, key, request.body ?? {});
-          return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ success: true, results }));
+          return reply.header('content-type', 'application/json; charset=utf-8').send(successJson(results));
         },
       });
     }
 
-    scope.setNotFoundHandler((request, reply) => sendError(ctx, request, reply, new ApiError(404, ERROR_CODES.notFound, `Unknown endpoint ${request.method} ${request.url.split('?')[0]}`)));
+    scope.setNotFoundHandler((request, reply) => sendError(ctx, request, reply, apiErrors.endpointNotFound(request.method, request.url.split('?')[0]!)));
   });
 }

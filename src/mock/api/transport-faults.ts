@@ -3,8 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActiveFaults } from '../faults.ts';
-import { ERROR_CODES } from '../../protocol/constants.ts';
-import { errorEnvelope } from './envelope.ts';
+import { errorXml, s3Errors } from '../storage/errors.ts';
+import { toEnvelope } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 
 export function registerTransportFaults(app: FastifyInstance, faults: () => ActiveFaults, bucket: string, random: () => number = Math.random): void {
   app.addHook('onRequest', async (request, reply) => {
@@ -15,9 +16,9 @@ export function registerTransportFaults(app: FastifyInstance, faults: () => Acti
     const rate = active.get('random-5xx');
     if (rate !== undefined && random() < rate) {
       if (request.url.startsWith(`/${bucket}`)) {
-        return reply.code(503).header('content-type', 'application/xml').send('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        return reply.code(503).header('content-type', 'application/xml').send(errorXml(s3Errors.slowDown()));
       }
-      return reply.code(503).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(errorEnvelope(ERROR_CODES.serviceUnavailable, 'Service unavailable (random-5xx fault)')));
+      return reply.code(503).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(toEnvelope(apiErrors.serviceUnavailable())));
     }
   });
 }

@@ -1,11 +1,11 @@
 // file.createFileUploadHandle and the consumption of its handles, as plain functions independent of
 // Fastify (so a faster transport could call them later).
 import { randomUUID } from 'node:crypto';
-import { ERROR_CODES, FOLLOW_UP, type UploadContext } from '../../protocol/constants.ts';
+import { FOLLOW_UP, type UploadContext } from '../../protocol/constants.ts';
 import type { UploadHandleResults } from '../../protocol/responses.ts';
 import { validatorFor } from '../../validation/index.ts';
 import { type ApiContext, hasFault } from './context.ts';
-import { rejected } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 import type { UploadHandleRecord } from './state.ts';
 import { checkBody } from './validate-body.ts';
 
@@ -37,7 +37,7 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
     // Each fault waives exactly one rule; the other rules still apply.
     const b = (body ?? {}) as Record<string, unknown>;
     const missing = ['fileUploadContext', 'filename', 'contentType', 'contentLength'].filter((f) => b[f] === undefined);
-    if (missing.length > 0 && !hasFault(ctx, 'accept-missing-field')) throw rejected(ERROR_CODES.invalidInput, `${missing[0]}: must have required property '${missing[0]}'`);
+    if (missing.length > 0 && !hasFault(ctx, 'accept-missing-field')) throw apiErrors.missingField(missing[0]!);
     const patched = { fileUploadContext: 'CandidateResume', filename: 'file', contentType: 'application/octet-stream', contentLength: 0, ...b };
     if (hasFault(ctx, 'accept-bad-context') && !(FOLLOW_UP as Record<string, unknown>)[patched.fileUploadContext as string]) patched.fileUploadContext = 'CandidateResume';
     checkBody(validateRequest, patched);
@@ -74,18 +74,18 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
  * upload not completed → already used. */
 export function consumeUploadHandle(ctx: ApiContext, organizationId: string, token: string, context: UploadContext): UploadHandleRecord {
   const id = ctx.codec.open(UPLOAD_HANDLE_TYPE, token);
-  if (id === undefined) throw rejected(ERROR_CODES.handleInvalid, 'The file upload handle is malformed or has been tampered with');
+  if (id === undefined) throw apiErrors.handleInvalid();
   const record = ctx.state.uploadHandles.get(id);
   if (!record || (record.organizationId !== organizationId && !hasFault(ctx, 'cross-org-handle'))) {
-    throw rejected(ERROR_CODES.handleNotFound, 'No file upload handle with this value exists');
+    throw apiErrors.handleNotFound();
   }
   if (record.context !== context && !hasFault(ctx, 'cross-context-handle')) {
-    throw rejected(ERROR_CODES.handleWrongContext, `This handle was created for fileUploadContext ${record.context}; ${FOLLOW_UP[context].endpoint} needs ${context}`);
+    throw apiErrors.handleWrongContext(record.context, FOLLOW_UP[context].endpoint, context);
   }
   if (!hasFault(ctx, 'handle-before-upload') && ctx.storage.getObject(record.key) === undefined) {
-    throw rejected(ERROR_CODES.handleNotUploaded, 'The file for this handle has not been uploaded yet; POST it to the presigned url first');
+    throw apiErrors.handleNotUploaded();
   }
-  if (record.usedAt !== undefined) throw rejected(ERROR_CODES.handleAlreadyUsed, 'This file upload handle has already been used');
+  if (record.usedAt !== undefined) throw apiErrors.handleAlreadyUsed();
   record.usedAt = ctx.clock.now();
   return record;
 }

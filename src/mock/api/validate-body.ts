@@ -1,8 +1,7 @@
 // Request validation with the compiled schemas (src/validation): the message names the field,
 // e.g. "contentLength: must be integer".
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ERROR_CODES } from '../../protocol/constants.ts';
-import { rejected } from './envelope.ts';
+import { apiErrors } from './errors.ts';
 
 function describe(e: ErrorObject): string {
   const path = e.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -16,5 +15,5 @@ function describe(e: ErrorObject): string {
 
 export function checkBody(validate: ValidateFunction, body: unknown): void {
   if (validate(body)) return;
-  throw rejected(ERROR_CODES.invalidInput, (validate.errors ?? []).map(describe).join('; '));
+  throw apiErrors.schemaViolation((validate.errors ?? []).map(describe).join('; '));
 }

@@ -113,6 +113,8 @@ export const s3Errors = {
   noSuchBucket: (bucket: string) =>
     new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', [['BucketName', bucket]]),
   noSuchKey: (key: string) => new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', [['Key', key]]),
+  /** The `random-5xx` fault on storage paths, as S3 throttles. */
+  slowDown: () => new S3Error(503, 'SlowDown', 'Please reduce your request rate.'),
   requestExpired: () => new S3Error(403, 'AccessDenied', 'Request has expired'),
   downloadSignatureMismatch: () =>
     new S3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.'),

@@ -9,7 +9,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PresignPostInput, Storage, StorageOptions, StoredObject } from './types.ts';
 import { errorXml, S3Error } from './errors.ts';
-import { ObjectStore } from './object-store.ts';
+import { ObjectStore, STORAGE_CAPS, type StorageCaps } from './object-store.ts';
 import { PostPresigner } from './presign-post.ts';
 import { handlePost } from './post-object.ts';
 import { DownloadSigner, handleDownload } from './download.ts';
@@ -17,6 +17,7 @@ import { SigningKeyCache } from './sigv4.ts';
 
 export type { Storage, StorageOptions, StoredObject } from './types.ts';
 export { DEFAULT_STORAGE_CREDENTIALS } from './types.ts';
+export { STORAGE_CAPS, type StorageCaps } from './object-store.ts';
 
 function sendS3Error(error: FastifyError | S3Error | Error, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof S3Error) {
@@ -32,13 +33,20 @@ function sendS3Error(error: FastifyError | S3Error | Error, request: FastifyRequ
     .send(errorXml(new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.')));
 }
 
+function checkedCaps(caps: StorageCaps): StorageCaps {
+  for (const [name, value] of Object.entries(caps)) {
+    if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`storage cap ${name} must be a whole number ≥ 1, got ${value}`);
+  }
+  return caps;
+}
+
 export function createStorage(options: StorageOptions): Storage {
   const { credentials, clock } = options;
   if (credentials.bucket.includes('.') || credentials.bucket.includes('/')) {
     throw new Error(`storage bucket name must not contain "." or "/": ${credentials.bucket}`);
   }
   const keys = new SigningKeyCache();
-  const store = new ObjectStore(options.rootDir);
+  const store = new ObjectStore(options.rootDir, checkedCaps({ maxObjects: options.caps?.maxObjects ?? STORAGE_CAPS.maxObjects, maxBytes: options.caps?.maxBytes ?? STORAGE_CAPS.maxBytes }));
   const signer = new DownloadSigner(credentials);
   const presigner = new PostPresigner(credentials, keys);
   const bucketUrl = (): string => `${options.baseUrl()}/${credentials.bucket}`;
@@ -55,6 +63,9 @@ export function createStorage(options: StorageOptions): Storage {
     },
     listObjects(): StoredObject[] {
       return store.list();
+    },
+    usage() {
+      return store.usage();
     },
     async register(app: FastifyInstance): Promise<void> {
       await store.init();

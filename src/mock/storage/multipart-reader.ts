@@ -83,6 +83,153 @@ function parsePartHeaders(block: string): PartInfo {
   return { name, filename: params.get('filename'), contentType };
 }
 
+type ReaderState = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'end';
+/** What a step did: needs the next chunk, moved to another state, or the caller stopped the read. */
+type Step = 'more' | 'next' | 'stopped';
+
+/**
+ * The reader's state machine over the unread bytes `buf`. Each state's step consumes what it can and
+ * says whether it needs more input; `advance` runs steps until one does. One instance per request, its
+ * fields are the whole state (no per-chunk allocations beyond the buffer views).
+ */
+class FormReader {
+  state: ReaderState = 'preamble';
+  // A virtual CRLF in front lets the first boundary (which has none) match the same delimiter.
+  private buf: Buffer = Buffer.from(CRLF);
+  private nonFileBytes = -CRLF.length;
+  private part: PartInfo | undefined;
+  private decision: PartDecision = 'skip';
+  private fieldChunks: Buffer[] = [];
+  private fileSeen = false;
+  private fileBytes = 0;
+
+  constructor(
+    private readonly delimiter: Buffer,
+    private readonly nonFileLimit: number,
+    private readonly callbacks: MultipartCallbacks,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+  }
+
+  /** Consumes the buffered bytes as far as they go. */
+  async advance(): Promise<'more' | 'stopped'> {
+    for (;;) {
+      let step: Step;
+      if (this.state === 'body') step = await this.readBody();
+      else if (this.state === 'preamble') step = this.skipPreamble();
+      else if (this.state === 'afterDelimiter') step = this.readDelimiterEnd();
+      else if (this.state === 'headers') step = await this.readPartHeaders();
+      else step = 'more';
+      if (step !== 'next') return step;
+    }
+  }
+
+  /** Everything before the first boundary is discarded (but counts toward the limit). */
+  private skipPreamble(): Step {
+    const idx = this.buf.indexOf(this.delimiter);
+    if (idx === -1) {
+      const drop = partialDelimiterStart(this.buf, this.delimiter);
+      this.countNonFile(drop);
+      this.buf = this.buf.subarray(drop);
+      return 'more';
+    }
+    this.countNonFile(idx + this.delimiter.length);
+    this.buf = this.buf.subarray(idx + this.delimiter.length);
+    this.state = 'afterDelimiter';
+    return 'next';
+  }
+
+  /** After a boundary: `--` closes the form, CRLF opens a part. */
+  private readDelimiterEnd(): Step {
+    const buf = this.buf;
+    // RFC 2046 allows linear whitespace between the boundary and its CRLF.
+    let i = 0;
+    while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+    if (buf.length - i < 2) return 'more';
+    if (buf[i] === 0x2d && buf[i + 1] === 0x2d) {
+      this.state = 'end';
+      return 'more';
+    }
+    if (buf[i] !== 0x0d || buf[i + 1] !== 0x0a) throw s3Errors.malformedPost();
+    this.countNonFile(i + 2);
+    this.buf = buf.subarray(i + 2);
+    this.state = 'headers';
+    return 'next';
+  }
+
+  /** A part's header block, then the caller's decision what to do with its content. */
+  private async readPartHeaders(): Promise<Step> {
+    let block: string;
+    if (this.buf.length >= 2 && this.buf[0] === 0x0d && this.buf[1] === 0x0a) {
+      block = '';
+      this.countNonFile(2);
+      this.buf = this.buf.subarray(2);
+    } else {
+      const idx = this.buf.indexOf(HEADER_END);
+      if (idx === -1) {
+        if (this.buf.length > MAX_HEADER_BLOCK) throw s3Errors.malformedPost();
+        return 'more';
+      }
+      block = this.buf.subarray(0, idx).toString('utf8');
+      this.countNonFile(idx + HEADER_END.length);
+      this.buf = this.buf.subarray(idx + HEADER_END.length);
+    }
+    this.part = parsePartHeaders(block);
+    this.decision = await this.callbacks.onPart(this.part, this.nonFileBytes + this.fileBytes);
+    if (this.decision === 'stop') return 'stopped';
+    this.fieldChunks = [];
+    this.state = 'body';
+    return 'next';
+  }
+
+  /** The hot loop of an upload: hands a part's content on up to the next (possible) delimiter. */
+  private async readBody(): Promise<Step> {
+    const idx = this.buf.indexOf(this.delimiter);
+    if (idx === -1) {
+      const emit = partialDelimiterStart(this.buf, this.delimiter);
+      const chunk = this.buf.subarray(0, emit);
+      this.buf = this.buf.subarray(emit);
+      await this.emitBody(chunk);
+      return 'more';
+    }
+    const chunk = this.buf.subarray(0, idx);
+    this.buf = this.buf.subarray(idx + this.delimiter.length);
+    await this.emitBody(chunk);
+    await this.endPart();
+    return 'next';
+  }
+
+  private async endPart(): Promise<void> {
+    const decision = this.decision;
+    if (typeof decision === 'object') this.fileSeen = true;
+    this.countNonFile(this.delimiter.length);
+    if (decision === 'field') this.callbacks.onField(this.part!, Buffer.concat(this.fieldChunks).toString('utf8'));
+    else if (typeof decision === 'object') await this.callbacks.onFileEnd(this.part!);
+    this.fieldChunks = [];
+    this.state = 'afterDelimiter';
+  }
+
+  private async emitBody(chunk: Buffer): Promise<void> {
+    if (chunk.length === 0) return;
+    const decision = this.decision;
+    if (decision === 'field') {
+      this.countNonFile(chunk.length);
+      this.fieldChunks.push(chunk);
+    } else if (typeof decision === 'object') {
+      this.fileBytes += chunk.length;
+      await decision.write(chunk);
+    }
+  }
+
+  /** After the file only buffered fields (fault mode) are still limited: S3 ignores the rest. */
+  private countNonFile(n: number): void {
+    this.nonFileBytes += n;
+    if (this.nonFileBytes > this.nonFileLimit && (!this.fileSeen || this.decision === 'field')) throw s3Errors.preDataTooLarge();
+  }
+}
+
 /**
  * Reads the whole form (or until a part is answered `stop`). Throws S3Error MalformedPOSTRequest for
  * broken framing and MaxPostPreDataLengthExceededError when non-file bytes exceed `nonFileLimit`.
@@ -94,111 +241,12 @@ export async function readMultipart(
   nonFileLimit: number,
   callbacks: MultipartCallbacks,
 ): Promise<'complete' | 'stopped'> {
-  const delimiter = Buffer.from(`\r\n--${boundary}`, 'latin1');
-  // A virtual CRLF in front lets the first boundary (which has none) match the same delimiter.
-  let buf: Buffer = Buffer.from(CRLF);
-  let nonFileBytes = -CRLF.length;
-  type State = 'preamble' | 'afterDelimiter' | 'headers' | 'body' | 'end';
-  let state = 'preamble' as State;
-  let part: PartInfo | undefined;
-  let decision: PartDecision = 'skip';
-  let fieldChunks: Buffer[] = [];
-  let fileSeen = false;
-  let fileBytes = 0;
-
-  // After the file only buffered fields (fault mode) are still limited: S3 ignores the rest.
-  const countNonFile = (n: number): void => {
-    nonFileBytes += n;
-    if (nonFileBytes > nonFileLimit && (!fileSeen || decision === 'field')) throw s3Errors.preDataTooLarge();
-  };
-  const emitBody = async (chunk: Buffer): Promise<void> => {
-    if (chunk.length === 0) return;
-    if (decision === 'field') {
-      countNonFile(chunk.length);
-      fieldChunks.push(chunk);
-    } else if (typeof decision === 'object') {
-      fileBytes += chunk.length;
-      await decision.write(chunk);
-    }
-  };
-
-  const process = async (): Promise<'more' | 'stopped'> => {
-    for (;;) {
-      if (state === 'preamble') {
-        const idx = buf.indexOf(delimiter);
-        if (idx === -1) {
-          const drop = partialDelimiterStart(buf, delimiter);
-          countNonFile(drop);
-          buf = buf.subarray(drop);
-          return 'more';
-        }
-        countNonFile(idx + delimiter.length);
-        buf = buf.subarray(idx + delimiter.length);
-        state = 'afterDelimiter';
-      } else if (state === 'afterDelimiter') {
-        // RFC 2046 allows linear whitespace between the boundary and its CRLF.
-        let i = 0;
-        while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-        if (buf.length - i < 2) return 'more';
-        if (buf[i] === 0x2d && buf[i + 1] === 0x2d) {
-          state = 'end';
-          return 'more';
-        }
-        if (buf[i] !== 0x0d || buf[i + 1] !== 0x0a) throw s3Errors.malformedPost();
-        countNonFile(i + 2);
-        buf = buf.subarray(i + 2);
-        state = 'headers';
-      } else if (state === 'headers') {
-        let block: string;
-        if (buf.length >= 2 && buf[0] === 0x0d && buf[1] === 0x0a) {
-          block = '';
-          countNonFile(2);
-          buf = buf.subarray(2);
-        } else {
-          const idx = buf.indexOf(HEADER_END);
-          if (idx === -1) {
-            if (buf.length > MAX_HEADER_BLOCK) throw s3Errors.malformedPost();
-            return 'more';
-          }
-          block = buf.subarray(0, idx).toString('utf8');
-          countNonFile(idx + HEADER_END.length);
-          buf = buf.subarray(idx + HEADER_END.length);
-        }
-        part = parsePartHeaders(block);
-        decision = await callbacks.onPart(part, nonFileBytes + fileBytes);
-        if (decision === 'stop') return 'stopped';
-        fieldChunks = [];
-        state = 'body';
-      } else if (state === 'body') {
-        const idx = buf.indexOf(delimiter);
-        if (idx === -1) {
-          const emit = partialDelimiterStart(buf, delimiter);
-          const chunk = buf.subarray(0, emit);
-          buf = buf.subarray(emit);
-          await emitBody(chunk);
-          return 'more';
-        }
-        const chunk = buf.subarray(0, idx);
-        buf = buf.subarray(idx + delimiter.length);
-        await emitBody(chunk);
-        if (typeof decision === 'object') fileSeen = true;
-        countNonFile(delimiter.length);
-        if (decision === 'field') callbacks.onField(part!, Buffer.concat(fieldChunks).toString('utf8'));
-        else if (typeof decision === 'object') await callbacks.onFileEnd(part!);
-        fieldChunks = [];
-        state = 'afterDelimiter';
-      } else {
-        return 'more';
-      }
-    }
-  };
-
+  const reader = new FormReader(Buffer.from(`\r\n--${boundary}`, 'latin1'), nonFileLimit, callbacks);
   for await (const chunk of source) {
-    if (state === 'end') continue; // epilogue: ignored, but still read so the connection stays usable
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    if ((await process()) === 'stopped') return 'stopped';
+    if (reader.state === 'end') continue; // epilogue: ignored, but still read so the connection stays usable
+    reader.push(chunk);
+    if ((await reader.advance()) === 'stopped') return 'stopped';
   }
-  if (state !== 'end') throw s3Errors.malformedPost();
+  if (reader.state !== 'end') throw s3Errors.malformedPost();
   return 'complete';
 }
-

@@ -2,7 +2,8 @@
 // so traversal, absolute paths, NUL or CRLF in keys cannot reach outside rootDir. Uploads stream to
 // `tmp/` while SHA-256 and MD5 are computed; only a complete, accepted upload is renamed into place
 // (atomic on one filesystem), and the metadata map is switched after the rename, so getObject never
-// sees a partial object and a rejected upload leaves the previous version intact.
+// sees a partial object and a rejected upload leaves the previous version intact. What is kept is
+// bounded (StorageCaps): past a cap the oldest objects leave the index and the disk.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,6 +14,16 @@ export interface ObjectRecord {
   object: StoredObject;
   path: string;
 }
+
+/** What the store keeps at most; beyond either cap the oldest objects are evicted (docs/reliability.md). */
+export interface StorageCaps {
+  maxObjects: number;
+  maxBytes: number;
+}
+
+/** Defaults: far more than any conformance run or short load test stores, small enough that a soak run
+ * of hours cannot fill a disk (10,000 objects; 2 GiB, e.g. 8,000 files of 256 KiB). */
+export const STORAGE_CAPS: StorageCaps = { maxObjects: 10_000, maxBytes: 2 * 1024 ** 3 };
 
 /** Socket-sized chunks (~64 KiB) are batched into one positional writev of up to WRITE_BATCH bytes: one
  * awaited file write per 64 KiB made disk round trips the limit (docs/performance.md). */
@@ -117,13 +128,19 @@ export class TempUpload {
 }
 
 export class ObjectStore {
+  /** In commit order, oldest first: the eviction order. */
   private readonly records = new Map<string, ObjectRecord>();
+  private storedBytes = 0;
+  private evictedCount = 0;
   private readonly objectsDir: string;
   private readonly tmpDir: string;
   /** Shared by all uploads; its thread starts with the first upload larger than one write batch. */
   private readonly hasher = new HashWorker(WRITE_BATCH + MAX_CHUNK_SLACK);
 
-  constructor(rootDir: string) {
+  constructor(
+    rootDir: string,
+    private readonly caps: StorageCaps = STORAGE_CAPS,
+  ) {
     this.objectsDir = join(rootDir, 'objects');
     this.tmpDir = join(rootDir, 'tmp');
   }
@@ -150,10 +167,39 @@ export class ObjectStore {
     await rename(temp.path, path);
     const object: StoredObject = { key, size: temp.size, sha256, md5, contentType, storedAt: now };
     const previous = this.records.get(key);
+    // A new version of a key is the newest object: delete first so it moves to the end of the order.
+    if (previous) this.forget(key, previous);
     this.records.set(key, { object, path });
+    this.storedBytes += object.size;
+    const evicted = this.overCap();
     // An open download keeps reading the old inode; new lookups already see the new version.
-    if (previous) await rm(previous.path, { force: true });
+    if (previous) evicted.push(previous.path);
+    for (const file of evicted) await rm(file, { force: true });
     return object;
+  }
+
+  /** Takes the oldest objects out of the index until both caps hold again, and returns their files.
+   * The object just committed is never evicted, even when it alone exceeds maxBytes: its upload was
+   * accepted, so it stays readable until a newer one replaces it. */
+  private overCap(): string[] {
+    const files: string[] = [];
+    while (this.records.size > 1 && (this.records.size > this.caps.maxObjects || this.storedBytes > this.caps.maxBytes)) {
+      const [key, oldest] = this.records.entries().next().value as [string, ObjectRecord];
+      this.forget(key, oldest);
+      this.evictedCount++;
+      files.push(oldest.path);
+    }
+    return files;
+  }
+
+  private forget(key: string, record: ObjectRecord): void {
+    this.records.delete(key);
+    this.storedBytes -= record.object.size;
+  }
+
+  /** What is kept now, and how many objects were evicted so far. */
+  usage(): { objects: number; bytes: number; evicted: number } {
+    return { objects: this.records.size, bytes: this.storedBytes, evicted: this.evictedCount };
   }
 
   get(key: string): ObjectRecord | undefined {

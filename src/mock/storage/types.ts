@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { ActiveFaults } from '../faults.ts';
+import type { StorageCaps } from './object-store.ts';
 
 export interface StorageCredentials {
   bucket: string;
@@ -29,6 +30,8 @@ export interface StorageOptions {
   faults: () => ActiveFaults;
   /** Base URL of the server once listening, e.g. http://127.0.0.1:4010 (storage routes hang below it). */
   baseUrl: () => string;
+  /** Bounds on what is kept (defaults STORAGE_CAPS); the oldest objects are evicted beyond them. */
+  caps?: Partial<StorageCaps>;
 }
 
 export interface PresignPostInput {
@@ -56,12 +59,14 @@ export interface Storage {
   /** A SigV4 POST policy pinning key, Content-Type and content-length-range, byte-identical to
    * @aws-sdk/s3-presigned-post's output for the same inputs and time. */
   presignPost(input: PresignPostInput): PresignedPost;
-  /** Metadata of a completely stored object, or undefined (never a partial one). */
+  /** Metadata of a completely stored object, or undefined (never a partial one; none once evicted). */
   getObject(key: string): StoredObject | undefined;
   /** A presigned GET URL that returns the stored bytes until it expires. */
   presignGet(key: string, ttlMs: number): string;
   /** Registers the storage routes (POST upload, GET download) on the server. */
   register(app: FastifyInstance): Promise<void>;
-  /** Every object stored so far (for tests and the reliability checks). */
+  /** Every object kept now, oldest first (for tests and the reliability checks). */
   listObjects(): StoredObject[];
+  /** Objects and bytes kept now, and how many objects were evicted by the caps so far. */
+  usage(): { objects: number; bytes: number; evicted: number };
 }
