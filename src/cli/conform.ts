@@ -5,9 +5,7 @@
 import { resolve } from 'node:path';
 import type { Command } from '../cli.ts';
 import { parseCommandArgs } from './args.ts';
-import { ApiClient, TransportError } from '../client/index.ts';
-import { HarnessError } from '../config/errors.ts';
-import { apiKeyInfo } from '../protocol/index.ts';
+import { preflight } from '../client/index.ts';
 import { GROUPS } from '../conformance/catalogue.ts';
 import { CONFORM_ENV, TARGET_OPTIONS, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
@@ -15,14 +13,16 @@ import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts'
 import { useColour } from '../conformance/reporter.ts';
 import type { RunResults } from '../conformance/results.ts';
 import { runConformance } from '../conformance/runner.ts';
-import type { TargetConfig } from '../conformance/target.ts';
 import { writeConformanceReports } from '../report/conformance-json.ts';
+import { applyNetworkFlags, networkHelp, NETWORK_OPTIONS, type NetworkFlags } from './network-options.ts';
 
 const OPTIONS = {
   ...TARGET_OPTIONS,
   strict: { type: 'boolean' },
   only: { type: 'string' },
   'report-dir': { type: 'string' },
+  // network (src/cli/network-options.ts)
+  ...NETWORK_OPTIONS,
 } as const;
 
 const HELP = `upload-harness conform [options]
@@ -44,6 +44,7 @@ Options (each also from the environment variable in brackets; flags win):
   --report-dir DIR             default reports/conformance [${CONFORM_ENV['report-dir']}]
   --json                       print results.json to stdout (progress goes to stderr) [${CONFORM_ENV.json}]
   --timeout DURATION           per-request timeout, default 15s [${CONFORM_ENV.timeout}]
+${networkHelp()}
 
 Checks that need what the target lacks are skipped with the reason (never passed).
 Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error.
@@ -52,16 +53,6 @@ Examples:
   upload-harness conform
   ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
 
-
-/** One request before the suite: an unreachable target is one clear error, not 70 errored checks. */
-async function preflight(target: TargetConfig): Promise<void> {
-  try {
-    await new ApiClient({ baseUrl: target.baseUrl, http: { timeoutMs: target.timeoutMs, maxRetries: 0 } }).call(apiKeyInfo(), { value: target.apiKey, envVar: 'ASHBY_API_KEY' });
-  } catch (err) {
-    if (err instanceof TransportError) throw new HarnessError('target-unreachable', `cannot reach ${target.baseUrl}: ${err.code}`, 'check --target / ASHBY_BASE_URL and the network');
-    throw err;
-  }
-}
 
 export function summaryText(r: RunResults): string {
   const c = r.summary.counts;
@@ -80,14 +71,18 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
-    const config = resolveConformConfig(values as ConformFlags);
+    const { 'ca-file': caFile, ...targetFlags } = values;
+    const config = resolveConformConfig(targetFlags as ConformFlags);
     const progress = config.json ? process.stderr : process.stdout;
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
       const target = mock ? mock.target : remoteTarget(config, config.target as URL);
       const deviations = loadDeviations(target.name);
-      await preflight(target);
+      // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
+      applyNetworkFlags({ 'ca-file': caFile } satisfies NetworkFlags, process.env, mock ? [target.baseUrl] : []);
+      // One request first: an unreachable target is one clear error (cause + hint), not 70 errored checks.
+      await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
       // Ctrl-C: cancel the running checks and still write the (partial, `incomplete`) report.

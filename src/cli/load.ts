@@ -11,6 +11,7 @@ import type { RateStage } from '../load/schedule.ts';
 import { parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
 import { FaultSpecError, parseFaults } from '../mock/faults.ts';
 import { fromFlagOrEnv, parseCommandArgs, parseIntegerOption } from './args.ts';
+import { NETWORK_ENV, networkHelp, NETWORK_OPTIONS } from './network-options.ts';
 
 const OPTIONS = {
   engine: { type: 'string' },
@@ -37,6 +38,8 @@ const OPTIONS = {
   'execution-segment-sequence': { type: 'string' },
   'print-commands': { type: 'boolean' },
   'mock-fault': { type: 'string', multiple: true },
+  // network (src/cli/network-options.ts)
+  ...NETWORK_OPTIONS,
 } as const;
 
 export const LOAD_DEFAULTS = {
@@ -80,6 +83,7 @@ Options (environment variable in brackets; flags win):
   --execution-segment A:B      run only this segment (one machine of several) [+ --execution-segment-sequence]
   --print-commands             print the k6 commands (one per segment/machine) instead of running
   --mock-fault SPEC            fault of the embedded mock, repeatable (random-5xx=0.2, latency=50)
+${networkHelp('(node engine; k6 reads the proxy variables itself and trusts the system CAs)')}
 
 Exit codes: 0 ok, 2 usage or harness error, 99 a threshold failed or the baseline regressed.
 
@@ -208,6 +212,7 @@ export function parseLoadArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     printCommands: v['print-commands'] === true,
     k6Dashboard: v['k6-dashboard'] === true,
     mockFaults,
+    caFile: fromFlagOrEnv(v['ca-file'], NETWORK_ENV['ca-file'], env),
   };
 }
 

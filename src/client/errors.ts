@@ -137,7 +137,8 @@ export function explainTransportError(err: unknown, ctx: ErrorContext = {}): Exp
   const host = hostOf(ctx.url);
   const via = ctx.proxy ? ` through the proxy ${ctx.proxy}` : '';
   const proxyName = ctx.proxy ? `the proxy ${ctx.proxy}` : 'the proxy';
-  const proxyStatus = /Proxy response \((\d+)\)/.exec(message)?.[1];
+  // undici: "Proxy response (407) !== 200 when HTTP Tunneling" (CONNECT), "Proxy Authentication Required (407)" (forwarding).
+  const proxyStatus = /Proxy response \((\d+)\)|Proxy Authentication Required \((407)\)/.exec(message)?.slice(1).find(Boolean);
   if (proxyStatus === '407')
     return { code: 'proxy', cause: `${proxyName} needs authentication (HTTP 407) to reach ${host}`, hint: `put the credentials in the proxy URL: ${PROXY_VARS}=http://user:password@proxy:port` };
   if (proxyStatus !== undefined)

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
 import { redactUrl } from '../config/redact.ts';
+import { closeNetwork, configureNetwork } from '../client/dispatcher.ts';
+import { preflight } from '../client/preflight.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
 import { compareWithBaseline } from './baseline.ts';
 import type { LoadConfig } from './config.ts';
@@ -82,6 +84,11 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
       throw new UsageError('the form context needs a job posting id', 'pass --job-posting-id, set ASHBY_JOB_POSTING_ID, or drop form from --mix');
     }
 
+    // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
+    configureNetwork({ caFile: config.caFile, direct: mock ? [baseUrl] : [] });
+    // An unreachable target is one clear error (cause + hint) before the run, not a run of failures.
+    if (!mock && choice.engine === 'node' && !config.printCommands) await preflight(baseUrl, apiKey, 15_000);
+
     let run: EngineRun;
     let k6Meta: { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] } | undefined;
     if (choice.engine === 'k6') {
@@ -130,6 +137,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
     return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, paths };
   } finally {
+    await closeNetwork();
     await mock?.close();
   }
 }
