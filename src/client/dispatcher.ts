@@ -164,8 +164,27 @@ export function createNetwork(options: NetworkOptions = {}): Network {
   };
 }
 
-let options: NetworkOptions = {};
+/**
+ * Carries the configured CA file and direct origins into the conformance runner's worker threads
+ * (they inherit the environment, hence the proxy variables, but not this module's state).
+ */
+export const NETWORK_ENV_VAR = 'UH_NETWORK';
+
+let options: NetworkOptions | undefined;
 let current: Network | undefined;
+
+/** The environment entry for a worker that must reach hosts exactly as this process does. */
+export function networkEnv(): Record<string, string> {
+  const o = options ?? {};
+  return { [NETWORK_ENV_VAR]: JSON.stringify({ caFile: o.caFile, direct: o.direct ?? [] }) };
+}
+
+function optionsFromEnv(env: NodeJS.ProcessEnv): NetworkOptions {
+  const raw = env[NETWORK_ENV_VAR];
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as { caFile?: string; direct?: string[] };
+  return { caFile: parsed.caFile, direct: parsed.direct };
+}
 
 /** Sets the process's network settings (each command once, before its first request). */
 export function configureNetwork(next: NetworkOptions): Network {
@@ -176,9 +195,9 @@ export function configureNetwork(next: NetworkOptions): Network {
   return current;
 }
 
-/** The configured network (from process.env alone when no command configured one). */
+/** The configured network (else from process.env, including a parent's UH_NETWORK). */
 export function network(): Network {
-  current ??= createNetwork(options);
+  current ??= createNetwork(options ?? optionsFromEnv(process.env));
   return current;
 }
 
