@@ -191,7 +191,8 @@ export function configureNetwork(next: NetworkOptions): Network {
   const previous = current;
   options = next;
   current = createNetwork(next);
-  void previous?.close();
+  // The previous pool finishes its in-flight requests and closes; nothing waits for it.
+  previous?.close().catch(() => undefined);
   return current;
 }
 
