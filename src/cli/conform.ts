@@ -6,18 +6,16 @@ import { resolve } from 'node:path';
 import type { Command } from '../cli.ts';
 import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
 import { TARGET_OPTIONS } from './target-options.ts';
-import { ApiClient, TransportError } from '../client/index.ts';
-import { HarnessError } from '../config/errors.ts';
-import { apiKeyInfo } from '../protocol/index.ts';
+import { preflight } from '../client/index.ts';
 import { GROUPS } from '../conformance/catalogue.ts';
 import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
 import { runConformance } from '../conformance/runner.ts';
-import type { TargetConfig } from '../conformance/target.ts';
 import type { RunResults } from '../results/index.ts';
 import { writeReports } from './report-files.ts';
+import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 
 /** Every option of `conform` (format: src/cli/args.ts). */
 export const OPTIONS = {
@@ -25,6 +23,7 @@ export const OPTIONS = {
   strict: { type: 'boolean', env: CONFORM_ENV.strict, help: 'SHOULD failures fail the run (exit 1)' },
   only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
   'report-dir': { type: 'string', value: 'DIR', env: CONFORM_ENV['report-dir'], help: 'default reports/conformance' },
+  ...NETWORK_OPTIONS,
 } as const satisfies OptionTable;
 
 const HELP = `upload-harness conform [options]
@@ -35,6 +34,8 @@ Runs the conformance checks (docs/conformance.md) against a target and writes
 Options (each also from the environment variable in brackets; flags win):
 ${optionsHelp(OPTIONS)}
 
+${PROXY_HELP}
+
 Checks that need what the target lacks are skipped with the reason (never passed).
 Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error.
 
@@ -42,16 +43,6 @@ Examples:
   upload-harness conform
   ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
 
-
-/** One request before the suite: an unreachable target is one clear error, not 70 errored checks. */
-async function preflight(target: TargetConfig): Promise<void> {
-  try {
-    await new ApiClient({ baseUrl: target.baseUrl, http: { timeoutMs: target.timeoutMs, maxRetries: 0 } }).call(apiKeyInfo(), { value: target.apiKey, envVar: 'ASHBY_API_KEY' });
-  } catch (err) {
-    if (err instanceof TransportError) throw new HarnessError('target-unreachable', `cannot reach ${target.baseUrl}: ${err.code}`, 'check --target / ASHBY_BASE_URL and the network');
-    throw err;
-  }
-}
 
 export function summaryText(r: RunResults): string {
   const c = r.summary.counts;
@@ -71,14 +62,18 @@ export const command: Command = {
   options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
-    const config = resolveConformConfig(values as ConformFlags);
+    const { 'ca-file': caFile, ...targetFlags } = values;
+    const config = resolveConformConfig(targetFlags as ConformFlags);
     const progress = config.json ? process.stderr : process.stdout;
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
       const target = mock ? mock.target : remoteTarget(config, config.target as URL);
       const deviations = loadDeviations(target.name);
-      await preflight(target);
+      // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
+      applyNetworkFlags({ 'ca-file': caFile }, process.env, mock ? [target.baseUrl] : []);
+      // One request first: an unreachable target is one clear error (cause + hint), not 70 errored checks.
+      await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
       // Ctrl-C: cancel the running checks and still write the (partial, `incomplete`) report.

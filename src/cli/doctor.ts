@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
 import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
 import { TARGET_OPTIONS } from './target-options.ts';
-import { ApiClient, TransportError, type ApiKeyRef } from '../client/index.ts';
+import { ApiClient, probeTarget, type ApiKeyRef, type Network } from '../client/index.ts';
 import { EXIT } from '../config/errors.ts';
 import { apiKeyInfo, createFileUploadHandle } from '../protocol/index.ts';
 import { CHECKS, GROUPS } from '../conformance/catalogue.ts';
@@ -15,6 +15,7 @@ import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } fr
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { skipReason, type TargetConfig } from '../conformance/target.ts';
 import { findK6 } from '../load/k6-engine.ts';
+import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 
 /** Every option of `doctor`: conform's target options (format: src/cli/args.ts), worded for a check. */
 export const OPTIONS = {
@@ -26,6 +27,7 @@ export const OPTIONS = {
   'allow-writes': { ...TARGET_OPTIONS['allow-writes'], help: 'conform may create records' },
   slow: { ...TARGET_OPTIONS.slow, help: 'conform may wait out the 10-minute expiry' },
   json: { type: 'boolean', help: 'print the findings as JSON' },
+  ...NETWORK_OPTIONS,
 } as const satisfies OptionTable;
 
 const HELP = `upload-harness doctor [options]
@@ -33,10 +35,12 @@ const HELP = `upload-harness doctor [options]
 Checks a target before a run: is it reachable, are the keys valid and do they have the permissions the
 checks need (apiKey.info when the key may call it, else a file.createFileUploadHandle probe), which
 optional ids are set, is k6 available (K6_BIN or PATH), and what each conformance check group will run
-or skip and why.
+or skip and why, and which proxy the API host and the storage host are reached through.
 
 Options (each also from the environment variable in brackets, as for conform; flags win):
 ${optionsHelp(OPTIONS)}
+
+${PROXY_HELP}
 
 Exit codes: 0 the target is usable, 2 it is not (or a usage error).
 
@@ -50,6 +54,8 @@ export interface Finding {
   name: string;
   status: FindingStatus;
   detail: string;
+  /** What to do about a failed finding. */
+  hint?: string;
 }
 
 export interface GroupPlan {
@@ -90,7 +96,31 @@ async function probeKey(client: ApiClient, key: ApiKeyRef): Promise<KeyProbe> {
   return { valid: false, detail: `apiKey.info HTTP ${info.status}; file.createFileUploadHandle HTTP ${probe.status}${code ? ` ${code}` : ''}: the key is not usable` };
 }
 
-export async function runDoctor(flags: ConformFlags, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+/** How a host is reached: through which proxy, or directly and why. */
+function routeFinding(name: string, url: string, net: Network): Finding {
+  const u = new URL(url);
+  const proxy = net.proxyFor(u);
+  const host = u.host;
+  if (proxy) return { name, status: 'info', detail: `${host} through the proxy ${proxy} (${u.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY'})` };
+  const configured = u.protocol === 'https:' ? net.proxy.httpsProxy : net.proxy.httpProxy;
+  return { name, status: 'info', detail: `${host} directly (${configured ? 'NO_PROXY matches it' : `no ${u.protocol === 'https:' ? 'HTTPS_PROXY or ' : ''}HTTP_PROXY set`})` };
+}
+
+function caFinding(net: Network, env: NodeJS.ProcessEnv): Finding {
+  const extra = env.NODE_EXTRA_CA_CERTS;
+  const parts = [net.caFile ? `--ca-file ${net.caFile}` : undefined, extra ? `NODE_EXTRA_CA_CERTS=${extra}` : undefined].filter(Boolean);
+  return { name: 'ca', status: 'info', detail: parts.length ? `system CAs + ${parts.join(' + ')}` : 'system CAs only (add a private CA with --ca-file or NODE_EXTRA_CA_CERTS)' };
+}
+
+/** The storage host of a presigned upload URL (one handle, never used), when the key may create one. */
+async function storageUrl(client: ApiClient, key: ApiKeyRef): Promise<string | undefined> {
+  const res = await client.call<{ url?: string }>(createFileUploadHandle({ fileUploadContext: 'CandidateFiles', filename: 'doctor.txt', contentType: 'text/plain', contentLength: 1 }), key);
+  const url = res.envelope.kind === 'success' ? res.envelope.results?.url : undefined;
+  return typeof url === 'string' && /^https?:\/\//.test(url) ? url : undefined;
+}
+
+export async function runDoctor(allFlags: ConformFlags & { 'ca-file'?: string }, env: NodeJS.ProcessEnv = process.env): Promise<DoctorReport> {
+  const { 'ca-file': caFile, ...flags } = allFlags;
   const config = resolveConformConfig(flags, env);
   let mock: MockTarget | undefined;
   try {
@@ -102,18 +132,25 @@ export async function runDoctor(flags: ConformFlags, env: NodeJS.ProcessEnv = pr
       const url = config.target;
       target = remoteTarget(config, url);
     }
+    // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
+    const net = applyNetworkFlags({ 'ca-file': caFile }, env, mock ? [target.baseUrl] : []);
     const findings: Finding[] = [];
     const client = new ApiClient({ baseUrl: target.baseUrl, http: { timeoutMs: target.timeoutMs, maxRetries: 0 } });
+    const mainKey = { value: target.apiKey, envVar: CONFORM_ENV['api-key'] };
     let usable = true;
     let main: KeyProbe | undefined;
-    try {
-      main = await probeKey(client, { value: target.apiKey, envVar: CONFORM_ENV['api-key'] });
-      findings.push({ name: 'reachable', status: 'ok', detail: `${target.baseUrl} answered` });
-    } catch (err) {
-      if (!(err instanceof TransportError)) throw err;
+    const unreachable = await probeTarget(target.baseUrl, target.apiKey, { timeoutMs: target.timeoutMs });
+    if (unreachable) {
       usable = false;
-      findings.push({ name: 'reachable', status: 'fail', detail: `cannot reach ${target.baseUrl}: ${err.code}` });
+      findings.push({ name: 'reachable', status: 'fail', detail: `cannot reach ${target.baseUrl}: ${unreachable.code}: ${unreachable.detail}`, hint: unreachable.hint });
+    } else {
+      main = await probeKey(client, mainKey);
+      findings.push({ name: 'reachable', status: 'ok', detail: `${target.baseUrl} answered` });
     }
+    findings.push(routeFinding('api-host', target.baseUrl, net));
+    const storage = main?.valid && main.canWrite ? await storageUrl(client, mainKey).catch(() => undefined) : undefined;
+    findings.push(storage ? routeFinding('storage-host', storage, net) : { name: 'storage-host', status: 'info', detail: 'unknown: no upload handle could be created with the key' });
+    findings.push(caFinding(net, env));
     if (main) {
       if (!main.valid || !main.canWrite) usable = false;
       findings.push({ name: 'api-key', status: main.valid && main.canWrite ? 'ok' : 'fail', detail: main.valid && !main.canWrite ? `${main.detail}; conform needs a key with candidatesWrite` : main.detail });
@@ -157,7 +194,10 @@ function k6Finding(env: NodeJS.ProcessEnv): Finding {
 
 export function doctorText(r: DoctorReport): string {
   const lines = [`upload-harness doctor → ${r.target.name} (${r.target.baseUrl})`, ''];
-  for (const f of r.findings) lines.push(`${f.status.toUpperCase().padEnd(4)} ${f.name.padEnd(18)} ${f.detail}`);
+  for (const f of r.findings) {
+    lines.push(`${f.status.toUpperCase().padEnd(4)} ${f.name.padEnd(18)} ${f.detail}`);
+    if (f.hint) lines.push(`${''.padEnd(4)} ${''.padEnd(18)} hint: ${f.hint}`);
+  }
   lines.push('', 'Conformance check groups:');
   for (const g of r.groups) {
     lines.push(`  ${g.group.padEnd(12)} ${g.run} run, ${g.skip} skipped`);
@@ -174,7 +214,7 @@ export const command: Command = {
   async run(argv) {
     const { values } = parseCommandArgs('doctor', argv, OPTIONS);
     const { json, ...flags } = values;
-    const report = await runDoctor(flags as ConformFlags);
+    const report = await runDoctor(flags as ConformFlags & { 'ca-file'?: string });
     if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else console.log(doctorText(report));
     return report.usable ? EXIT.ok : EXIT.usage;

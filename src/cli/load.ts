@@ -12,6 +12,7 @@ import type { RateStage } from '../load/schedule.ts';
 import { parseFaults } from '../mock/faults.ts';
 import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
 import { WORKLOAD_OPTIONS as W, guardProductionRate, parseMaxVUs, parseMixes, parseRate, parseScenario, parseThresholds, parseWorkloadTarget } from './workload-options.ts';
+import { NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 import { writeReports, type WrittenReports } from './report-files.ts';
 
 const K6 = 'k6 engine';
@@ -42,6 +43,7 @@ export const OPTIONS = {
   'execution-segment': { type: 'string', value: 'A:B', group: K6, help: 'run only this segment (one machine of several) [+ --execution-segment-sequence]' },
   'execution-segment-sequence': { type: 'string', value: 'SEQ', group: K6, help: 'all segments of the machines, e.g. 0,1/4,2/4,3/4,1' },
   'print-commands': { type: 'boolean', group: K6, help: 'print the k6 commands (one per segment/machine) instead of running' },
+  ...NETWORK_OPTIONS,
 } as const satisfies OptionTable;
 
 const HELP = `upload-harness load [options]
@@ -51,6 +53,7 @@ flow. Writes <report-dir>/{index.html,results.json,junit.xml}.
 
 Options (environment variable in brackets; flags win):
 ${optionsHelp(OPTIONS)}
+${PROXY_HELP} The node engine applies --ca-file; k6 reads the proxy variables itself and trusts the system CAs.
 
 Exit codes: 0 ok, 2 usage or harness error, 99 a threshold failed or the baseline regressed.
 
@@ -157,6 +160,7 @@ export function parseLoadArgs(argv: string[], env: Env = process.env): LoadConfi
     allowProduction,
     ...parseK6Options(v, engine),
     mockFaults: parseMockFaults(v, target),
+    caFile: optionValue(OPTIONS, v, 'ca-file', env),
   };
 }
 

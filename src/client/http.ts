@@ -1,7 +1,9 @@
-// The one place that puts bytes on the wire: undici with a timeout on every call, retries only on
-// 429/503 (honouring Retry-After, capped), and a redacted Exchange recorded for every attempt.
-import { Agent, request, type Dispatcher } from 'undici';
+// The one place where the API and storage clients put bytes on the wire: undici with a timeout on every
+// call, retries only on 429/503 (honouring Retry-After, capped), and a redacted Exchange recorded for
+// every attempt. Proxies and CAs come from the one network configuration (dispatcher.ts).
+import { request, type Dispatcher } from 'undici';
 import { redactUrl } from '../config/redact.ts';
+import { closeNetwork, network } from './dispatcher.ts';
 import { classifyTransportError, TransportError } from './errors.ts';
 import { truncate, type Exchange, type ExchangeRecorder, type SecretSet, redactHeaders } from './exchange.ts';
 
@@ -37,17 +39,14 @@ export interface RawResponse {
 
 const RETRY_STATUS = new Set([429, 503]);
 
-let sharedAgent: Agent | undefined;
-/** One keep-alive pool per process; conformance checks are many small requests to one or two origins. */
-export function agent(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 4_000, connections: 64 });
-  return sharedAgent;
+/** One keep-alive pool per process (conformance checks are many small requests to one or two origins). */
+export function agent(): Dispatcher {
+  return network().dispatcher;
 }
 
+/** Closes the shared pool (the next request opens a new one with the same network settings). */
 export async function closeAgent(): Promise<void> {
-  const a = sharedAgent;
-  sharedAgent = undefined;
-  await a?.close();
+  await closeNetwork();
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -104,7 +103,7 @@ export async function send(req: RawRequest, options: HttpOptions, recorder: Exch
     try {
       res = await attempt(req, options);
     } catch (err) {
-      const te = classifyTransportError(err, label);
+      const te = classifyTransportError(err, label, { url: req.url, proxy: network().proxyFor(req.url) });
       recorder.record({ ...base, responseHeaders: {}, responseBody: '', durationMs: performance.now() - started, error: te.message });
       throw te;
     }

@@ -4,3 +4,5 @@ export * from './exchange.ts';
 export * from './http.ts';
 export * from './api-client.ts';
 export * from './storage-client.ts';
+export * from './dispatcher.ts';
+export * from './preflight.ts';

@@ -4,6 +4,7 @@
 // start-up each time.
 import { Writable } from 'node:stream';
 import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
+import { networkEnv } from '../client/dispatcher.ts';
 import { closeAgent } from '../client/http.ts';
 import { redactUrl } from '../config/redact.ts';
 import { CHECKS, GROUPS, type CheckGroup } from './catalogue.ts';
@@ -58,7 +59,7 @@ export class ConformanceSession {
         include: ['**/*.test.ts'],
         watch: false,
         reporters: [reporter],
-        env: { [TARGET_ENV]: encodeTarget(options.target) },
+        env: { [TARGET_ENV]: encodeTarget(options.target), ...networkEnv() },
         pool: 'threads',
         ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
         testTimeout: Math.max(60_000, slowMs),

@@ -45,6 +45,8 @@ export interface LoadConfig {
   k6Dashboard: boolean;
   /** Fault specs for the embedded mock (demonstrates that thresholds can fail). */
   mockFaults: string[];
+  /** PEM CA file trusted for the target (node engine), from --ca-file / ASHBY_CA_FILE. */
+  caFile?: string;
   progress?: ProgressSink | null;
   /** Where log lines go (stderr by default). */
   log?: (line: string) => void;

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
 import { redactUrl } from '../config/redact.ts';
+import { closeNetwork, configureNetwork } from '../client/dispatcher.ts';
+import { preflight } from '../client/preflight.ts';
 import type { FlowConfig } from '../../scenarios/flows/index.ts';
 import { compareWithBaseline } from './baseline.ts';
 import type { LoadConfig } from './config.ts';
@@ -53,6 +55,10 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   try {
     if (config.target === 'mock') mock = await startEmbeddedMock(config.mockFaults);
     const flow = flowConfig(config, mock, log);
+    // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
+    configureNetwork({ caFile: config.caFile, direct: mock ? [flow.baseUrl] : [] });
+    // An unreachable target is one clear error (cause + hint) before the run, not a run of failures.
+    if (!mock && choice.engine === 'node' && !config.printCommands) await preflight(flow.baseUrl, flow.apiKey, 15_000);
     if (choice.engine === 'k6') {
       const k6Options = k6RunOptions(config, flow, choice.k6!, log);
       if (config.printCommands) return { exitCode: EXIT.ok, commands: (await prepareK6(k6Options)).map(formatCommand) };
@@ -63,6 +69,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     const run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress });
     return await concludeRun(config, baseline, log, [flow.apiKey], 'node', run);
   } finally {
+    await closeNetwork();
     await mock?.close();
   }
 }

@@ -12,7 +12,14 @@
 //
 // Chunked bodies are handed to undici as an iterable with an explicit content-length, so the shared
 // payload is never copied per request (presigned POSTs must not be chunked-encoded).
+//
+// Network settings are the harness's one configuration (src/client/dispatcher.ts): direct connections
+// use its CAs (--ca-file); an origin that HTTPS_PROXY / HTTP_PROXY applies to (and NO_PROXY does not
+// exempt) goes through an EnvHttpProxyAgent sized for the run instead of this module's pool — through
+// a proxy the tunnel, not this pool, decides the connection reuse. Why this transport and the client's
+// stay two: docs/decisions/0060-two-http-paths-one-network.md.
 import { buildConnector, Client, errors, type Dispatcher } from 'undici';
+import { buildProxyDispatcher, network, type Network } from '../client/dispatcher.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../../scenarios/flows/index.ts';
 
 export interface UndiciTransport extends Transport {
@@ -27,8 +34,16 @@ export const MAX_CONNECTING = 8;
 /** Repeated bodies (the handle-request bodies) and URLs are encoded/parsed once; the caches are bounded. */
 const CACHE_MAX = 64;
 
+/** Where requests to one origin go: this module's pool, or the proxy dispatcher. */
+interface Route {
+  readonly origin: string;
+  send(opts: Dispatcher.DispatchOptions, exchange: Exchange): void;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
 interface Target {
-  origin: Origin;
+  origin: Route;
   path: string;
 }
 
@@ -37,12 +52,18 @@ interface Pending {
   exchange: Exchange;
 }
 
-export function createUndiciTransport(connections: number, timeoutMs = 60_000): UndiciTransport {
-  // One connector (undici's default settings: 10 s connect timeout, TCP keep-alive) shared by every
-  // connection, instead of one built per Client.
-  const connect = buildConnector({ timeout: 10_000 });
+export function createUndiciTransport(connections: number, timeoutMs = 60_000, net: Network = network()): UndiciTransport {
+  // One connector (undici's default settings: 10 s connect timeout, TCP keep-alive; the run's CAs)
+  // shared by every connection, instead of one built per Client.
+  const connect = buildConnector({ timeout: 10_000, ...net.tls });
   const clientOptions: Client.Options = { keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connect };
-  const origins = new Map<string, Origin>();
+  const origins = new Map<string, Route>();
+  let proxied: Dispatcher | undefined;
+  const routeOf = (u: URL): Route => {
+    if (!net.proxyFor(u)) return new Origin(u.origin, Math.max(1, connections), clientOptions);
+    proxied ??= buildProxyDispatcher(net, { connections: Math.max(1, connections), keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    return new ProxiedOrigin(u.origin, proxied);
+  };
   const targets = new Map<string, Target>();
   const bodies = new Map<string, Buffer>();
   // The flows reuse one headers object per endpoint: flatten it once into undici's array form.
@@ -55,7 +76,7 @@ export function createUndiciTransport(connections: number, timeoutMs = 60_000): 
     const u = parseUrl(url);
     let origin = origins.get(u.origin);
     if (!origin) {
-      origin = new Origin(u.origin, Math.max(1, connections), clientOptions);
+      origin = routeOf(u);
       origins.set(u.origin, origin);
     }
     t = { origin, path: u.search ? `${u.pathname}${u.search}` : u.pathname };
@@ -103,22 +124,40 @@ export function createUndiciTransport(connections: number, timeoutMs = 60_000): 
           }
           target.origin.send({ origin: target.origin.origin, path: target.path, method: req.method, headers, body: body as Dispatcher.DispatchOptions["body"] }, exchange);
         } catch (err) {
-          exchange.onError(err as Error);
+          exchange.fail(err as Error);
         }
       });
     },
     close: async () => {
       await Promise.all([...origins.values()].map((o) => o.close()));
+      await proxied?.close();
     },
     destroy: async () => {
       destroyed = true;
       await Promise.all([...origins.values()].map((o) => o.destroy()));
+      await proxied?.destroy(new errors.ClientDestroyedError());
     },
   };
 }
 
+/** An origin reached through the proxy: undici's pool behind the tunnel keeps the connections. */
+class ProxiedOrigin implements Route {
+  constructor(
+    readonly origin: string,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  send(opts: Dispatcher.DispatchOptions, exchange: Exchange): void {
+    this.dispatcher.dispatch(opts, exchange);
+  }
+
+  // The shared proxy dispatcher is closed (waiting for in-flight requests) or destroyed by the transport.
+  async close(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
 /** The connections to one origin. */
-class Origin {
+class Origin implements Route {
   private readonly idle: Client[] = [];
   private readonly queue: Pending[] = [];
   private readonly clients = new Set<Client>();
@@ -197,7 +236,7 @@ class Origin {
 
   async destroy(): Promise<void> {
     const err = new errors.ClientDestroyedError();
-    for (const p of this.queue.splice(0)) p.exchange.onError(err);
+    for (const p of this.queue.splice(0)) p.exchange.fail(err);
     this.closed?.();
     await Promise.all([...this.clients].map((c) => c.destroy(err)));
   }
@@ -215,8 +254,9 @@ function parseUrl(url: string): URL {
 }
 
 /**
- * One request's handler (undici's dispatch handler protocol): collects the status and the body
- * chunks, then resolves once with the decoded text, or with status 0 and the error's code.
+ * One request's handler (undici 7's handler API: onRequestStart / onResponseStart / onResponseData /
+ * onResponseEnd / onResponseError): collects the status and the body chunks, then resolves once with
+ * the decoded text, or with status 0 and the error's code. Never pauses, so it needs no controller.
  */
 class Exchange implements Dispatcher.DispatchHandler {
   client: Client | undefined;
@@ -232,28 +272,31 @@ class Exchange implements Dispatcher.DispatchHandler {
     private readonly resolve: (res: TransportResponse) => void,
   ) {}
 
-  onConnect(): void {}
+  onRequestStart(): void {}
 
-  onHeaders(statusCode: number): boolean {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
     this.status = statusCode;
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     if (this.first === undefined) this.first = chunk;
     else (this.rest ??= [this.first]).push(chunk);
     this.length += chunk.length;
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     if (this.done) return;
     this.done = true;
     this.resolve({ status: this.status, body: this.text(), durationMs: performance.now() - this.started });
     this.free();
   }
 
-  onError(err: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    this.fail(err);
+  }
+
+  /** Ends the request with an error (from undici, or before it was dispatched at all). */
+  fail(err: Error): void {
     if (this.done) return;
     this.done = true;
     const e = err as { code?: string; message?: string };
