@@ -6,6 +6,7 @@ import { DurationError, parseDurationMs } from '../config/duration.ts';
 import { EXIT, UsageError } from '../config/errors.ts';
 import { MixError, parseContextMix, parseFileSizeMix, SCENARIOS, type ScenarioName } from '../../scenarios/flows/index.ts';
 import { PRODUCTION_RATE_CAP, peakRateOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
+import { handleStopSignals, RunInterrupt } from '../load/interrupt.ts';
 import { runLoad } from '../load/run.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseThresholdFlag, ThresholdError } from '../load/thresholds.ts';
@@ -81,7 +82,11 @@ Options (environment variable in brackets; flags win):
   --print-commands             print the k6 commands (one per segment/machine) instead of running
   --mock-fault SPEC            fault of the embedded mock, repeatable (random-5xx=0.2, latency=50)
 
-Exit codes: 0 ok, 2 usage or harness error, 99 a threshold failed or the baseline regressed.
+Ctrl-C or SIGTERM stops starting iterations and lets in-flight ones finish (graceful stop); a second
+one aborts them. Either way the reports are written from what was recorded, marked incomplete.
+
+Exit codes: 0 ok, 2 usage or harness error or the run was interrupted (incomplete),
+99 a threshold failed or the baseline regressed.
 
 Examples:
   upload-harness load --engine node --scenario full-flow --rate 50 --duration 10s
@@ -216,7 +221,14 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const config = parseLoadArgs(argv);
-    const outcome = await runLoad(config);
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt, (line) => process.stderr.write(`${line}\n`));
+    let outcome;
+    try {
+      outcome = await runLoad({ ...config, interrupt });
+    } finally {
+      unhandle();
+    }
     if (outcome.commands) {
       for (const c of outcome.commands) console.log(c);
       return EXIT.ok;

@@ -12,7 +12,7 @@ import { startEmbeddedMock, type MockHandle } from './mock.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
 import { RESULTS_KIND, RESULTS_SCHEMA_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from './results.ts';
 import { constantSchedule, rampingSchedule } from './schedule.ts';
-import { evaluateThresholds, parseThresholdFlag, toK6Thresholds } from './thresholds.ts';
+import { evaluateThresholds, INTENDED_SUFFIX, parseThresholdFlag, toK6Thresholds } from './thresholds.ts';
 import { writeLoadReports, type LoadReportPaths } from './write-reports.ts';
 
 export const HARNESS_VERSION = '0.1.0';
@@ -52,6 +52,8 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   const baseline = config.baseline ? readBaseline(config.baseline) : undefined;
   const choice = chooseEngine(config);
   log(choice.why);
+  const intended = thresholds.find((t) => t.base.endsWith(INTENDED_SUFFIX));
+  if (intended && choice.engine === 'k6') throw new UsageError(`${intended.base} is measured by the node engine only`, 'use --engine node, or a service-time metric such as ' + intended.base.slice(0, -INTENDED_SUFFIX.length));
 
   let mock: MockHandle | undefined;
   try {
@@ -105,6 +107,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
         dashboard: config.k6Dashboard,
         location: choice.k6!,
         log,
+        interrupt: config.interrupt,
       };
       if (config.printCommands) {
         const commands = (await prepareK6(k6Options)).map(formatCommand);
@@ -116,7 +119,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     } else {
       if (config.printCommands) throw new UsageError('--print-commands needs the k6 engine', 'add --engine k6 (or --k6-docker)');
       const schedule = config.stages ? rampingSchedule(config.startRate ?? 0, config.stages) : constantSchedule(config.rate!, config.durationMs);
-      run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress });
+      run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress, stop: config.interrupt?.stop, abort: config.interrupt?.abort });
     }
 
     const results = assembleResults(config, choice.engine, run, k6Meta);
@@ -128,6 +131,12 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
     log(`report: ${paths.html}`);
     const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
+    // An interrupted run is not a verdict either way: exit 2 (harness-error class), as `conform` does.
+    if (results.run.incomplete) {
+      const i = results.run.incomplete;
+      log(`INCOMPLETE: interrupted by ${i.signal}${i.aborted ? ' (aborted)' : ''} after ${(i.actualDurationMs / 1000).toFixed(1)}s of ${(i.plannedDurationMs / 1000).toFixed(1)}s; the reports hold what was recorded`);
+      return { exitCode: EXIT.usage, results, paths };
+    }
     return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, paths };
   } finally {
     await mock?.close();
@@ -178,6 +187,9 @@ function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun,
       hostname: hostname(),
       instances: k6?.instances.length ? k6.instances : ['0'],
       ...(k6 ? { k6ExitCode: Math.max(...k6.exitCodes), k6TestRunDurationMs: k6.k6TestRunDurationMs } : {}),
+      ...(run.interrupted
+        ? { incomplete: { signal: config.interrupt?.signal ?? 'SIGINT', aborted: run.interrupted.aborted, plannedDurationMs: config.durationMs, actualDurationMs: Math.round(run.interrupted.actualDurationMs) } }
+        : {}),
     },
     ...frozen,
     thresholds: [],
