@@ -339,6 +339,10 @@ describe('real load results.json files from short node-engine runs against the e
     r.errors = { 'handle_create: HTTP 503': 3 };
     delete r.stages.attach;
     expectValid(validateLoad, r);
+    r.run.incomplete = { signal: 'SIGTERM', aborted: true, plannedDurationMs: 3000, actualDurationMs: 1200.5 };
+    expect(second.intended?.iteration.count).toBeGreaterThan(0); // node runs carry intended-start latencies
+    expectValid(validateLoad, r);
+    expectRejected(validateLoad, { ...r, run: { ...r.run, incomplete: { ...r.run.incomplete, signal: 'SIGHUP' } } }, '/run/incomplete/signal', 'must be equal to one of the allowed values');
   });
 
   it('mutated copies are rejected with an error naming the field', () => {

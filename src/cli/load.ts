@@ -229,6 +229,8 @@ export const command: Command = {
     } finally {
       unhandle();
     }
+    // Aborted (second signal): the reports are written; what is still pending (answers held by the target) is not waited for.
+    if (interrupt.abort.aborted) process.exit(outcome.exitCode);
     if (outcome.commands) {
       for (const c of outcome.commands) console.log(c);
       return EXIT.ok;

@@ -139,7 +139,11 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
     }
     return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, paths };
   } finally {
-    await mock?.close();
+    // After an abort (second Ctrl-C) the mock may hold answers for a long time (latency faults): do not
+    // wait for them; the CLI exits right after the reports are written.
+    const closing = mock?.close();
+    if (config.interrupt?.abort.aborted) await Promise.race([closing, new Promise((r) => setTimeout(r, 500).unref())]);
+    else await closing;
   }
 }
 
