@@ -164,7 +164,7 @@ describe('report schemas: compile and stay in step with the code', () => {
     expect(node(loadSchema, '#/properties/schemaVersion').const).toBe(LOAD_VERSION);
     expect(node(loadSchema, '#/$defs/scenario').enum).toEqual([...SCENARIOS]);
     expect(node(loadSchema, '#/properties/engine').enum).toEqual(Object.keys(engines));
-    for (const p of ['#/properties/stages', '#/$defs/secondBucket/properties/stages']) {
+    for (const p of ['#/properties/stages', '#/$defs/secondBucket/properties/stages', '#/properties/intended/properties/stages']) {
       const s = node(loadSchema, p);
       expect(Object.keys(s.properties as Json).sort(), p).toEqual([...STAGE_NAMES].sort());
       expect(s.additionalProperties, p).toBe(false);
@@ -175,6 +175,7 @@ describe('report schemas: compile and stay in step with the code', () => {
     const results: Presence<LoadResults> = {
       kind: 'required', schemaVersion: 'required', scenario: 'required', engine: 'required', target: 'required', options: 'required', run: 'required',
       totals: 'required', stages: 'required', http: 'required', iteration: 'required', series: 'required', errors: 'required', thresholds: 'required', baseline: 'optional',
+      intended: 'optional',
     };
     const options: Presence<LoadOptionsRecord> = {
       scenario: 'required', rate: 'optional', stages: 'optional', durationMs: 'required', fileSizes: 'required', mix: 'required', maxVUs: 'required',
@@ -183,8 +184,10 @@ describe('report schemas: compile and stay in step with the code', () => {
     const rateStage: Presence<NonNullable<LoadOptionsRecord['stages']>[number]> = { durationMs: 'required', target: 'required' };
     const run: Presence<LoadResults['run']> = {
       startedAt: 'required', finishedAt: 'required', durationMs: 'required', harnessVersion: 'required', nodeVersion: 'required', hostname: 'required',
-      instances: 'required', k6ExitCode: 'optional', k6TestRunDurationMs: 'optional',
+      instances: 'required', k6ExitCode: 'optional', k6TestRunDurationMs: 'optional', incomplete: 'optional',
     };
+    const incomplete: Presence<NonNullable<LoadResults['run']['incomplete']>> = { signal: 'required', aborted: 'required', plannedDurationMs: 'required', actualDurationMs: 'required' };
+    const intended: Presence<NonNullable<LoadResults['intended']>> = { iteration: 'required', stages: 'required' };
     const totals: Presence<LoadResults['totals']> = {
       iterations: 'required', iterationsFailed: 'required', droppedIterations: 'required', httpReqs: 'required', httpReqFailed: 'required',
       checksPassed: 'required', checksFailed: 'required', bytesSent: 'required', bytesReceived: 'required', achievedRate: 'required',
@@ -203,6 +206,8 @@ describe('report schemas: compile and stay in step with the code', () => {
     expectFields(loadSchema, '#/properties/options', options);
     expectFields(loadSchema, '#/properties/options/properties/stages/items', rateStage);
     expectFields(loadSchema, '#/properties/run', run);
+    expectFields(loadSchema, '#/properties/run/properties/incomplete', incomplete);
+    expectFields(loadSchema, '#/properties/intended', intended);
     expectFields(loadSchema, '#/properties/totals', totals);
     expectFields(loadSchema, '#/$defs/stageSummary', stage);
     expectFields(loadSchema, '#/$defs/latencyStats', latency);
@@ -323,7 +328,8 @@ describe('real load results.json files from short node-engine runs against the e
     expect(second.thresholds).toHaveLength(2);
     expectValid(validateLoad, second);
     // `report merge` writes the merged model as JSON (undefined fields dropped).
-    expectValid(validateLoad, JSON.parse(JSON.stringify(mergeResults([first, second]))));
+    // (merge refuses different threshold sets, so the first run is given the second's for this check)
+    expectValid(validateLoad, JSON.parse(JSON.stringify(mergeResults([{ ...first, options: { ...first.options, thresholds: second.options.thresholds } }, second]))));
   });
 
   it('shapes the short run does not produce validate too: k6 metadata, ramping stages, a threshold without data', () => {
@@ -336,6 +342,10 @@ describe('real load results.json files from short node-engine runs against the e
     r.errors = { 'handle_create: HTTP 503': 3 };
     delete r.stages.attach;
     expectValid(validateLoad, r);
+    r.run.incomplete = { signal: 'SIGTERM', aborted: true, plannedDurationMs: 3000, actualDurationMs: 1200.5 };
+    expect(second.intended?.iteration.count).toBeGreaterThan(0); // node runs carry intended-start latencies
+    expectValid(validateLoad, r);
+    expectRejected(validateLoad, { ...r, run: { ...r.run, incomplete: { ...r.run.incomplete, signal: 'SIGHUP' } } }, '/run/incomplete/signal', 'must be equal to one of the allowed values');
   });
 
   it('mutated copies are rejected with an error naming the field', () => {

@@ -1,7 +1,7 @@
 // `upload-harness build`: compiles the k6 entries (scenarios/k6/*.ts) into dist/k6/*.js.
 import type { Command } from '../cli.ts';
 import { EXIT } from '../config/errors.ts';
-import { buildK6Bundles, DEFAULT_K6_OUT_DIR } from '../load/build.ts';
+import { buildK6Bundles, DEFAULT_K6_OUT_DIR, K6_JS_TARGET, MIN_K6_VERSION } from '../load/build.ts';
 import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
 
 export const OPTIONS = {
@@ -11,7 +11,7 @@ export const OPTIONS = {
 const HELP = `upload-harness build [--out-dir DIR]
 
 Compiles scenarios/k6/{handle-create,upload,full-flow}.ts with esbuild into one ESM bundle each
-(external k6, platform browser, es2022). Run them with:
+(external k6, platform browser, ${K6_JS_TARGET} for k6 >= ${MIN_K6_VERSION}). Run them with:
   UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js
 
 Options:

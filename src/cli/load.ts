@@ -8,6 +8,7 @@ import type { Env } from '../config/precedence.ts';
 import { baseUrlOf, type Target } from '../config/target-url.ts';
 import { peakRateOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
 import { runLoad, type LoadOutcome } from '../load/run.ts';
+import { handleStopSignals, RunInterrupt } from '../load/interrupt.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseFaults } from '../mock/faults.ts';
 import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
@@ -55,7 +56,11 @@ Options (environment variable in brackets; flags win):
 ${optionsHelp(OPTIONS)}
 ${PROXY_HELP} The node engine applies --ca-file; k6 reads the proxy variables itself and trusts the system CAs.
 
-Exit codes: 0 ok, 2 usage or harness error, 99 a threshold failed or the baseline regressed.
+Ctrl-C or SIGTERM stops starting iterations and lets in-flight ones finish (graceful stop); a second
+one aborts them. Either way the reports are written from what was recorded, marked incomplete.
+
+Exit codes: 0 ok, 2 usage or harness error or the run was interrupted (incomplete),
+99 a threshold failed or the baseline regressed.
 
 Examples:
   upload-harness load --engine node --scenario full-flow --rate 50 --duration 10s
@@ -179,7 +184,16 @@ export const command: Command = {
   options: OPTIONS,
   async run(argv) {
     const config = parseLoadArgs(argv);
-    const outcome = await runLoadWithReports(config);
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt, (line) => process.stderr.write(`${line}\n`));
+    let outcome;
+    try {
+      outcome = await runLoadWithReports({ ...config, interrupt });
+    } finally {
+      unhandle();
+    }
+    // Aborted (second signal): the reports are written; what is still pending (answers held by the target) is not waited for.
+    if (interrupt.abort.aborted) process.exit(outcome.exitCode);
     if (outcome.commands) {
       for (const c of outcome.commands) console.log(c);
       return EXIT.ok;

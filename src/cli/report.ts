@@ -2,7 +2,7 @@
 // results of several load processes or machines, with percentiles recomputed from the merged histograms.
 import type { Command } from '../cli.ts';
 import { EXIT, UsageError } from '../config/errors.ts';
-import { mergeResults } from '../load/merge.ts';
+import { checkMergeable, mergeResults } from '../load/merge.ts';
 import { readResultsFile } from '../load/run.ts';
 import { evaluateThresholds, parseThresholdFlag } from '../load/thresholds.ts';
 import { asUsage, optionsHelp, optionValue, parseCommandArgs, type OptionTable } from './args.ts';
@@ -17,7 +17,11 @@ const HELP = `upload-harness report merge <results.json>... [options]
 
 Merges load results (k6 segments, several machines) into one report: counts summed, latency
 percentiles recomputed from the merged HDR histograms (never averaged), per-second series aligned.
-Thresholds are re-evaluated on the merged data: those given with --threshold, else the first file's.
+Thresholds are kept and evaluated on the merged histograms and counters (exactly, never by averaging
+percentiles): those given with --threshold, else the ones the parts were run with; JUnit lists them.
+Refused (exit 2): runs of different scenarios, with different threshold sets, overlapping execution
+segments, or a results schema version this harness does not know. Missing segments (0:1/4 and
+1/4:2/4 only) are reported; counts and rates are then of the segments present.
 
 Options:
 ${optionsHelp(OPTIONS)}
@@ -37,7 +41,9 @@ export const command: Command = {
     if (sub !== 'merge') throw new UsageError(sub === undefined ? 'missing subcommand' : `unknown subcommand "${sub}"`, 'usage: upload-harness report merge a.json b.json …');
     if (files.length === 0) throw new UsageError('report merge needs at least one results.json');
     const inputs = files.map(readResultsFile);
-    const merged = mergeResults(inputs);
+    const { notes } = checkMergeable(inputs, files);
+    for (const note of notes) console.error(`note: ${note}`);
+    const merged = mergeResults(inputs, files);
     const specs = values.threshold ?? merged.options.thresholds;
     const thresholds = asUsage(() => specs.flatMap(parseThresholdFlag), { label: '--threshold' });
     merged.options = { ...merged.options, thresholds: specs };

@@ -7,6 +7,7 @@ import type { ScenarioName, Weighted } from '../../scenarios/flows/index.ts';
 import type { Threshold } from './thresholds.ts';
 import type { RateStage } from './schedule.ts';
 import type { ProgressSink } from './node-engine.ts';
+import type { RunInterrupt } from './interrupt.ts';
 
 export type EngineChoice = 'auto' | 'k6' | 'node';
 
@@ -50,6 +51,8 @@ export interface LoadConfig {
   progress?: ProgressSink | null;
   /** Where log lines go (stderr by default). */
   log?: (line: string) => void;
+  /** Stop/abort signals (Ctrl-C, SIGTERM) for the engine; the run is then reported incomplete. */
+  interrupt?: RunInterrupt;
 }
 
 /** Non-mock targets are refused above this arrival rate unless --i-understand-this-hits-production. */

@@ -11,6 +11,7 @@ import type { EngineRun } from './node-engine.ts';
 import { Recorder } from './recorder.ts';
 import { readK6Points, scanK6Times } from './k6-output.ts';
 import type { RateStage } from './schedule.ts';
+import type { RunInterrupt } from './interrupt.ts';
 
 export const K6_DOCKER_IMAGE = 'grafana/k6:latest';
 
@@ -62,7 +63,12 @@ export interface K6RunOptions {
   dashboard: boolean;
   location: K6Location;
   log: (line: string) => void;
+  /** Forwarded to every k6 process: k6 stops gracefully on the first signal, at once on the second. */
+  interrupt?: RunInterrupt;
 }
+
+/** k6's exit code for a run stopped by SIGINT/SIGTERM (errext/exitcodes: ExternalAbort). */
+export const K6_EXTERNAL_ABORT = 105;
 
 /** `0,1/3,2/3,1` and the per-instance `a:b` segments for N equal parts. */
 export function segmentPlan(n: number): { sequence: string; segments: string[] } {
@@ -168,25 +174,43 @@ function readSummaryDurations(files: readonly string[]): number[] {
 export async function runK6Engine(o: K6RunOptions): Promise<K6EngineRun> {
   const invocations = await prepareK6(o);
   const startedAt = Date.now();
-  const exitCodes = await Promise.all(invocations.map((inv) => spawnK6(inv, o.log)));
+  const exitCodes = await Promise.all(invocations.map((inv) => spawnK6(inv, o.log, o.interrupt)));
   const finishedAt = Date.now();
   const files = invocations.map((i) => i.outFile).filter((f) => existsSync(f));
-  // Exit 99 (thresholds failed) is a complete run; any other failure is a harness error, never success.
-  const bad = exitCodes.find((c) => c !== 0 && c !== 99);
-  if (bad !== undefined || files.length < invocations.length) {
-    throw new HarnessError('k6-failed', `k6 exited with code ${bad ?? exitCodes[0]}${files.length < invocations.length ? ' and wrote no results' : ''}`, 'see the k6 lines above; k6 exit codes: 104 invalid config, 107 script exception, 108 test.abort() (research/k6.md §4.3)');
+  const interrupted = o.interrupt?.stop.aborted === true;
+  // Exit 99 (thresholds failed) is a complete run; 105 is k6 stopped by the signal we forwarded (its
+  // points up to then are read); any other failure is a harness error, never success.
+  const bad = exitCodes.find((c) => c !== 0 && c !== 99 && !(interrupted && c === K6_EXTERNAL_ABORT));
+  if (bad !== undefined || (!interrupted && files.length < invocations.length)) {
+    throw new HarnessError('k6-failed', `k6 exited with code ${bad ?? exitCodes[0]}${files.length < invocations.length ? ' and wrote no results' : ''}`, 'see the k6 lines above; k6 exit codes: 104 invalid config, 107 script exception, 108 test.abort() (k6 docs: errext exit codes)');
   }
   const info = await scanK6Times(files);
   const recorder = new Recorder(Number.isFinite(info.firstEpochMs) ? info.firstEpochMs : startedAt);
   await readK6Points(files, recorder);
-  const durationMs = o.stages ? o.stages.reduce((a, s) => a + s.durationMs, 0) : o.durationMs;
+  const plannedMs = o.stages ? o.stages.reduce((a, s) => a + s.durationMs, 0) : o.durationMs;
   const k6TestRunDurationMs = readSummaryDurations(invocations.map((i) => i.summaryFile));
-  return { recorder, startedAt, finishedAt, durationMs, exitCodes, instances: [...info.instances].sort(), k6TestRunDurationMs };
+  const actualDurationMs = k6TestRunDurationMs.length > 0 ? Math.max(...k6TestRunDurationMs) : finishedAt - startedAt;
+  const stopped = interrupted ? { interrupted: { aborted: o.interrupt!.abort.aborted, actualDurationMs } } : {};
+  const durationMs = interrupted ? Math.max(1, Math.min(plannedMs, actualDurationMs)) : plannedMs;
+  return { recorder, startedAt, finishedAt, durationMs, exitCodes, instances: [...info.instances].sort(), k6TestRunDurationMs, ...stopped };
 }
 
-function spawnK6(inv: K6Invocation, log: (line: string) => void): Promise<number> {
+function spawnK6(inv: K6Invocation, log: (line: string) => void, interrupt?: RunInterrupt): Promise<number> {
   return new Promise((resolveExit, reject) => {
-    const child = spawn(inv.command, inv.args, { env: { ...process.env, ...inv.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached: k6 gets its own process group, so a terminal's Ctrl-C reaches it once (forwarded below),
+    // not twice (which k6 would take as "abort at once").
+    const child = spawn(inv.command, inv.args, { env: { ...process.env, ...inv.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // The same signal k6 would get from a terminal: once to stop gracefully, again to stop at once.
+    const forward = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(interrupt?.signal ?? 'SIGINT');
+    };
+    if (interrupt?.stop.aborted) forward();
+    interrupt?.stop.addEventListener('abort', forward, { once: true });
+    interrupt?.abort.addEventListener('abort', forward, { once: true });
+    child.on('close', () => {
+      interrupt?.stop.removeEventListener('abort', forward);
+      interrupt?.abort.removeEventListener('abort', forward);
+    });
     const relay = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`k6: ${line}`);
     };

@@ -1,5 +1,5 @@
 // Reads k6's raw `--out json` NDJSON stream(s) into the Recorder, so that k6 runs yield the same
-// histograms, per-second series and totals as the node engine (research/k6.md §5.7). Several files
+// histograms, per-second series and totals as the node engine (k6 docs: results output, JSON). Several files
 // (one per execution segment / instance) feed one recorder: percentiles come from all raw points.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';

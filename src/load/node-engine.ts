@@ -2,7 +2,9 @@
 // (k6's constant-/ramping-arrival-rate semantics): an iteration starts when it is due if fewer than
 // maxVUs are in flight, otherwise it is counted as dropped. Workers (≈ k6 VUs) are reused, so per-VU
 // setup (the candidate) happens once per worker. Nothing on the iteration path logs or allocates payloads.
-import { createFlow, type FlowConfig, type StageObserver, type WorkerState } from '../../scenarios/flows/index.ts';
+// Each stage and iteration is recorded twice: service time (from the actual send) and latency from the
+// intended start (docs/decisions/0035-latency-from-intended-start.md).
+import { createFlow, type Flow, type FlowConfig, type Stage, type StageObserver, type Transport, type WorkerState } from '../../scenarios/flows/index.ts';
 import { Recorder } from './recorder.ts';
 import type { Schedule } from './schedule.ts';
 import { createUndiciTransport } from './undici-transport.ts';
@@ -16,6 +18,10 @@ export interface NodeEngineOptions {
   progress?: ProgressSink | null;
   /** Extra time for in-flight iterations after the schedule ends (k6 gracefulStop, default 30 s). */
   gracefulStopMs?: number;
+  /** Aborted: start no more iterations, give in-flight ones the graceful stop (first Ctrl-C). */
+  stop?: AbortSignal;
+  /** Aborted: end at once, in-flight iterations are cut off (second Ctrl-C). */
+  abort?: AbortSignal;
 }
 
 export interface ProgressSink {
@@ -28,102 +34,173 @@ export interface EngineRun {
   startedAt: number;
   finishedAt: number;
   durationMs: number;
+  /** Set when a stop signal ended the run before its schedule did. */
+  interrupted?: { aborted: boolean; actualDurationMs: number };
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((r) => {
+    if (signal?.aborted) return r();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      r();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 /** Most iterations started in one pass before the engine yields to the event loop. */
 const BATCH = 64;
 
-export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
-  const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
-  const transport = createUndiciTransport(Math.max(1, options.maxVUs));
+/** The run's clock: performance.now() offsets from the start, and their wall-clock (epoch) values. */
+interface RunClock {
+  startedAt: number;
+  t0: number;
+  elapsed(): number;
+  epochOf(elapsedMs: number): number;
+}
+
+function startClock(): RunClock {
   const startedAt = Date.now();
   const t0 = performance.now();
-  const recorder = new Recorder(startedAt);
-  const epoch = () => startedAt + (performance.now() - t0);
-  const observer: StageObserver = {
-    stage(stage, ok, durationMs, sent, received, reason) {
-      recorder.request(stage, ok, durationMs, sent, received, epoch(), reason);
-      recorder.check(ok);
-    },
-  };
-  const free: WorkerState[] = [];
-  let workers = 0;
-  let active = 0;
-  let drained: (() => void) | undefined;
+  return { startedAt, t0, elapsed: () => performance.now() - t0, epochOf: (ms) => startedAt + ms };
+}
 
-  const runIteration = async (k: number) => {
-    const worker = free.pop() ?? flow.newWorker(++workers);
-    active++;
-    const start = performance.now();
-    recorder.iterationStarted(startedAt + (start - t0));
+/**
+ * Per iteration, the stage observer that records service time and latency from the intended start.
+ * The first stage is intended to start when the iteration was due; each later stage when the one
+ * before would have ended had it started on time (its intended start plus its service time). So a
+ * late start (a stalled event loop or target) adds to every stage it delays, as wrk2 corrects one
+ * request; the intended latency is never below the service time.
+ */
+class IntendedStageObserver implements StageObserver {
+  private intendedStart: number;
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly clock: RunClock,
+    dueMs: number,
+  ) {
+    this.intendedStart = dueMs;
+  }
+
+  stage(stage: Stage, ok: boolean, durationMs: number, sent: number, received: number, reason?: string): void {
+    const now = this.clock.elapsed();
+    this.recorder.request(stage, ok, durationMs, sent, received, this.clock.epochOf(now), reason);
+    this.recorder.check(ok);
+    this.recorder.intendedStage(stage, ok, Math.max(durationMs, now - this.intendedStart));
+    this.intendedStart += durationMs;
+  }
+}
+
+/** Runs iterations on reused workers (≈ k6 VUs) and tracks how many are in flight. */
+class IterationPool {
+  private readonly free: WorkerState[] = [];
+  private workers = 0;
+  active = 0;
+  private drained: (() => void) | undefined;
+
+  constructor(
+    private readonly flow: Flow,
+    private readonly transport: Transport,
+    private readonly recorder: Recorder,
+    private readonly clock: RunClock,
+  ) {}
+
+  async run(k: number, dueMs: number): Promise<void> {
+    const worker = this.free.pop() ?? this.flow.newWorker(++this.workers);
+    this.active++;
+    const start = this.clock.elapsed();
+    this.recorder.iterationStarted(this.clock.epochOf(start));
     let ok = false;
     try {
-      ok = await flow.iterate(transport, observer, worker, k);
+      ok = await this.flow.iterate(this.transport, new IntendedStageObserver(this.recorder, this.clock, dueMs), worker, k);
     } catch {
       ok = false;
     }
-    const end = performance.now();
-    recorder.iterationDone(ok, end - start, startedAt + (end - t0));
-    free.push(worker);
-    active--;
-    if (active === 0 && drained) drained();
-  };
+    const end = this.clock.elapsed();
+    this.recorder.iterationDone(ok, end - start, this.clock.epochOf(end));
+    this.recorder.intendedIterationDone(ok, Math.max(end - start, end - dueMs));
+    this.free.push(worker);
+    this.active--;
+    if (this.active === 0 && this.drained) this.drained();
+  }
 
+  /** Resolves when no iteration is in flight, after `graceMs`, or when `abort` fires. */
+  async drain(graceMs: number, abort?: AbortSignal): Promise<void> {
+    if (this.active === 0) return;
+    await Promise.race([new Promise<void>((r) => (this.drained = r)), sleep(graceMs, abort)]);
+  }
+}
+
+/**
+ * Starts every iteration when it is due, until the schedule ends or `stop` fires. Each pass starts
+ * every iteration that is due by the clock (in order, up to BATCH), then yields to the event loop so
+ * responses and timers get in. An iteration that finds every VU busy is not dropped at once: the pass
+ * ends and the engine lets pending I/O complete first (responses that already arrived free their
+ * VUs); only iterations that still find no free VU after that count as dropped. So a drop means
+ * maxVUs really were exhausted, not that the loop had not looked yet.
+ */
+async function startArrivals(schedule: Schedule, maxVUs: number, pool: IterationPool, recorder: Recorder, clock: RunClock, stop?: AbortSignal): Promise<void> {
+  let k = 0;
+  let due = schedule.dueMs(0);
+  let afterExhausted = false;
+  while (due < schedule.totalMs && !stop?.aborted) {
+    const now = clock.elapsed();
+    const wait = due - now;
+    if (wait >= 1) {
+      await sleep(wait, stop);
+      continue;
+    }
+    if (wait > 0) {
+      await yieldNow(); // sub-ms: spin on the event loop
+      continue;
+    }
+    let exhausted = false;
+    for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
+      if (pool.active < maxVUs) void pool.run(k, due);
+      else if (afterExhausted) recorder.droppedIteration(clock.epochOf(now));
+      else {
+        exhausted = true; // look again after the event loop turn
+        break;
+      }
+      k++;
+      due = schedule.dueMs(k);
+    }
+    afterExhausted = exhausted;
+    await yieldNow();
+  }
+  const rest = schedule.totalMs - clock.elapsed();
+  if (rest > 0) await sleep(rest, stop);
+}
+
+export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
+  const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
+  const transport = createUndiciTransport(Math.max(1, options.maxVUs));
+  const clock = startClock();
+  const recorder = new Recorder(clock.startedAt);
+  const pool = new IterationPool(flow, transport, recorder, clock);
+  const { schedule, stop, abort } = options;
   const progress = options.progress === undefined ? { write: (s: string) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR } : options.progress;
-  const ticker = progress ? setInterval(() => progressLine(progress, recorder, performance.now() - t0, options.schedule.totalMs), 1000) : undefined;
-
-  const { schedule, maxVUs } = options;
+  const ticker = progress ? setInterval(() => progressLine(progress, recorder, clock.elapsed(), schedule.totalMs), 1000) : undefined;
   try {
-    // Each pass starts every iteration that is due by the clock (in order, up to BATCH), then yields
-    // to the event loop so responses and timers get in. An iteration that finds every VU busy is not
-    // dropped at once: the pass ends and the engine lets pending I/O complete first (responses that
-    // already arrived free their VUs); only iterations that still find no free VU after that count
-    // as dropped. So a drop means maxVUs really were exhausted, not that the loop had not looked yet.
-    let k = 0;
-    let due = schedule.dueMs(0);
-    let afterExhausted = false;
-    while (due < schedule.totalMs) {
-      const now = performance.now() - t0;
-      const wait = due - now;
-      if (wait >= 1) {
-        await sleep(wait);
-        continue;
-      }
-      if (wait > 0) {
-        await yieldNow(); // sub-ms: spin on the event loop
-        continue;
-      }
-      let exhausted = false;
-      for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
-        if (active < maxVUs) void runIteration(k);
-        else if (afterExhausted) recorder.droppedIteration(startedAt + now);
-        else {
-          exhausted = true; // look again after the event loop turn
-          break;
-        }
-        k++;
-        due = schedule.dueMs(k);
-      }
-      afterExhausted = exhausted;
-      await yieldNow();
-    }
-    const rest = schedule.totalMs - (performance.now() - t0);
-    if (rest > 0) await sleep(rest);
-    if (active > 0) {
-      const grace = options.gracefulStopMs ?? 30_000;
-      await Promise.race([new Promise<void>((r) => (drained = r)), sleep(grace)]);
-    }
+    await startArrivals(schedule, options.maxVUs, pool, recorder, clock, stop);
+    await pool.drain(options.gracefulStopMs ?? 30_000, abort);
   } finally {
     if (ticker) clearInterval(ticker);
-    if (progress) progressLine(progress, recorder, performance.now() - t0, schedule.totalMs, true);
+    if (progress) progressLine(progress, recorder, clock.elapsed(), schedule.totalMs, true);
     // Iterations still running after the graceful stop are aborted, not waited for (as k6 does).
-    await (active > 0 ? transport.destroy() : transport.close()).catch(() => undefined);
+    await (pool.active > 0 ? transport.destroy() : transport.close()).catch(() => undefined);
   }
   const finishedAt = Date.now();
-  // The achieved rate is measured over the scheduled window, as k6's iterations rate is.
-  return { recorder, startedAt, finishedAt, durationMs: Math.max(schedule.totalMs, 1) };
+  const actualDurationMs = clock.elapsed();
+  const interrupted = stop?.aborted && actualDurationMs < schedule.totalMs ? { aborted: abort?.aborted === true, actualDurationMs } : undefined;
+  // The achieved rate is measured over the scheduled window, as k6's iterations rate is; an
+  // interrupted run over the time it actually ran.
+  const durationMs = Math.max(interrupted ? Math.min(actualDurationMs, schedule.totalMs) : schedule.totalMs, 1);
+  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, ...(interrupted ? { interrupted } : {}) };
 }
 
 function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {

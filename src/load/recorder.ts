@@ -45,6 +45,9 @@ export class Recorder {
   readonly http = newStage();
   readonly iteration = newStage();
   readonly errors = new Map<string, number>();
+  /** Latencies from the intended start (node engine); absent from the results when nothing was recorded. */
+  readonly intendedStages: Partial<Record<StageName, StageAcc>> = {};
+  readonly intendedIteration = newStage();
   private readonly seconds: SecondAcc[] = [];
   private readonly firstSecond: number;
   /** Per-second stage accumulators with a scratch histogram, and scratch histograms to reuse. */
@@ -161,16 +164,29 @@ export class Recorder {
     }
   }
 
+  /** A stage's latency from its intended start (see node-engine.ts); counted apart from the service time. */
+  intendedStage(stage: StageName, ok: boolean, durationMs: number): void {
+    const s = (this.intendedStages[stage] ??= newStage());
+    recordMs(s.h, durationMs);
+    s.count++;
+    if (!ok) s.errors++;
+  }
+
+  intendedIterationDone(ok: boolean, durationMs: number): void {
+    recordMs(this.intendedIteration.h, durationMs);
+    this.intendedIteration.count++;
+    if (!ok) this.intendedIteration.errors++;
+  }
+
   droppedIteration(atEpochMs: number): void {
     this.dropped++;
     this.second(atEpochMs).dropped++;
   }
 
   /** Everything but thresholds, target, options and run metadata, which the engine adds. */
-  freeze(durationMs: number): Pick<LoadResults, 'totals' | 'stages' | 'http' | 'iteration' | 'series' | 'errors'> {
+  freeze(durationMs: number): Pick<LoadResults, 'totals' | 'stages' | 'http' | 'iteration' | 'series' | 'errors' | 'intended'> {
     this.foldBefore(Infinity);
-    const stages: Partial<Record<StageName, StageSummary>> = {};
-    for (const [name, acc] of Object.entries(this.stages) as [StageName, StageAcc][]) stages[name] = summarize(acc);
+    const stages = summarizeStages(this.stages);
     return {
       totals: {
         iterations: this.iterations,
@@ -200,8 +216,17 @@ export class Recorder {
         stages: Object.fromEntries(Object.entries(s.stages).map(([k, acc]) => [k, secondStage(acc)])),
       })),
       errors: Object.fromEntries(this.errors),
+      ...(this.intendedIteration.count > 0 || Object.keys(this.intendedStages).length > 0
+        ? { intended: { iteration: summarize(this.intendedIteration), stages: summarizeStages(this.intendedStages) } }
+        : {}),
     };
   }
+}
+
+function summarizeStages(accs: Partial<Record<StageName, StageAcc>>): Partial<Record<StageName, StageSummary>> {
+  const out: Partial<Record<StageName, StageSummary>> = {};
+  for (const [name, acc] of Object.entries(accs) as [StageName, StageAcc][]) out[name] = summarize(acc);
+  return out;
 }
 
 export function summarize(acc: { h: Histogram; count: number; errors: number; bytesSent: number; bytesReceived: number }): StageSummary {

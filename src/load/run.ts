@@ -15,7 +15,7 @@ import { startEmbeddedMock, type MockHandle } from './mock.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
 import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from '../results/index.ts';
 import { constantSchedule, rampingSchedule } from './schedule.ts';
-import { evaluateThresholds, toK6Thresholds } from './thresholds.ts';
+import { evaluateThresholds, INTENDED_SUFFIX, toK6Thresholds } from './thresholds.ts';
 
 export const HARNESS_VERSION = '0.1.0';
 
@@ -50,6 +50,8 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   const choice = chooseEngine(config);
   log(choice.why);
   if (choice.engine === 'node' && config.printCommands) throw new UsageError('--print-commands needs the k6 engine', 'add --engine k6 (or --k6-docker)');
+  const intended = config.thresholdRules.find((t) => t.base.endsWith(INTENDED_SUFFIX));
+  if (intended && choice.engine === 'k6') throw new UsageError(`${intended.base} is measured by the node engine only`, 'use --engine node, or a service-time metric such as ' + intended.base.slice(0, -INTENDED_SUFFIX.length));
 
   let mock: MockHandle | undefined;
   try {
@@ -66,11 +68,15 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
       return await concludeRun(config, baseline, log, [flow.apiKey], 'k6', k6, { exitCodes: k6.exitCodes, instances: k6.instances, k6TestRunDurationMs: k6.k6TestRunDurationMs });
     }
     const schedule = config.stages ? rampingSchedule(config.startRate ?? 0, config.stages) : constantSchedule(config.rate!, config.durationMs);
-    const run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress });
+    const run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress, stop: config.interrupt?.stop, abort: config.interrupt?.abort });
     return await concludeRun(config, baseline, log, [flow.apiKey], 'node', run);
   } finally {
     await closeNetwork();
-    await mock?.close();
+    // After an abort (second Ctrl-C) the mock may hold answers for a long time (latency faults): do not
+    // wait for them; the CLI exits right after the reports are written.
+    const closing = mock?.close();
+    if (config.interrupt?.abort.aborted) await Promise.race([closing, new Promise((r) => setTimeout(r, 500).unref())]);
+    else await closing;
   }
 }
 
@@ -118,6 +124,7 @@ function k6RunOptions(config: LoadConfig, flow: FlowConfig, location: K6Location
     dashboard: config.k6Dashboard,
     location,
     log,
+    interrupt: config.interrupt,
   };
 }
 
@@ -132,6 +139,12 @@ async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, l
   for (const t of results.thresholds) log(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
   if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
   const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
+  // An interrupted run is not a verdict either way: exit 2 (harness-error class), as `conform` does.
+  if (results.run.incomplete) {
+    const i = results.run.incomplete;
+    log(`INCOMPLETE: interrupted by ${i.signal}${i.aborted ? ' (aborted)' : ''} after ${(i.actualDurationMs / 1000).toFixed(1)}s of ${(i.plannedDurationMs / 1000).toFixed(1)}s; the reports hold what was recorded`);
+    return { exitCode: EXIT.usage, results, secrets };
+  }
   return { exitCode: failed ? EXIT.thresholds : EXIT.ok, results, secrets };
 }
 
@@ -179,6 +192,9 @@ function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun,
       hostname: hostname(),
       instances: k6?.instances.length ? k6.instances : ['0'],
       ...(k6 ? { k6ExitCode: Math.max(...k6.exitCodes), k6TestRunDurationMs: k6.k6TestRunDurationMs } : {}),
+      ...(run.interrupted
+        ? { incomplete: { signal: config.interrupt?.signal ?? 'SIGINT', aborted: run.interrupted.aborted, plannedDurationMs: config.durationMs, actualDurationMs: Math.round(run.interrupted.actualDurationMs) } }
+        : {}),
     },
     ...frozen,
     thresholds: [],

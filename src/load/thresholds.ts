@@ -19,7 +19,11 @@ export interface Threshold {
   value: number;
 }
 
-const TREND_METRICS = ['handle_create_duration', 'upload_duration', 'attach_duration', 'http_req_duration', 'iteration_duration'];
+const SERVICE_TRENDS = ['handle_create_duration', 'upload_duration', 'attach_duration', 'http_req_duration', 'iteration_duration'];
+/** Latency from the intended start (node engine, results.intended): `<trend>_duration_intended`. */
+export const INTENDED_SUFFIX = '_intended';
+export const INTENDED_METRICS = ['handle_create_duration', 'upload_duration', 'attach_duration', 'iteration_duration'].map((m) => `${m}${INTENDED_SUFFIX}`);
+const TREND_METRICS = [...SERVICE_TRENDS, ...INTENDED_METRICS];
 const RATE_METRICS = ['http_req_failed', 'checks'];
 const COUNTER_METRICS = ['iterations', 'dropped_iterations', 'http_reqs', 'data_sent', 'data_received'];
 export const KNOWN_METRICS = [...TREND_METRICS, ...RATE_METRICS, ...COUNTER_METRICS];
@@ -68,8 +72,11 @@ function compare(actual: number, op: Operator, value: number): boolean {
 }
 
 function trendSource(results: LoadResults, t: Threshold): StageSummary | undefined {
-  const stage = STAGE_OF_TREND[t.base] ?? (t.tags.stage as StageName | undefined);
-  if (t.base === 'iteration_duration') return results.iteration;
+  const intended = t.base.endsWith(INTENDED_SUFFIX);
+  const base = intended ? t.base.slice(0, -INTENDED_SUFFIX.length) : t.base;
+  const stage = STAGE_OF_TREND[base] ?? (t.tags.stage as StageName | undefined);
+  if (intended) return base === 'iteration_duration' && !stage ? results.intended?.iteration : stage ? results.intended?.stages[stage] : undefined;
+  if (base === 'iteration_duration') return results.iteration;
   if (stage) return results.stages[stage];
   return results.http;
 }

@@ -3,7 +3,7 @@
 // Charts: throughput and errors per second, latency percentiles per stage over time, latency
 // distribution, bytes/s. Tables: totals per stage, thresholds (colour + text), baseline deltas,
 // errors, run configuration.
-import { decodeHistogram, percentileMs, type LoadResults, type StageName } from '../results/index.ts';
+import { decodeHistogram, percentileMs, type LoadResults, type StageName, type StageSummary } from '../results/index.ts';
 import { embedJson, escapeHtml, htmlPage } from './html.ts';
 
 const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.99, 100];
@@ -15,6 +15,23 @@ export interface ChartAssets {
 }
 
 const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === undefined ? '–' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
+
+const LATENCY_HEAD = '<th>min</th><th>avg</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th>';
+const latencyCells = (s: StageSummary) => { const l = s.latencyMs; return `<td>${fmt(l.min)}</td><td>${fmt(l.avg)}</td><td>${fmt(l.med)}</td><td>${fmt(l.p90)}</td><td>${fmt(l.p95)}</td><td>${fmt(l.p99)}</td><td>${fmt(l.max)}</td>`; };
+
+/** Service time beside latency from the intended start, per stage and per iteration (node engine). */
+function intendedSection(r: LoadResults): string {
+  if (!r.intended) return '';
+  const rows: [string, StageSummary | undefined, StageSummary | undefined][] = [
+    ...(Object.keys(r.intended.stages) as StageName[]).map((st): [string, StageSummary | undefined, StageSummary | undefined] => [st, r.stages[st], r.intended!.stages[st]]),
+    ['iteration', r.iteration, r.intended.iteration],
+  ];
+  return `<h2>Latency from the intended start</h2>
+<p class="muted">Measured from when the arrival schedule meant each iteration (and, after it, each stage) to start, beside the service time from the actual send; a stall that delays starts shows only in the first (metrics <code>&lt;stage&gt;_duration_intended</code>, <code>iteration_duration_intended</code>).</p>
+<table><tr><th>stage</th><th>measured from</th><th>n</th>${LATENCY_HEAD}</tr>
+${rows.flatMap(([name, service, intended]) => [service ? `<tr><td>${escapeHtml(name)}</td><td>actual start</td><td>${service.count}</td>${latencyCells(service)}</tr>` : '', intended ? `<tr><td>${escapeHtml(name)}</td><td>intended start</td><td>${intended.count}</td>${latencyCells(intended)}</tr>` : '']).join('\n')}
+</table>`;
+}
 
 export function renderLoadHtml(r: LoadResults, uplot: ChartAssets): string {
   const { js, css } = uplot;
@@ -33,17 +50,20 @@ export function renderLoadHtml(r: LoadResults, uplot: ChartAssets): string {
     distribution: { x: DISTRIBUTION_PERCENTILES, stages: Object.fromEntries(stages.map((st) => { const h = decodeHistogram(r.stages[st]!.histogram); return [st, DISTRIBUTION_PERCENTILES.map((p) => percentileMs(h, p))]; })) },
   };
   const failedThresholds = r.thresholds.filter((t) => !t.ok).length;
-  const verdict = failedThresholds > 0 || r.baseline?.ok === false ? '<span class="badge fail">FAILED</span>' : '<span class="badge pass">PASSED</span>';
+  const incomplete = r.run.incomplete;
+  const verdict = incomplete ? '<span class="badge fail">INCOMPLETE</span>' : failedThresholds > 0 || r.baseline?.ok === false ? '<span class="badge fail">FAILED</span>' : '<span class="badge pass">PASSED</span>';
   const body = `
 <h1>Load report: ${escapeHtml(r.scenario)} ${verdict}</h1>
 <p class="muted">engine ${escapeHtml(r.engine)} · target ${escapeHtml(r.target)} · ${escapeHtml(r.run.startedAt)} · ${fmt(r.run.durationMs / 1000, 1)} s · instances ${escapeHtml(r.run.instances.join(', '))}</p>
+${incomplete ? `<p><strong>Incomplete run:</strong> interrupted by ${escapeHtml(incomplete.signal)}${incomplete.aborted ? ', in-flight iterations aborted' : ', in-flight iterations given the graceful stop'}, after ${fmt(incomplete.actualDurationMs / 1000, 1)} s of the planned ${fmt(incomplete.plannedDurationMs / 1000, 1)} s. The numbers below are what was recorded until then; thresholds are not a verdict.</p>` : ''}
 <h2>Totals</h2>
 <table><tr><th>iterations</th><th>achieved rate</th><th>failed iterations</th><th>dropped</th><th>HTTP requests</th><th>HTTP errors</th><th>checks passed</th><th>sent</th><th>received</th></tr>
 <tr><td>${r.totals.iterations}</td><td>${fmt(r.totals.achievedRate)} it/s</td><td>${r.totals.iterationsFailed}</td><td>${r.totals.droppedIterations}</td><td>${r.totals.httpReqs}</td><td>${r.totals.httpReqFailed}</td><td>${r.totals.checksPassed}/${r.totals.checksPassed + r.totals.checksFailed}</td><td>${fmt(r.totals.bytesSent)} B</td><td>${fmt(r.totals.bytesReceived)} B</td></tr></table>
 <h2>Stages</h2>
-<table><tr><th>stage</th><th>requests</th><th>errors</th><th>min</th><th>avg</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>sent</th><th>received</th></tr>
-${(Object.keys(r.stages) as StageName[]).map((st) => { const s = r.stages[st]!; const l = s.latencyMs; return `<tr><td>${escapeHtml(st)}</td><td>${s.count}</td><td>${s.errors}</td><td>${fmt(l.min)}</td><td>${fmt(l.avg)}</td><td>${fmt(l.med)}</td><td>${fmt(l.p90)}</td><td>${fmt(l.p95)}</td><td>${fmt(l.p99)}</td><td>${fmt(l.max)}</td><td>${s.bytesSent}</td><td>${s.bytesReceived}</td></tr>`; }).join('\n')}
+<table><tr><th>stage</th><th>requests</th><th>errors</th>${LATENCY_HEAD}<th>sent</th><th>received</th></tr>
+${(Object.keys(r.stages) as StageName[]).map((st) => { const s = r.stages[st]!; return `<tr><td>${escapeHtml(st)}</td><td>${s.count}</td><td>${s.errors}</td>${latencyCells(s)}<td>${s.bytesSent}</td><td>${s.bytesReceived}</td></tr>`; }).join('\n')}
 </table><p class="muted">Latencies in milliseconds (HdrHistogram, 3 significant digits).</p>
+${intendedSection(r)}
 <h2>Thresholds</h2>
 ${r.thresholds.length === 0 ? '<p class="muted">No thresholds were set.</p>' : `<table><tr><th>result</th><th>metric</th><th>expression</th><th>observed</th></tr>
 ${r.thresholds.map((t) => `<tr><td><span class="badge ${t.ok ? 'pass' : 'fail'}">${t.ok ? 'PASS' : 'FAIL'}</span></td><td><code>${escapeHtml(t.metric)}</code></td><td><code>${escapeHtml(t.expression)}</code></td><td>${fmt(t.actual, 4)}</td></tr>`).join('\n')}</table>`}

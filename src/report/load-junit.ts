@@ -17,6 +17,17 @@ export function renderLoadJUnit(results: LoadResults): string {
       })),
     },
   ];
+  const incomplete = results.run.incomplete;
+  // An interrupted run is an error in CI terms: its thresholds were judged on partial data.
+  if (incomplete) {
+    suites[0]!.cases.unshift({
+      name: 'run completed',
+      classname: `load.run.${results.scenario}`,
+      timeSeconds: incomplete.actualDurationMs / 1000,
+      outcome: 'errored',
+      message: `incomplete: interrupted by ${incomplete.signal}${incomplete.aborted ? ' (aborted)' : ''} after ${incomplete.actualDurationMs} ms of ${incomplete.plannedDurationMs} ms planned`,
+    });
+  }
   if (results.baseline) {
     suites.push({
       name: `baseline ${results.baseline.file}`,

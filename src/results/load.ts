@@ -86,6 +86,8 @@ export interface LoadResults {
     k6ExitCode?: number;
     /** From each k6 process's handleSummary output. */
     k6TestRunDurationMs?: number[];
+    /** Present when the run was stopped by a signal before its schedule ended (exit 2): partial data. */
+    incomplete?: IncompleteRun;
   };
   totals: {
     iterations: number;
@@ -106,6 +108,24 @@ export interface LoadResults {
   errors: Record<string, number>;
   thresholds: ThresholdOutcome[];
   baseline?: BaselineComparison;
+  /**
+   * Latency from each iteration's and stage's intended start (the arrival schedule's due time) to its
+   * end, beside the service times above: a stall that delays starts shows here (node engine only).
+   */
+  intended?: IntendedLatency;
+}
+
+export interface IncompleteRun {
+  signal: 'SIGINT' | 'SIGTERM';
+  /** True when a second signal cut the graceful stop short (in-flight iterations were aborted). */
+  aborted: boolean;
+  plannedDurationMs: number;
+  actualDurationMs: number;
+}
+
+export interface IntendedLatency {
+  iteration: StageSummary;
+  stages: Partial<Record<StageName, StageSummary>>;
 }
 
 export interface BaselineRow {
