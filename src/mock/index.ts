@@ -17,11 +17,13 @@ import type { ApiContext } from './api/context.ts';
 import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
+import type { ClientRecorder } from './client-recording.ts';
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
 export { MockState } from './api/state.ts';
 export { createUploadHandle } from './api/upload-handle.ts';
+export type { ClientRecorder } from './client-recording.ts';
 
 export interface MockServerOptions {
   host?: string;
@@ -34,6 +36,8 @@ export interface MockServerOptions {
   logger?: boolean;
   /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
+  /** Records every request for client verification (src/mock/client-recording.ts); off when absent. */
+  recordClient?: ClientRecorder;
 }
 
 export interface ServerLimits {
@@ -93,6 +97,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   installLeanHandleRoute(app.server, api); // the hot route's plain case skips Fastify (docs/performance.md)
   await storage.register(app);
   if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
+  options.recordClient?.attach(app.server, clock); // outermost: sees the lean route's requests too
   await app.listen({ host, port: options.port ?? 0 });
   const port = (app.server.address() as { port: number }).port;
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

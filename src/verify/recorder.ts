@@ -1,0 +1,140 @@
+// Records what a client under test sends to the mock: every request (API and storage), compactly and
+// as it streams — the JSON body of API calls (its chunks, by reference), the multipart STRUCTURE of
+// storage POSTs (src/verify/multipart-shape.ts: no file bytes kept), the answer's status, small answer
+// body and Retry-After, and mock-clock timestamps. Nothing is parsed or redacted here: that happens
+// once, when flows are grouped (src/verify/flows.ts), so the handle hot path pays only for an object
+// and two patched methods per request.
+//
+// Memory is bounded: the newest MAX_RECORDED_REQUESTS requests are kept (older ones are dropped in
+// batches), i.e. at least the newest 5,000 flows of four requests each. RSS stays flat however long a
+// `mock --client-report` run lasts.
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Clock } from '../mock/clock.ts';
+import type { ClientRecorder as RecorderHook } from '../mock/client-recording.ts';
+import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
+import { boundaryOf, MultipartShapeReader, type MultipartShape } from './multipart-shape.ts';
+
+export const MAX_RECORDED_REQUESTS = 20_000;
+const TRIM_AT = MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10;
+/** API bodies and answers above this are not kept (the API's own limit is 1 MiB; real calls are < 2 KiB). */
+const KEEP_BODY_BYTES = 64 * 1024;
+
+export type RequestKind = 'api' | 'storage' | 'other';
+
+export interface RecordedRequest {
+  seq: number;
+  /** Mock-clock time the request head arrived (ms since epoch). */
+  at: number;
+  /** Mock-clock time the answer was complete (or the connection closed). */
+  doneAt?: number;
+  method: string;
+  /** Raw URL (path and query); redacted before it reaches any report. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  kind: RequestKind;
+  bodyBytes: number;
+  /** API body chunks (by reference), when the body was at most KEEP_BODY_BYTES. */
+  body?: Buffer[];
+  /** Multipart structure (storage POSTs, multipart API calls). */
+  multipart?: MultipartShape;
+  status?: number;
+  retryAfter?: string;
+  /** The answer body, when small (API envelopes, S3 error XML). */
+  answer?: string;
+  /** The connection closed before the answer was complete. */
+  aborted?: boolean;
+  /** A robustness fault injected on this request (src/verify/robustness.ts). */
+  injected?: string;
+}
+
+/** Answers a request itself instead of the mock (robustness faults); returns true when it did. */
+export type Interceptor = (req: IncomingMessage, res: ServerResponse, rec: RecordedRequest) => boolean;
+
+export class ClientRecorder implements RecorderHook {
+  private list: RecordedRequest[] = [];
+  private seq = 0;
+  private clock: Clock = { now: () => Date.now() };
+  /** Off while the harness itself talks to the mock (creating the run's candidate). */
+  active = true;
+  interceptor: Interceptor | undefined;
+  /** Requests dropped by the memory bound (reported, so a truncated history is never silent). */
+  dropped = 0;
+
+  constructor(private readonly bucket: string = DEFAULT_STORAGE_CREDENTIALS.bucket) {}
+
+  attach(server: Server, clock: Clock): void {
+    this.clock = clock;
+    const previous = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    if (previous.length !== 1) throw new Error('client recording: the mock server has an unexpected request listener shape');
+    const inner = previous[0]!;
+    server.removeListener('request', inner);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const rec = this.active ? this.tap(req, res) : undefined;
+      if (rec && this.interceptor?.(req, res, rec)) return;
+      inner(req, res);
+    });
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return this.list;
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+
+  private kindOf(path: string): RequestKind {
+    if (path.startsWith(`/${this.bucket}`)) return 'storage';
+    if (/^\/[A-Za-z]+\.[A-Za-z]+$/.test(path)) return 'api';
+    return 'other';
+  }
+
+  private tap(req: IncomingMessage, res: ServerResponse): RecordedRequest | undefined {
+    const url = req.url ?? '/';
+    if (url.startsWith('/_control/')) return undefined;
+    const q = url.indexOf('?');
+    const rec: RecordedRequest = { seq: ++this.seq, at: this.clock.now(), method: req.method ?? 'GET', url, headers: req.headers, kind: this.kindOf(q === -1 ? url : url.slice(0, q)), bodyBytes: 0 };
+    this.list.push(rec);
+    if (this.list.length >= TRIM_AT) {
+      this.dropped += this.list.length - MAX_RECORDED_REQUESTS;
+      this.list.splice(0, this.list.length - MAX_RECORDED_REQUESTS);
+    }
+    const boundary = boundaryOf(req.headers['content-type']);
+    const reader = boundary !== undefined ? new MultipartShapeReader(boundary) : undefined;
+    const keepBody = reader === undefined && rec.kind === 'api';
+    if (keepBody) rec.body = [];
+    // The body is seen as the mock consumes it (every Readable delivers chunks through emit('data')),
+    // so whoever reads it — Fastify, the lean route, the storage handler — reads it unchanged.
+    const emit = req.emit;
+    req.emit = function (this: IncomingMessage, event: string | symbol, ...args: unknown[]): boolean {
+      if (event === 'data') {
+        const chunk = args[0] as Buffer;
+        rec.bodyBytes += chunk.length;
+        if (reader) reader.write(chunk);
+        else if (rec.body) {
+          if (rec.bodyBytes <= KEEP_BODY_BYTES) rec.body.push(chunk);
+          else delete rec.body;
+        }
+      } else if (event === 'end' && reader) rec.multipart = reader.end();
+      return emit.call(this, event, ...args);
+    } as typeof req.emit;
+    const end = res.end;
+    res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
+      const chunk = args[0];
+      if (typeof chunk === 'string' && chunk.length <= KEEP_BODY_BYTES) rec.answer = chunk;
+      else if (chunk instanceof Uint8Array && chunk.length <= KEEP_BODY_BYTES) rec.answer = Buffer.from(chunk).toString('utf8');
+      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof res.end;
+    const clock = this.clock;
+    res.once('close', () => {
+      rec.doneAt = clock.now();
+      if (res.writableFinished) {
+        rec.status = res.statusCode;
+        const ra = res.getHeader('retry-after');
+        if (ra !== undefined) rec.retryAfter = String(ra);
+      } else rec.aborted = true;
+      if (reader && rec.multipart === undefined) rec.multipart = reader.end(); // body cut short
+    });
+    return rec;
+  }
+}
