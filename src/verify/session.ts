@@ -5,6 +5,7 @@ import { DEFAULT_JOB_POSTING_ID, DEFAULT_KEYS, startMockServer, type MockServer,
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { UPLOAD_URL_TTL_SECONDS } from '../protocol/constants.ts';
 import type { ClientResults } from '../results/client.ts';
+import { HarnessError } from '../config/errors.ts';
 import { judgeClient, type JudgeOptions } from './judge.ts';
 import { ClientRecorder } from './recorder.ts';
 import { judgeRobustness, RobustnessInjector, type RobustnessFault } from './robustness.ts';
@@ -35,6 +36,30 @@ export interface VerifySession {
 const FULL = DEFAULT_KEYS[0]!.key;
 const LIMITED = DEFAULT_KEYS[1]!.key;
 
+const basic = (key: string): string => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+/** Creates the candidate the client under test attaches its files to (candidate.create). */
+export async function createRunCandidate(baseUrl: string, key: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/candidate.create`, {
+    method: 'POST',
+    headers: { authorization: basic(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'verify-client candidate' }),
+  });
+  const json = (await res.json()) as { success?: boolean; results?: { id?: string } };
+  if (!json.success || !json.results?.id) throw new Error(`candidate.create answered ${res.status}`);
+  return json.results.id;
+}
+
+/** The variables as `export NAME=value` lines (values are test keys of the mock, not secrets). */
+export function formatClientEnv(env: ClientEnv): string {
+  return CLIENT_ENV.map((name) => `export ${name}=${env[name]}`).join('\n');
+}
+
+/** The environment for a mock that is already running (`verify-client --print-env`). */
+export async function clientEnvFor(baseUrl: string): Promise<ClientEnv> {
+  return { ASHBY_BASE_URL: baseUrl, ASHBY_API_KEY: FULL, ASHBY_LIMITED_API_KEY: LIMITED, ASHBY_JOB_POSTING_ID: DEFAULT_JOB_POSTING_ID, ASHBY_CANDIDATE_ID: await createRunCandidate(baseUrl, FULL) };
+}
+
 export async function startVerifySession(options: VerifySessionOptions = {}): Promise<VerifySession> {
   const recorder = new ClientRecorder(DEFAULT_STORAGE_CREDENTIALS.bucket);
   recorder.active = false; // the harness's own set-up call is not the client's
@@ -43,15 +68,12 @@ export async function startVerifySession(options: VerifySessionOptions = {}): Pr
   const keys = server.keys;
   const fullKey = keys.find((k) => k.key === FULL)?.key ?? keys[0]!.key;
   const limitedKey = keys.find((k) => k.key === LIMITED)?.key ?? fullKey;
-  let candidateId = '';
+  let candidateId: string;
   try {
-    const res = await fetch(`${server.baseUrl}/candidate.create`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${fullKey}:`).toString('base64')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'verify-client candidate' }),
-    });
-    const json = (await res.json()) as { success?: boolean; results?: { id?: string } };
-    candidateId = json.results?.id ?? '';
+    candidateId = await createRunCandidate(server.baseUrl, fullKey);
+  } catch (err) {
+    await server.close();
+    throw new HarnessError('mock-start', `the mock did not come up: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     recorder.active = true;
   }
