@@ -83,9 +83,10 @@ export class ClientRecorder implements RecorderHook {
     this.list = [];
   }
 
-  private kindOf(path: string): RequestKind {
+  /** API calls are POSTs to `/<category>.<method>` (a browser's GET /favicon.ico is not one). */
+  private kindOf(method: string | undefined, path: string): RequestKind {
     if (path.startsWith(`/${this.bucket}`)) return 'storage';
-    if (/^\/[A-Za-z]+\.[A-Za-z]+$/.test(path)) return 'api';
+    if (method === 'POST' && /^\/[A-Za-z]+\.[A-Za-z]+$/.test(path)) return 'api';
     return 'other';
   }
 
@@ -93,7 +94,7 @@ export class ClientRecorder implements RecorderHook {
     const url = req.url ?? '/';
     if (url.startsWith('/_control/')) return undefined;
     const q = url.indexOf('?');
-    const rec: RecordedRequest = { seq: ++this.seq, at: this.clock.now(), method: req.method ?? 'GET', url, headers: req.headers, kind: this.kindOf(q === -1 ? url : url.slice(0, q)), bodyBytes: 0 };
+    const rec: RecordedRequest = { seq: ++this.seq, at: this.clock.now(), method: req.method ?? 'GET', url, headers: req.headers, kind: this.kindOf(req.method, q === -1 ? url : url.slice(0, q)), bodyBytes: 0 };
     this.list.push(rec);
     if (this.list.length >= TRIM_AT) {
       this.dropped += this.list.length - MAX_RECORDED_REQUESTS;

@@ -390,7 +390,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
   {
     id: 'client.retry.bounded',
     level: 'SHOULD',
-    title: `No hot retry loop: at most ${MAX_ATTEMPTS} attempts per request, ≥ ${MIN_RETRY_PAUSE_MS} ms apart after a failure`,
+    title: `No hot retry loop: at most ${MAX_ATTEMPTS} attempts per request, ≥ ${MIN_RETRY_PAUSE_MS} ms apart after a failure (one immediate retry of a dropped connection allowed)`,
     source: 'inferred from AWS SDK retry behaviour (bounded attempts, exponential backoff); Ashby documents no retry policy',
     fix: `retry at most ${MAX_ATTEMPTS - 1} times with a growing pause (e.g. 200 ms, 400 ms, 800 ms); then report the error`,
     realAnswer: 'Ashby / S3: throttling (429, 503 SlowDown) that the loop itself causes',
@@ -399,11 +399,16 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       return retryTargets(run).flatMap((attempts) => {
         const found: Finding[] = [];
         if (attempts.length > MAX_ATTEMPTS) found.push(finding(attempts[MAX_ATTEMPTS]!, `${attempts.length} attempts at one target`, `at most ${MAX_ATTEMPTS}`));
+        // One immediate retry after a dropped connection is what HTTP stacks do for a stale keep-alive
+        // socket (Chromium, undici; RFC 9110 §9.2.2); it is allowed once per target.
+        let immediateAfterDrop = 1;
         attempts.slice(1).forEach((ex, i) => {
           const prev = attempts[i]!;
           if (!retryable(prev) || retryAfterMs(prev) !== undefined) return;
           const gap = ex.rec.at - (prev.rec.doneAt ?? prev.rec.at);
-          if (gap < MIN_RETRY_PAUSE_MS) found.push(finding(ex, `retried ${gap} ms after ${describeAnswer(prev)}`, `a pause of ≥ ${MIN_RETRY_PAUSE_MS} ms`));
+          if (gap >= MIN_RETRY_PAUSE_MS) return;
+          if (prev.rec.aborted && immediateAfterDrop-- > 0) return;
+          found.push(finding(ex, `retried ${gap} ms after ${describeAnswer(prev)}`, `a pause of ≥ ${MIN_RETRY_PAUSE_MS} ms`));
         });
         return found;
       });
