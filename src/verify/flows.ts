@@ -143,8 +143,9 @@ export function groupFlows(records: readonly RecordedRequest[]): GroupedRequests
       flows.push(flow);
     } else if (rec.kind === 'storage' && rec.method === 'POST') {
       const key = rec.multipart?.parts.find((p) => p.name.toLowerCase() === 'key')?.value;
-      // No readable key (a malformed body): the newest issued flow still waiting for its upload.
-      const flow = key !== undefined ? byKey.get(key) : [...flows].reverse().find((f) => f.issued && !f.uploads.some((u) => u.ok));
+      // No readable or no known key (a malformed body, a changed key): the newest issued flow still
+      // waiting for its upload (clients under test upload one file at a time or name the key right).
+      const flow = (key !== undefined ? byKey.get(key) : undefined) ?? [...flows].reverse().find((f) => f.issued && !f.uploads.some((u) => u.ok));
       if (flow) flow.uploads.push(ex);
       else stray.push(ex);
     } else if (ex.endpoint !== undefined && FOLLOW_UP_ENDPOINTS.has(ex.endpoint)) {

@@ -15,6 +15,8 @@ export interface PartShape {
   value?: string;
   /** For secret parts (Policy, X-Amz-Signature, …): a fingerprint to compare with what was issued. */
   fingerprint?: string;
+  /** The body stopped inside this part (its size is what arrived). */
+  open?: true;
 }
 
 export interface MultipartShape {
@@ -24,6 +26,9 @@ export interface MultipartShape {
   /** Why it is not well formed (first problem only). */
   problem?: string;
   totalBytes: number;
+  /** The body stopped right after a delimiter that opened another part (the reader saw that more
+   * parts followed the last one listed, but not what they were). */
+  partsFollow?: true;
 }
 
 /** Values longer than this are truncated in the record (a field value, not a file). */
@@ -202,8 +207,15 @@ export class MultipartShapeReader {
 
   end(): MultipartShape {
     const problem = this.problem ?? (this.closed ? undefined : 'the body ended without the closing boundary');
-    if (this.part) this.endPart(); // an unterminated part is still listed (its size is what arrived)
+    const follows = !this.closed && this.parts.length > 0 && (this.state === 'afterDelimiter' || this.state === 'headers');
+    if (this.part) {
+      // An unterminated part is still listed, with every byte that arrived (the carried tail included).
+      if (this.state === 'body') this.emitBody(this.carry, 0, this.carry.length);
+      this.part.shape.open = true;
+      this.endPart();
+    }
     const shape: MultipartShape = { parts: this.parts, wellFormed: problem === undefined, totalBytes: this.total };
+    if (follows && this.problem === undefined) shape.partsFollow = true;
     if (problem !== undefined) shape.problem = problem;
     return shape;
   }

@@ -18,6 +18,8 @@ export const MAX_RECORDED_REQUESTS = 20_000;
 const TRIM_AT = MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10;
 /** API bodies and answers above this are not kept (the API's own limit is 1 MiB; real calls are < 2 KiB). */
 const KEEP_BODY_BYTES = 64 * 1024;
+/** Longest wait for the rest of a refused upload's body before the answer is sent anyway. */
+const DRAIN_MS = 5_000;
 
 export type RequestKind = 'api' | 'storage' | 'other';
 
@@ -33,6 +35,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   kind: RequestKind;
   bodyBytes: number;
+  /** The whole body arrived (the reader got its end); false when the server stopped reading early. */
+  bodyComplete?: true;
   /** API body chunks (by reference), when the body was at most KEEP_BODY_BYTES. */
   body?: Buffer[];
   /** Multipart structure (storage POSTs, multipart API calls). */
@@ -49,6 +53,28 @@ export interface RecordedRequest {
 
 /** Answers a request itself instead of the mock (robustness faults); returns true when it did. */
 export type Interceptor = (req: IncomingMessage, res: ServerResponse, rec: RecordedRequest) => boolean;
+
+/**
+ * When the storage refuses an upload it stops reading and destroys the request (S3 does the same).
+ * The judge needs what came after — a field after the file is exactly where S3 stops — so a recorded
+ * upload is read to its end instead (bytes only counted), for at most DRAIN_MS; the refusal is then
+ * answered on a connection that closes as before. Only with recording on; the mock is unchanged.
+ */
+function keepReading(req: IncomingMessage): void {
+  const destroy = req.destroy;
+  req.destroy = function (this: IncomingMessage): IncomingMessage {
+    req.destroy = destroy;
+    if (this.readableEnded) return destroy.call(this);
+    // The reader that stopped is gone; its listeners would keep the stream paused.
+    this.removeAllListeners('readable');
+    this.removeAllListeners('data');
+    const timer = setTimeout(() => destroy.call(this), DRAIN_MS);
+    this.once('end', () => clearTimeout(timer));
+    this.once('error', () => clearTimeout(timer));
+    this.resume();
+    return this;
+  } as typeof req.destroy;
+}
 
 export class ClientRecorder implements RecorderHook {
   private list: RecordedRequest[] = [];
@@ -116,23 +142,53 @@ export class ClientRecorder implements RecorderHook {
           if (rec.bodyBytes <= KEEP_BODY_BYTES) rec.body.push(chunk);
           else delete rec.body;
         }
-      } else if (event === 'end' && reader) rec.multipart = reader.end();
+      } else if (event === 'end') {
+        rec.bodyComplete = true;
+        if (reader) rec.multipart = reader.end();
+      }
       return emit.call(this, event, ...args);
     } as typeof req.emit;
+    if (reader) keepReading(req);
     const end = res.end;
     res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
       const chunk = args[0];
       if (typeof chunk === 'string' && chunk.length <= KEEP_BODY_BYTES) rec.answer = chunk;
       else if (chunk instanceof Uint8Array && chunk.length <= KEEP_BODY_BYTES) rec.answer = Buffer.from(chunk).toString('utf8');
-      return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+      const finish = (): ServerResponse => (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+      if (reader === undefined || req.readableEnded || req.destroyed) return finish();
+      // The storage refused the upload before reading all of it (and will close the connection). The
+      // judge needs the whole structure — a field after the file is exactly what S3 stops at — so
+      // the rest is read (and only counted) before the answer goes out, for at most DRAIN_MS.
+      let done = false;
+      const once = (): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        finish();
+      };
+      const timer = setTimeout(once, DRAIN_MS);
+      req.once('end', once);
+      req.once('close', once);
+      req.resume();
+      return this;
     } as typeof res.end;
+    // Retry-After as written: Fastify and the lean route pass headers to writeHead, not setHeader.
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
+      const h = args[args.length - 1] as Record<string, unknown> | undefined;
+      if (h && typeof h === 'object' && !Array.isArray(h)) {
+        const ra = h['retry-after'] ?? h['Retry-After'];
+        if (ra !== undefined) rec.retryAfter = String(ra);
+      }
+      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+    } as typeof res.writeHead;
     const clock = this.clock;
     res.once('close', () => {
       rec.doneAt = clock.now();
       if (res.writableFinished) {
         rec.status = res.statusCode;
         const ra = res.getHeader('retry-after');
-        if (ra !== undefined) rec.retryAfter = String(ra);
+        if (ra !== undefined) rec.retryAfter ??= String(ra);
       } else rec.aborted = true;
       if (reader && rec.multipart === undefined) rec.multipart = reader.end(); // body cut short
     });

@@ -38,15 +38,15 @@ export const MIN_RETRY_PAUSE_MS = 100;
 const FILE = 'file';
 const lower = (s: string): string => s.toLowerCase();
 const mediaType = (t: string | undefined): string => (t ?? '').split(';')[0]!.trim().toLowerCase();
-/** Uploads whose whole body was seen (not cut short, not answered by an injected fault). */
-const uploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && !u.rec.aborted && u.rec.injected === undefined);
-/** Fields sent before the file part (S3 ignores the rest). */
-function fieldsBeforeFile(ex: Exchange): Map<string, { value?: string; fingerprint?: string }> {
+/** Uploads whose whole body was seen (not cut short, not stopped early by the storage, not answered
+ * by an injected fault): the rules about the set of fields need all of it. */
+const uploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && u.rec.bodyComplete && !u.rec.aborted && u.rec.injected === undefined);
+/** Uploads with at least a structure seen (the storage may have stopped reading after the file). */
+const seenUploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && !u.rec.aborted && u.rec.injected === undefined);
+/** The non-file fields sent, by lower-cased name (where they stand relative to the file is file-last's concern). */
+function sentFields(ex: Exchange): Map<string, { value?: string; fingerprint?: string }> {
   const out = new Map<string, { value?: string; fingerprint?: string }>();
-  for (const p of ex.rec.multipart?.parts ?? []) {
-    if (p.name === FILE) break;
-    out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
-  }
+  for (const p of ex.rec.multipart?.parts ?? []) if (p.name !== FILE) out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
   return out;
 }
 
@@ -137,10 +137,12 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     realAnswer: 'S3 ignores every field after the file; the fields it then misses fail the policy: 403 AccessDenied "Invalid according to Policy" (or 400 InvalidArgument for a missing key)',
     scope: 'flow',
     check(flow) {
-      return uploadsOf(flow).flatMap((u) => {
-        const parts = u.rec.multipart!.parts;
+      return seenUploadsOf(flow).flatMap((u) => {
+        const shape = u.rec.multipart!;
+        const parts = shape.parts;
         const at = parts.findIndex((p) => p.name === FILE);
-        if (at === -1 || at === parts.length - 1) return [];
+        if (at === -1) return [];
+        if (at === parts.length - 1) return shape.partsFollow && !parts[at]!.open ? [finding(u, 'another part followed the file (the storage stopped reading there)', 'every field before the file; "file" last')] : [];
         return [finding(u, `${parts.length - at - 1} field(s) after the file: ${parts.slice(at + 1).map((p) => p.name).join(', ')}`, 'every field before the file; "file" last')];
       });
     },
@@ -148,7 +150,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
   {
     id: 'client.upload.fields-complete',
     level: 'MUST',
-    title: 'Every field returned with the handle is sent (before the file)',
+    title: 'Every field returned with the handle is sent',
     source: 'Ashby API docs: file.createFileUploadHandle ("include all the fields"); AWS S3 docs: POST policy conditions',
     fix: 'copy every entry of results.fields into the form, without filtering any out',
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy Condition failed" (or SignatureDoesNotMatch when Policy or the signature is missing)',
@@ -157,7 +159,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       const issued = flow.issued;
       if (!issued) return [];
       return uploadsOf(flow).flatMap((u) => {
-        const sent = fieldsBeforeFile(u);
+        const sent = sentFields(u);
         const missing = Object.keys(issued.fields).filter((k) => !sent.has(lower(k)));
         return missing.length ? [finding(u, `missing field(s): ${missing.join(', ')}`, `all ${Object.keys(issued.fields).length} issued fields: ${Object.keys(issued.fields).join(', ')}`)] : [];
       });
@@ -175,7 +177,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       const issued = flow.issued;
       if (!issued) return [];
       return uploadsOf(flow).flatMap((u) => {
-        const sent = fieldsBeforeFile(u);
+        const sent = sentFields(u);
         const changed = Object.entries(issued.fields).filter(([k, v]) => {
           const s = sent.get(lower(k));
           if (!s) return false; // fields-complete reports it
@@ -198,7 +200,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       if (!issued) return [];
       const known = new Set(Object.keys(issued.fields).map(lower));
       return uploadsOf(flow).flatMap((u) => {
-        const extra = [...fieldsBeforeFile(u).keys()].filter((k) => !known.has(k) && !k.startsWith('x-ignore-'));
+        const extra = [...sentFields(u).keys()].filter((k) => !known.has(k) && !k.startsWith('x-ignore-'));
         return extra.length ? [finding(u, `extra field(s): ${extra.join(', ')}`, `only: ${Object.keys(issued.fields).join(', ')}, file`)] : [];
       });
     },
@@ -214,8 +216,8 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     check(flow) {
       const declared = flow.declared?.contentLength;
       if (!flow.issued || typeof declared !== 'number') return [];
-      return uploadsOf(flow).flatMap((u) => {
-        const file = u.rec.multipart!.parts.find((p) => p.name === FILE);
+      return seenUploadsOf(flow).flatMap((u) => {
+        const file = u.rec.multipart!.parts.find((p) => p.name === FILE && !p.open);
         return file && file.size !== declared ? [finding(u, `file part has ${file.size} B, ${declared} B were declared`, `${declared} B`)] : [];
       });
     },
@@ -233,7 +235,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       if (!flow.issued || declared === undefined) return [];
       return uploadsOf(flow).flatMap((u) => {
         const problems: string[] = [];
-        const field = fieldsBeforeFile(u).get('content-type');
+        const field = sentFields(u).get('content-type');
         if (field?.value !== undefined && field.value !== declared) problems.push(`Content-Type field "${field.value}"`);
         const file = u.rec.multipart!.parts.find((p) => p.name === FILE);
         if (file && mediaType(file.contentType) !== mediaType(declared)) problems.push(`file part type "${file.contentType ?? '(none)'}"`);
@@ -254,9 +256,10 @@ export const CLIENT_RULES: readonly ClientRule[] = [
         if (u.rec.injected !== undefined) return [];
         const shape = u.rec.multipart;
         if (!shape) return [finding(u, `the body is not multipart/form-data (Content-Type: ${u.rec.headers['content-type'] ?? 'none'})`, 'Content-Type: multipart/form-data; boundary=…')];
-        if (!shape.wellFormed && !u.rec.aborted) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, closed by --boundary--')];
+        if (!u.rec.bodyComplete || u.rec.aborted) return []; // cut short: the shape seen is not the shape sent
+        if (!shape.wellFormed) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, closed by --boundary--')];
         const files = shape.parts.filter((p) => p.filename !== undefined || p.name === FILE).length;
-        return files !== 1 && !u.rec.aborted ? [finding(u, `${files} file parts`, 'exactly one part named "file"')] : [];
+        return files !== 1 ? [finding(u, `${files} file parts`, 'exactly one part named "file"')] : [];
       });
     },
   },
