@@ -62,9 +62,13 @@ export type Interceptor = (req: IncomingMessage, res: ServerResponse, rec: Recor
  */
 function keepReading(req: IncomingMessage): void {
   const destroy = req.destroy;
+  const socket = req.socket;
   req.destroy = function (this: IncomingMessage): IncomingMessage {
     req.destroy = destroy;
     if (this.readableEnded) return destroy.call(this);
+    // Node's stream destroyer detaches a server request's socket before destroying it; reading on
+    // needs it back (IncomingMessage#_read resumes the socket).
+    if (!this.socket) this.socket = socket;
     // The reader that stopped is gone; its listeners would keep the stream paused.
     this.removeAllListeners('readable');
     this.removeAllListeners('data');

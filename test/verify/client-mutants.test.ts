@@ -10,8 +10,8 @@ import { brokenRules, runClient } from './run-client.ts';
 const MUTANT = join(import.meta.dirname, '..', 'fixtures', 'clients', 'mutant-client.mjs');
 /** Retry mutants need a failure to react to. */
 const FAULT_FOR: Record<string, RobustnessFault[]> = { 'client.retry.retry-after': ['api-429'], 'client.retry.bounded': ['storage-503'] };
-/** Short URL lifetime so the within-expiry mutant (which waits 1.6 s) is late; the others upload at once. */
-const TTL_MS = 1000;
+/** Short URL lifetime so the within-expiry mutant (which waits 3.5 s) is late; the others upload at once. */
+const TTL_MS = 3000;
 const caught: string[] = [];
 
 describe('client mutant matrix', () => {
