@@ -109,6 +109,15 @@ export class ClientRecorder implements RecorderHook {
     return this.list;
   }
 
+  /** Keeps a record within the bound (oldest dropped in batches: a shift per request would move 20,000). */
+  add(rec: RecordedRequest): void {
+    this.list.push(rec);
+    if (this.list.length >= TRIM_AT) {
+      this.dropped += this.list.length - MAX_RECORDED_REQUESTS;
+      this.list.splice(0, this.list.length - MAX_RECORDED_REQUESTS);
+    }
+  }
+
   clear(): void {
     this.list = [];
   }
@@ -125,11 +134,7 @@ export class ClientRecorder implements RecorderHook {
     if (url.startsWith('/_control/')) return undefined;
     const q = url.indexOf('?');
     const rec: RecordedRequest = { seq: ++this.seq, at: this.clock.now(), method: req.method ?? 'GET', url, headers: req.headers, kind: this.kindOf(req.method, q === -1 ? url : url.slice(0, q)), bodyBytes: 0 };
-    this.list.push(rec);
-    if (this.list.length >= TRIM_AT) {
-      this.dropped += this.list.length - MAX_RECORDED_REQUESTS;
-      this.list.splice(0, this.list.length - MAX_RECORDED_REQUESTS);
-    }
+    this.add(rec);
     const boundary = boundaryOf(req.headers['content-type']);
     const reader = boundary !== undefined ? new MultipartShapeReader(boundary) : undefined;
     const keepBody = reader === undefined && rec.kind === 'api';
