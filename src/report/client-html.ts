@@ -9,7 +9,7 @@ const CSS = `
 .verdict{font-size:18px;margin:8px 0}.id{font-family:ui-monospace,monospace}.n{text-align:right;font-variant-numeric:tabular-nums}
 .flow,.violation{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 8px}
 .kv{display:grid;grid-template-columns:140px 1fr;gap:2px 12px}.kv dt{color:var(--muted)}.kv dd{margin:0}
-.incomplete{border:2px solid var(--warn);padding:6px 10px;border-radius:6px}
+.incomplete{border:2px solid var(--warn);padding:6px 10px;border-radius:6px}td code{word-break:break-all;white-space:pre-wrap}
 `;
 
 const STATUS_CLASS: Record<string, string> = { pass: 'pass', fail: 'fail', warn: 'warn', 'not-exercised': 'skip', recovered: 'pass', 'gave up cleanly': 'warn', misbehaved: 'fail', 'not exercised': 'skip' };
