@@ -117,6 +117,31 @@ describe('verify-client', () => {
   });
 });
 
+describe('verify-client --print-env', () => {
+  it('prints the five variables for a mock started separately (a candidate created on it)', async () => {
+    const { startMockServer } = await import('../../src/mock/index.ts');
+    const mock = await startMockServer({});
+    try {
+      const port = new URL(mock.baseUrl).port;
+      const r = await cli(['verify-client', '--print-env', '--port', port]);
+      expect(r.code, r.stderr).toBe(0);
+      const env = Object.fromEntries([...r.stdout.matchAll(/^export (ASHBY_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+      expect(env.ASHBY_BASE_URL).toBe(mock.baseUrl);
+      expect(mock.state.candidates.has(env.ASHBY_CANDIDATE_ID!)).toBe(true);
+      expect(Object.keys(env)).toHaveLength(5);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('says so in one line when no mock answers', async () => {
+    const r = await cli(['verify-client', '--print-env', '--port', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no mock answered at http:\/\/127\.0\.0\.1:1/);
+    oneClearLine(r.stderr);
+  });
+});
+
 describe('mock --client-report', () => {
   it('judges the clients of a long-running mock and writes the report when it stops', async () => {
     const out = join(dir, 'service');
