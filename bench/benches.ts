@@ -505,3 +505,38 @@ export async function benchSoak(o: BenchOptions): Promise<Row[]> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Client recording (issue 11): handle creation req/s with recording on ÷ off, interleaved rounds, best
+ * round per side. Target ≥ 0.9: recording must not make the mock the bottleneck. */
+export async function benchClientRecording(o: BenchOptions): Promise<Row[]> {
+  const connections = 32;
+  const duration = o.quick ? 2 : 5;
+  const off = await startChild('mock');
+  const on = await startChild('mock-recording');
+  try {
+    const best: Record<string, number> = {};
+    for (const s of [off, on]) await cannon(`${s.baseUrl}${HANDLE_PATH}`, connections, 1); // warm-up
+    for (let i = 0; i < (o.quick ? 1 : 2); i++) {
+      for (const s of [off, on]) {
+        const r = await cannon(`${s.baseUrl}${HANDLE_PATH}`, connections, duration);
+        o.log(`  handle ${s.kind}: ${r.requests.average} req/s  p99 ${r.latency.p99} ms  non2xx ${r.non2xx} errors ${r.errors}`);
+        if (r.non2xx || r.errors) throw new Error(`${s.kind} answered ${r.non2xx} non-2xx / ${r.errors} errors`);
+        best[s.kind] = Math.max(best[s.kind] ?? 0, r.requests.average);
+      }
+    }
+    const rss = await on.mem();
+    return [
+      row({
+        id: 'client.record.handle-rps',
+        name: 'handle creation req/s, client recording on ÷ off',
+        value: r2(best['mock-recording']! / best.mock!),
+        unit: 'x',
+        target: { op: '>=', value: 0.9 },
+        detail: { connections, durationS: duration, offRps: best.mock, onRps: best['mock-recording'], recordingPeakRss: rss.peak },
+      }),
+    ];
+  } finally {
+    await on.stop();
+    await off.stop();
+  }
+}

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { benchBuild, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, benchSoak, type BenchOptions, type Row } from './benches.ts';
+import { benchBuild, benchClientRecording, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, benchSoak, type BenchOptions, type Row } from './benches.ts';
 import { benchLargeFiles } from './large-files.ts';
 import { benchPeerApi, benchPeerEngine, benchPeerIngest } from './peers.ts';
 import { benchStartup } from './startup.ts';
@@ -24,6 +24,7 @@ export const BENCHES = {
   build: benchBuild,
   largefiles: benchLargeFiles,
   startup: benchStartup,
+  client: benchClientRecording,
   'peers-api': benchPeerApi,
   'peers-ingest': benchPeerIngest,
   'peers-engine': benchPeerEngine,

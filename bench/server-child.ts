@@ -1,6 +1,7 @@
 // The servers under test, run in a CHILD process (forked by bench/servers.ts) so that the server and
 // the load generator run on different cores. argv[2] picks the server:
 //   mock  the real mock (startMockServer: Fastify, auth, signing, storage emulator)
+//   mock-recording  the same with client recording on (src/verify/recorder.ts)
 //   bare  node:http answering every request with a fixed body (BENCH_BARE_BODY), the req/s ceiling
 //   sink  node:http that reads and discards the request body, then answers 204 (the MB/s ceiling)
 // Over IPC: sends {type:'ready', baseUrl}; answers {type:'mem'} with current/peak RSS (sampled every
@@ -34,10 +35,12 @@ async function listen(server: Server): Promise<string> {
 }
 
 async function start(): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  if (kind === 'mock') {
+  if (kind === 'mock' || kind === 'mock-recording') {
     const { startMockServer } = await import('../src/mock/index.ts');
     const maxObjects = process.env.BENCH_STORAGE_MAX_OBJECTS;
-    const mock = await startMockServer({ port: 0, host: '127.0.0.1', storageDir: process.env.BENCH_STORAGE_DIR, storageMaxObjects: maxObjects ? Number(maxObjects) : undefined });
+    // mock-recording: the same mock with client recording on (verify-client, mock --client-report).
+    const recordClient = kind === 'mock-recording' ? new (await import('../src/verify/recorder.ts')).ClientRecorder() : undefined;
+    const mock = await startMockServer({ port: 0, host: '127.0.0.1', storageDir: process.env.BENCH_STORAGE_DIR, storageMaxObjects: maxObjects ? Number(maxObjects) : undefined, ...(recordClient ? { recordClient } : {}) });
     return mock;
   }
   if (kind === 'bare') {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 
-export type ServerKind = 'mock' | 'bare' | 'sink';
+export type ServerKind = 'mock' | 'mock-recording' | 'bare' | 'sink';
 
 export interface MemSample {
   rss: number;

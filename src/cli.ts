@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   k8s: async () => (await import('./cli/k8s.ts')).command,
   build: async () => (await import('./cli/build.ts')).command,
   doctor: async () => (await import('./cli/doctor.ts')).command,
+  'verify-client': async () => (await import('./cli/verify-client.ts')).command,
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
@@ -29,7 +30,7 @@ async function usage(): Promise<string> {
   const lines = ['Usage: upload-harness <command> [options]', '', 'Commands:'];
   for (const name of COMMAND_NAMES) {
     const cmd = await COMMANDS[name]!();
-    lines.push(`  ${name.padEnd(9)} ${cmd.summary}`);
+    lines.push(`  ${name.padEnd(13)} ${cmd.summary}`);
   }
   lines.push('', 'Run `upload-harness <command> --help` for the options and examples of a command.');
   return lines.join('\n');

@@ -20,6 +20,7 @@ export const OPTIONS = {
   'storage-max-bytes': { type: 'string', value: 'SIZE', default: formatSize(STORAGE_CAPS.maxBytes), help: 'most bytes kept, e.g. 512MiB or 2GiB; oldest evicted first' },
   'enable-test-control': { type: 'boolean', help: 'expose /_control/{clock,faults,reset,calls} (no auth; tests only)' },
   'list-faults': { type: 'boolean', help: 'print every fault mode with the rule it breaks, then exit' },
+  'client-report': { type: 'string', value: 'DIR', help: 'record and judge the clients that use this mock (like verify-client) and write\nDIR/{index.html,junit.xml,results.json} when it stops (SIGINT/SIGTERM)' },
 } as const satisfies OptionTable;
 
 const HELP = `upload-harness mock: a local stand-in for Ashby's API and its S3 upload storage
@@ -33,7 +34,8 @@ Examples:
   upload-harness mock
   upload-harness mock --port 0 --upload-ttl 2s --enable-test-control
   upload-harness mock --fault no-auth-check --fault latency=50
-  upload-harness mock --keys ./keys.json --storage-dir ./mock-data`;
+  upload-harness mock --keys ./keys.json --storage-dir ./mock-data
+  upload-harness mock --client-report reports/client`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -46,7 +48,7 @@ export function listFaults(): string {
 }
 
 /** Validates every flag into server options; any bad value is a UsageError (exit 2). */
-export function mockOptionsFromArgs(argv: string[]): { options: MockServerOptions; listFaults: boolean } {
+export function mockOptionsFromArgs(argv: string[]): { options: MockServerOptions; listFaults: boolean; clientReport?: string } {
   const { values } = parseCommandArgs('mock', argv, OPTIONS);
   const options: MockServerOptions = {
     host: values.host ?? String(OPTIONS.host.default),
@@ -70,7 +72,9 @@ export function mockOptionsFromArgs(argv: string[]): { options: MockServerOption
     const size = values['storage-max-bytes'];
     options.storageMaxBytes = asUsage(() => parseSize(size, Number.MAX_SAFE_INTEGER), { label: '--storage-max-bytes', hint: 'see upload-harness mock --help' });
   }
-  return { options, listFaults: values['list-faults'] ?? false };
+  const parsed: { options: MockServerOptions; listFaults: boolean; clientReport?: string } = { options, listFaults: values['list-faults'] ?? false };
+  if (values['client-report'] !== undefined) parsed.clientReport = values['client-report'];
+  return parsed;
 }
 
 function describeKeys(keys: MockKey[]): string[] {
@@ -82,12 +86,13 @@ export const command: Command = {
   help: HELP,
   options: OPTIONS,
   async run(argv) {
-    const { options, listFaults: wantList } = mockOptionsFromArgs(argv);
+    const { options, listFaults: wantList, clientReport } = mockOptionsFromArgs(argv);
     if (wantList) {
       console.log(listFaults());
       return 0;
     }
     if (!LOOPBACK.has(options.host!)) console.error(`warning: binding to non-loopback host ${options.host}; the mock has test keys and no real security`);
+    if (clientReport !== undefined) return runWithClientReport(options, clientReport);
     const server = await startMockServer(options);
     const c = DEFAULT_STORAGE_CREDENTIALS;
     console.log(
@@ -115,3 +120,20 @@ export const command: Command = {
     return 0;
   },
 };
+
+/** `mock --client-report DIR`: the mock as a CI service that judges its clients (src/verify/). */
+async function runWithClientReport(options: MockServerOptions, dir: string): Promise<number> {
+  const { startVerifySession, formatClientEnv } = await import('../verify/session.ts');
+  const { writeClientReports, printClientSummary } = await import('./verify-client.ts');
+  const session = await startVerifySession({ mock: options });
+  console.log(`mock listening on ${session.server.baseUrl} (recording clients; report in ${dir} when stopped)\n${formatClientEnv(session.env)}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await session.close();
+  const results = session.judge({});
+  await writeClientReports(dir, results);
+  printClientSummary(results, dir);
+  return results.summary.passed ? 0 : 1;
+}

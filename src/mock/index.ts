@@ -18,6 +18,7 @@ import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
 import { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
+import type { ClientRecorder } from './client-recording.ts';
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
@@ -25,6 +26,7 @@ export { MockState } from './api/state.ts';
 export { createUploadHandle } from './api/upload-handle.ts';
 export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
+export type { ClientRecorder } from './client-recording.ts';
 
 export interface MockServerOptions {
   host?: string;
@@ -41,6 +43,8 @@ export interface MockServerOptions {
   logger?: boolean;
   /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
+  /** Records every request for client verification (src/mock/client-recording.ts); off when absent. */
+  recordClient?: ClientRecorder;
 }
 
 export interface MockServer {
@@ -75,7 +79,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
   // The hot route's plain case skips Fastify (docs/performance.md); the server is ours, with the lean
   // path in front of Fastify's handler, and start-up fails if Fastify does not serve through it.
-  const app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits) });
+  // close() ends every open connection at once: a test double must stop when asked, even while a client
+  // holds a keep-alive socket or an unread download (otherwise it waits out the 30 s idle limit).
+  const app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits), forceCloseConnections: true });
   assertLeanPathInstalled(app.server);
   const setFaults = (specs: string[]): void => {
     faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
@@ -84,6 +90,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   await registerApi(app, api);
   await storage.register(app);
   if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
+  options.recordClient?.attach(app.server, clock); // outermost: sees the lean route's requests too
   await app.listen({ host, port: options.port ?? 0 });
   const port = (app.server.address() as { port: number }).port;
   baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;

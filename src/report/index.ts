@@ -3,6 +3,9 @@
 // a string out; no file or network I/O. A new kind of report adds its model to ReportModels and its
 // renderers to RENDERERS; the one writer (src/cli/report-files.ts) then writes it like the others.
 import type { LoadResults, RunResults } from '../results/index.ts';
+import type { ClientResults } from '../results/client.ts';
+import { renderClientHtml } from './client-html.ts';
+import { renderClientJUnit } from './client-junit.ts';
 import { renderConformanceHtml } from './conformance-html.ts';
 import { renderConformanceJUnit } from './conformance-junit.ts';
 import { renderResultsJson } from './json.ts';
@@ -25,6 +28,7 @@ export interface ReportAssets {
 export interface ReportModels {
   conformance: RunResults;
   load: LoadResults;
+  client: ClientResults;
 }
 export type ReportKind = keyof ReportModels;
 
@@ -41,6 +45,11 @@ const RENDERERS: { [K in ReportKind]: Renderers<ReportModels[K]> } = {
     'results.json': renderResultsJson,
     'index.html': (results, assets) => renderLoadHtml(results, assets.uplot),
     'junit.xml': renderLoadJUnit,
+  },
+  client: {
+    'results.json': renderResultsJson,
+    'index.html': renderClientHtml,
+    'junit.xml': renderClientJUnit,
   },
 };
 

@@ -1,0 +1,32 @@
+// One-line, redacted descriptions of recorded requests for the client report (what was sent).
+import { REDACTED, redactText, redactUrl } from '../config/redact.ts';
+import type { MultipartShape } from './multipart-shape.ts';
+import type { Exchange } from './flows.ts';
+
+const MAX = 400;
+const clip = (s: string): string => (s.length > MAX ? `${s.slice(0, MAX)}…` : s);
+
+export function describeParts(shape: MultipartShape | undefined): string {
+  if (!shape) return '(no multipart body)';
+  const parts = shape.parts.map((p) => {
+    if (p.filename !== undefined) return `${p.name} (file "${p.filename}", ${p.contentType ?? 'no Content-Type'}, ${p.size} B)`;
+    if (p.value === undefined) return `${p.name}=${REDACTED}`;
+    return `${p.name}=${JSON.stringify(p.value.length > 80 ? `${p.value.slice(0, 80)}…` : p.value)}`;
+  });
+  return clip(`${parts.length} part(s) in order: ${parts.join(', ') || '(none)'}${shape.wellFormed ? '' : ` — malformed: ${shape.problem}`}`);
+}
+
+export function describeExchange(ex: Exchange): string {
+  const { rec } = ex;
+  const type = rec.headers['content-type'] ?? 'no Content-Type';
+  const head = `${rec.method} ${redactUrl(rec.url)} (${type}, ${rec.bodyBytes} B)`;
+  if (rec.kind === 'storage' || rec.multipart) return `${head}: ${describeParts(rec.multipart)}`;
+  if (ex.json !== undefined) return clip(`${head} ${redactText(JSON.stringify(ex.json))}`);
+  if (ex.jsonInvalid) return `${head}: body is not valid JSON`;
+  return head;
+}
+
+export function describeAnswer(ex: Exchange): string {
+  if (ex.rec.aborted) return 'connection closed before the answer';
+  return `${ex.rec.status ?? '?'}${ex.code ? ` ${ex.code}` : ''}`;
+}

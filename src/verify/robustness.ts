@@ -1,0 +1,187 @@
+// The robustness profile (`--robustness[=list]`): failures a real deployment produces, injected
+// deterministically in front of the mock, one fault per flow in rotation (flow 1 gets the first
+// selected fault, flow 2 the next, …; a fault moves on at the first handle request of the next flow),
+// and the client's reaction judged as recovered / gave up cleanly / misbehaved.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { MockClock } from '../mock/clock.ts';
+import { ERROR_CODES } from '../protocol/constants.ts';
+import type { ClientViolation, RobustnessResult } from '../results/client.ts';
+import { type Flow, FOLLOW_UP_ENDPOINTS, type GroupedRequests, HANDLE_ENDPOINT } from './flows.ts';
+import type { Interceptor } from './recorder.ts';
+import { UsageError } from '../config/errors.ts';
+
+interface FaultInfo {
+  name: string;
+  description: string;
+  recovered: string;
+  source: string;
+  target: 'handle' | 'storage' | 'follow-up';
+}
+
+export const ROBUSTNESS_FAULTS = [
+  {
+    name: 'api-429',
+    description: 'the handle request is answered 429 rate_limit_exceeded with Retry-After: 1',
+    recovered: 'the handle request is retried no sooner than Retry-After, and the flow completes',
+    source: 'RFC 9110 §15.5.30 429 / §10.2.3 Retry-After; Ashby API docs: rate limits (rate_limit_exceeded)',
+    target: 'handle',
+  },
+  {
+    name: 'storage-503',
+    description: 'the first upload attempt is answered 503 SlowDown (no Retry-After, as S3 sends it)',
+    recovered: 'the same fields and file are POSTed again after a pause (≥ 100 ms), then the follow-up is made',
+    source: 'AWS S3 docs: error responses (503 SlowDown: "reduce your request rate") and retry guidance (back off)',
+    target: 'storage',
+  },
+  {
+    name: 'upload-reset',
+    description: 'the connection is reset while the upload body is arriving',
+    recovered: 'the upload is retried after a pause and succeeds before the follow-up is made; never attached unuploaded',
+    source: 'AWS S3 docs: retry guidance (network errors are retryable)',
+    target: 'storage',
+  },
+  {
+    name: 'url-expired',
+    description: 'the upload URL has already expired when the upload arrives (the mock clock jumps past the policy expiration)',
+    recovered: 'a NEW handle is requested and its flow completes; the dead URL is never POSTed again and the dead handle never attached',
+    source: 'Ashby API docs: file.createFileUploadHandle (the URL expires after 10 minutes); AWS S3 docs: POST policy expiration',
+    target: 'storage',
+  },
+  {
+    name: 'follow-up-5xx',
+    description: 'the follow-up call is answered 503 service_unavailable',
+    recovered: 'the follow-up is retried after a pause (≥ 100 ms) and succeeds, once',
+    source: 'Ashby API docs: responses & errors (5xx are server errors); inferred: a follow-up that failed may be retried',
+    target: 'follow-up',
+  },
+] as const satisfies readonly FaultInfo[];
+
+export type RobustnessFault = (typeof ROBUSTNESS_FAULTS)[number]['name'];
+export const ROBUSTNESS_FAULT_NAMES: readonly RobustnessFault[] = ROBUSTNESS_FAULTS.map((f) => f.name);
+
+/** `--robustness` (all) or `--robustness=a,b`: the faults to inject, in rotation order. */
+export function parseRobustness(value: string | true): RobustnessFault[] {
+  if (value === true || value === '' || value === 'all') return [...ROBUSTNESS_FAULT_NAMES];
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(ROBUSTNESS_FAULT_NAMES as readonly string[]).includes(n)) throw new UsageError(`--robustness: unknown fault "${n}"`, `one of ${ROBUSTNESS_FAULT_NAMES.join(', ')} (comma-separated), or none for all`);
+  }
+  return names as RobustnessFault[];
+}
+
+const info = (name: string): FaultInfo => ROBUSTNESS_FAULTS.find((f) => f.name === name)!;
+const pathOf = (url: string): string => url.split('?')[0]!;
+
+/** Drains the request body (so the recorder sees it) and then answers. */
+function answerAfterBody(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+  req.on('end', () => {
+    res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  req.on('error', () => res.destroy());
+  req.resume();
+}
+
+const envelope = (code: string, message: string): string => JSON.stringify({ success: false, errors: [code], errorInfo: { code, message } });
+
+export interface Firing {
+  fault: RobustnessFault;
+  seq: number;
+}
+
+export class RobustnessInjector {
+  private index = 0;
+  private fired = false;
+  private handlesSinceFire = 0;
+  readonly firings: Firing[] = [];
+
+  constructor(
+    private readonly faults: readonly RobustnessFault[],
+    private readonly clock: MockClock,
+    private readonly uploadTtlMs: number,
+    private readonly bucket: string,
+  ) {}
+
+  readonly intercept: Interceptor = (req, res, rec) => {
+    if (this.faults.length === 0) return false;
+    const path = pathOf(rec.url);
+    const target = path === `/${HANDLE_ENDPOINT}` ? 'handle' : path.startsWith(`/${this.bucket}`) && rec.method === 'POST' ? 'storage' : FOLLOW_UP_ENDPOINTS.has(path.slice(1)) ? 'follow-up' : undefined;
+    if (target === undefined) return false;
+    if (target === 'handle' && this.fired) {
+      this.handlesSinceFire++;
+      const current = this.faults[this.index % this.faults.length]!;
+      const retryOfOwnFlow = current === 'api-429' || current === 'url-expired';
+      if (!retryOfOwnFlow || this.handlesSinceFire >= 2) {
+        this.index++;
+        this.fired = false;
+        this.handlesSinceFire = 0;
+      }
+    }
+    const fault = this.faults[this.index % this.faults.length]!;
+    if (this.fired || info(fault).target !== target) return false;
+    this.fired = true;
+    this.firings.push({ fault, seq: rec.seq });
+    rec.injected = fault;
+    return this.inject(fault, req, res);
+  };
+
+  private inject(fault: RobustnessFault, req: IncomingMessage, res: ServerResponse): boolean {
+    switch (fault) {
+      case 'api-429':
+        answerAfterBody(req, res, 429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' }, envelope('rate_limit_exceeded', 'Rate limit exceeded. Try again in 1 second.'));
+        return true;
+      case 'storage-503':
+        answerAfterBody(req, res, 503, { 'content-type': 'application/xml' }, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        return true;
+      case 'upload-reset':
+        req.once('data', () => req.socket.destroy());
+        req.resume();
+        return true;
+      case 'url-expired':
+        this.clock.advance(this.uploadTtlMs + 1000); // the mock itself then refuses it (and any reuse) as expired
+        return false;
+      case 'follow-up-5xx':
+        answerAfterBody(req, res, 503, { 'content-type': 'application/json; charset=utf-8' }, envelope(ERROR_CODES.serviceUnavailable, 'Service unavailable (robustness profile)'));
+        return true;
+    }
+  }
+}
+
+/** Rules whose violation during a faulted flow means the client misbehaved under the fault. */
+const MISBEHAVIOUR_RULES = new Set(['client.retry.retry-after', 'client.retry.bounded', 'client.attach.after-upload', 'client.handle.single-use', 'client.upload.within-expiry']);
+
+function flowOf(grouped: GroupedRequests, seq: number): Flow | undefined {
+  return grouped.flows.find((f) => [f.handleRequest, ...f.uploads, ...f.followUps].some((e) => e.rec.seq === seq));
+}
+const attached = (f: Flow | undefined): boolean => f?.followUps.some((x) => x.ok) ?? false;
+
+/** The verdict for each selected fault (the first firing of each; later firings are judged alike). */
+export function judgeRobustness(faults: readonly RobustnessFault[], firings: readonly Firing[], grouped: GroupedRequests, violations: readonly ClientViolation[]): RobustnessResult[] {
+  return faults.map((fault) => {
+    const meta = info(fault);
+    const base = { fault, description: meta.description, recovered: meta.recovered, source: meta.source };
+    const fired = firings.filter((f) => f.fault === fault);
+    if (fired.length === 0) return { ...base, verdict: 'not exercised', detail: 'the client made no request this fault applies to (run more flows, e.g. UPLOADS=5)' };
+    const verdicts = fired.map((firing) => judgeFiring(fault, firing.seq, grouped, violations));
+    const worst = verdicts.find((v) => v.verdict === 'misbehaved') ?? verdicts.find((v) => v.verdict === 'gave up cleanly') ?? verdicts[0]!;
+    return { ...base, ...worst };
+  });
+}
+
+function judgeFiring(fault: RobustnessFault, seq: number, grouped: GroupedRequests, violations: readonly ClientViolation[]): Pick<RobustnessResult, 'verdict' | 'detail'> {
+  let flow = flowOf(grouped, seq);
+  // A refused handle request has its own (handle-less) flow; the retry is the next flow.
+  const flows = fault === 'api-429' && flow ? grouped.flows.filter((f) => f.id >= flow!.id).slice(0, 2) : flow ? [flow] : [];
+  if (fault === 'url-expired' && flow) {
+    const dead = flow;
+    if (dead.uploads.some((u) => u.rec.seq > seq)) return { verdict: 'misbehaved', detail: `flow ${dead.id}: the expired URL was POSTed again` };
+    if (dead.followUps.length > 0) return { verdict: 'misbehaved', detail: `flow ${dead.id}: the handle of the failed upload was attached` };
+    flows.push(...grouped.flows.filter((f) => f.id > dead.id).slice(0, 1));
+  }
+  const ids = new Set(flows.map((f) => f.id));
+  const bad = violations.filter((v) => v.flowId !== undefined && ids.has(v.flowId) && MISBEHAVIOUR_RULES.has(v.ruleId));
+  if (bad.length) return { verdict: 'misbehaved', detail: bad.map((v) => `flow ${v.flowId}: ${v.ruleId}: ${v.message}`).join('; ') };
+  flow = flows[flows.length - 1];
+  if (attached(flow)) return { verdict: 'recovered', detail: `flow ${flow!.id} completed after the fault` };
+  return { verdict: 'gave up cleanly', detail: flow ? `flow ${flow.id} stopped without attaching and without a rule broken` : 'the client stopped after the fault' };
+}

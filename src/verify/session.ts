@@ -1,0 +1,99 @@
+// A client-verification session: the mock on loopback with the recorder (and, when asked, the
+// robustness profile) in front of it, a candidate created for the run, and the environment the client
+// under test receives. Used by `verify-client`, `mock --client-report` and the tests.
+import { DEFAULT_JOB_POSTING_ID, DEFAULT_KEYS, startMockServer, type MockServer, type MockServerOptions } from '../mock/index.ts';
+import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
+import { UPLOAD_URL_TTL_SECONDS } from '../protocol/constants.ts';
+import type { ClientResults } from '../results/client.ts';
+import { HarnessError } from '../config/errors.ts';
+import { judgeClient, type JudgeOptions } from './judge.ts';
+import { ClientRecorder } from './recorder.ts';
+import { judgeRobustness, RobustnessInjector, type RobustnessFault } from './robustness.ts';
+
+/** The environment variables a client under test receives (and `--print-env` prints). */
+export const CLIENT_ENV = ['ASHBY_BASE_URL', 'ASHBY_API_KEY', 'ASHBY_LIMITED_API_KEY', 'ASHBY_JOB_POSTING_ID', 'ASHBY_CANDIDATE_ID'] as const;
+export type ClientEnv = Record<(typeof CLIENT_ENV)[number], string>;
+
+export interface VerifySessionOptions {
+  host?: string;
+  port?: number;
+  robustness?: RobustnessFault[];
+  uploadTtlMs?: number;
+  /** Extra mock options (storage dir, faults, keys) for `mock --client-report`. */
+  mock?: MockServerOptions;
+}
+
+export interface VerifySession {
+  server: MockServer;
+  recorder: ClientRecorder;
+  env: ClientEnv;
+  startedAt: Date;
+  /** Judges everything recorded so far. */
+  judge(options?: Omit<JudgeOptions, 'startedAt' | 'robustness' | 'droppedRequests'>): ClientResults;
+  close(): Promise<void>;
+}
+
+const FULL = DEFAULT_KEYS[0]!.key;
+const LIMITED = DEFAULT_KEYS[1]!.key;
+
+const basic = (key: string): string => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
+
+/** Creates the candidate the client under test attaches its files to (candidate.create). */
+export async function createRunCandidate(baseUrl: string, key: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/candidate.create`, {
+    method: 'POST',
+    headers: { authorization: basic(key), 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'verify-client candidate' }),
+  });
+  const json = (await res.json()) as { success?: boolean; results?: { id?: string } };
+  if (!json.success || !json.results?.id) throw new Error(`candidate.create answered ${res.status}`);
+  return json.results.id;
+}
+
+/** The variables as `export NAME=value` lines (values are test keys of the mock, not secrets). */
+export function formatClientEnv(env: ClientEnv): string {
+  return CLIENT_ENV.map((name) => `export ${name}=${env[name]}`).join('\n');
+}
+
+/** The environment for a mock that is already running (`verify-client --print-env`). */
+export async function clientEnvFor(baseUrl: string): Promise<ClientEnv> {
+  return { ASHBY_BASE_URL: baseUrl, ASHBY_API_KEY: FULL, ASHBY_LIMITED_API_KEY: LIMITED, ASHBY_JOB_POSTING_ID: DEFAULT_JOB_POSTING_ID, ASHBY_CANDIDATE_ID: await createRunCandidate(baseUrl, FULL) };
+}
+
+export async function startVerifySession(options: VerifySessionOptions = {}): Promise<VerifySession> {
+  const recorder = new ClientRecorder(DEFAULT_STORAGE_CREDENTIALS.bucket);
+  recorder.active = false; // the harness's own set-up call is not the client's
+  const uploadTtlMs = options.uploadTtlMs ?? options.mock?.uploadTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000;
+  const server = await startMockServer({ ...options.mock, host: options.host ?? options.mock?.host ?? '127.0.0.1', port: options.port ?? options.mock?.port ?? 0, uploadTtlMs, recordClient: recorder });
+  const keys = server.keys;
+  const fullKey = keys.find((k) => k.key === FULL)?.key ?? keys[0]!.key;
+  const limitedKey = keys.find((k) => k.key === LIMITED)?.key ?? fullKey;
+  let candidateId: string;
+  try {
+    candidateId = await createRunCandidate(server.baseUrl, fullKey);
+  } catch (err) {
+    await server.close();
+    throw new HarnessError('mock-start', `the mock did not come up: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    recorder.active = true;
+  }
+  const faults = options.robustness ?? [];
+  const injector = faults.length ? new RobustnessInjector(faults, server.clock, uploadTtlMs, DEFAULT_STORAGE_CREDENTIALS.bucket) : undefined;
+  if (injector) recorder.interceptor = injector.intercept;
+  const startedAt = new Date();
+  const env: ClientEnv = { ASHBY_BASE_URL: server.baseUrl, ASHBY_API_KEY: fullKey, ASHBY_LIMITED_API_KEY: limitedKey, ASHBY_JOB_POSTING_ID: DEFAULT_JOB_POSTING_ID, ASHBY_CANDIDATE_ID: candidateId };
+  return {
+    server,
+    recorder,
+    env,
+    startedAt,
+    judge: (judgeOptions = {}) =>
+      judgeClient(recorder.requests, {
+        ...judgeOptions,
+        startedAt,
+        droppedRequests: recorder.dropped,
+        ...(injector ? { robustness: (grouped, violations) => judgeRobustness(faults, injector.firings, grouped, violations) } : {}),
+      }),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,57 @@
+// The mock's client recording hook: it sees the lean handle route's requests (which bypass Fastify) as
+// well as Fastify's, records the answer, keeps memory bounded, and records nothing while inactive.
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../src/mock/index.ts';
+import { ClientRecorder, MAX_RECORDED_REQUESTS, type RecordedRequest } from '../../src/verify/recorder.ts';
+import { groupFlows } from '../../src/verify/flows.ts';
+
+let server: MockServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+const AUTH = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
+const HANDLE_BODY = JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'cv.pdf', contentType: 'application/pdf', contentLength: 3 });
+
+describe('client recording hook', () => {
+  it('records the lean handle path (exact application/json) and the Fastify path alike, with body and answer', async () => {
+    const recorder = new ClientRecorder();
+    server = await startMockServer({ recordClient: recorder });
+    const lean = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    const viaFastify = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json; charset=utf-8' }, body: HANDLE_BODY });
+    expect([lean.status, viaFastify.status]).toEqual([200, 200]);
+    await Promise.all([lean.text(), viaFastify.text()]);
+    await new Promise((r) => setTimeout(r, 20)); // 'close' of the responses
+    const recs = recorder.requests;
+    expect(recs).toHaveLength(2);
+    for (const r of recs) {
+      expect(r).toMatchObject({ method: 'POST', url: '/file.createFileUploadHandle', kind: 'api', status: 200, bodyComplete: true });
+      expect(Buffer.concat(r.body!).toString()).toBe(HANDLE_BODY);
+      expect(JSON.parse(r.answer!)).toMatchObject({ success: true, results: { handle: expect.any(String) } });
+    }
+    const { flows } = groupFlows(recs);
+    expect(flows.map((f) => f.issued?.fields.key)).toEqual([expect.stringMatching(/^uploads\//), expect.stringMatching(/^uploads\//)]);
+  });
+
+  it('keeps only the newest MAX_RECORDED_REQUESTS requests and counts the dropped ones', () => {
+    const recorder = new ClientRecorder();
+    const total = MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10 + 5;
+    for (let i = 1; i <= total; i++) recorder.add({ seq: i, at: i, method: 'POST', url: '/x', headers: {}, kind: 'other', bodyBytes: 0 } as RecordedRequest);
+    expect(recorder.requests.length).toBeLessThanOrEqual(MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10);
+    expect(recorder.requests.at(-1)!.seq).toBe(total);
+    expect(recorder.dropped + recorder.requests.length).toBe(total);
+    expect(recorder.dropped).toBeGreaterThan(0);
+  });
+
+  it('records nothing while inactive (the harness creating its candidate) and everything once active', async () => {
+    const recorder = new ClientRecorder();
+    recorder.active = false;
+    server = await startMockServer({ recordClient: recorder });
+    const call = () => fetch(`${server!.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY }).then((r) => r.text());
+    await call();
+    expect(recorder.requests).toHaveLength(0);
+    recorder.active = true;
+    await call();
+    expect(recorder.requests).toHaveLength(1);
+  });
+});
