@@ -11,21 +11,23 @@
 // Prints how long it took.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { commandSummaries } from '../src/cli.ts';
 import { buildK6Bundles } from '../src/load/build.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
-/** What the JavaScript build compiles (keep equal to tsconfig.types.json's reach and the runner's). */
-export const SOURCE_DIRS = ['src', 'scenarios/flows', 'conformance'];
+/** `--out DIR` builds elsewhere (the package-install test stages a copy, leaving the checkout's dist/ alone). */
+const outFlag = process.argv.indexOf('--out');
+const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]!) : join(ROOT, 'dist');
+/** What the JavaScript build compiles: the CLI and library, the flows they import, the suites. */
+const SOURCE_DIRS = ['src', 'scenarios/flows', 'conformance'];
 const started = Date.now();
 
 function tscDeclarations(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.types.json'], { cwd: ROOT, stdio: 'inherit' });
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.types.json', '--outDir', DIST], { cwd: ROOT, stdio: 'inherit' });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`tsc -p tsconfig.types.json exited with ${code}`))));
   });
@@ -72,4 +74,4 @@ const compiled = transpile();
 cpSync(join(ROOT, 'schemas'), join(DIST, 'schemas'), { recursive: true });
 writeFileSync(join(DIST, 'src/cli/summaries.json'), `${JSON.stringify(await commandSummaries(), null, 2)}\n`); // read by src/cli.ts usage()
 await Promise.all([declarations, bundles]);
-console.log(`dist/ built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, declarations, k6 bundles)`);
+console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, declarations, k6 bundles)`);
