@@ -102,7 +102,7 @@ describe('installed into an empty project', () => {
   });
 
   it('npx upload-harness conform fails (exit 1) against the installed mock with a fault', async () => {
-    const mock = spawn(NPX, ['--no-install', 'upload-harness', 'mock', '--port', '0', '--fault', 'no-signature-check'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    const mock = spawn(process.execPath, [join(project, 'node_modules/upload-harness/bin/upload-harness.js'), 'mock', '--port', '0', '--fault', 'no-signature-check'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const baseUrl = await new Promise<string>((resolve, reject) => {
         let out = '';
