@@ -31,13 +31,14 @@ export interface Row {
   /** The headline figure: a ratio (or a wall time / rate for report-only rows). */
   value: number;
   unit: 'x' | 'ms' | 'MiB' | 's' | 'it/s';
-  target?: { op: '>=' | '<'; value: number };
+  target?: { op: '>=' | '<=' | '<'; value: number };
   pass?: boolean;
   detail: Record<string, unknown>;
 }
 
 export function row(r: Omit<Row, 'pass'>): Row {
-  const pass = r.target ? (r.target.op === '>=' ? r.value >= r.target.value : r.value < r.target.value) : undefined;
+  const t = r.target;
+  const pass = t ? (t.op === '>=' ? r.value >= t.value : t.op === '<=' ? r.value <= t.value : r.value < t.value) : undefined;
   return { ...r, pass };
 }
 
@@ -369,6 +370,39 @@ export async function benchBuild(o: BenchOptions): Promise<Row[]> {
     const ms = performance.now() - t0;
     o.log(`  k6 build: ${Object.keys(out).length} bundles in ${ms.toFixed(0)} ms`);
     return [row({ id: 'k6.build', name: `k6 bundle build (${Object.keys(out).join(', ')})`, value: Math.round(ms), unit: 'ms', detail: { bundles: Object.keys(out).length } })];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Median wall time (ms) of `runs` process starts of each command, interleaved so that a shared
+ * machine's noise hits all of them alike. */
+async function medianStartMs(commands: Record<string, readonly string[]>, runs: number): Promise<Record<string, number>> {
+  const { execFileSync } = await import('node:child_process');
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (let i = 0; i < runs + 1; i++) {
+    for (const [name, argv] of Object.entries(commands)) {
+      const t0 = performance.now();
+      execFileSync(process.execPath, argv, { stdio: 'ignore' });
+      if (i > 0) times[name]!.push(performance.now() - t0); // the first round warms the file cache
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return Object.fromEntries(Object.entries(times).map(([k, xs]) => [k, median(xs)]));
+}
+
+/** 7. The installed CLI's `upload-harness --help` (packed, installed into an empty project, compiled
+ * JavaScript) against `node -e 0`: what a user waits for before any command does work. */
+export async function benchCliStart(o: BenchOptions): Promise<Row[]> {
+  const { installOffline, packStaged } = await import('../scripts/pack-install.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'upload-harness-bench-cli-'));
+  try {
+    const project = installOffline(dir, packStaged(dir).tarball);
+    const bin = join(project, 'node_modules/upload-harness/bin/upload-harness.js');
+    const runs = o.quick ? 5 : 20;
+    const ms = await medianStartMs({ help: [bin, '--help'], node: ['-e', '0'] }, runs);
+    o.log(`  cli start: upload-harness --help ${ms.help!.toFixed(0)} ms, node -e 0 ${ms.node!.toFixed(0)} ms (median of ${runs})`);
+    return [row({ id: 'cli.help', name: 'installed `upload-harness --help` vs `node -e 0`', value: r2(ms.help! / ms.node!), unit: 'x', target: { op: '<=', value: 3 }, detail: { helpMs: r2(ms.help!), nodeMs: r2(ms.node!), runs } })];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,16 +1,16 @@
 // `npm run bench`: the performance benchmarks of issue 5. Prints a table and writes bench/results.json.
 // Every targeted figure is a ratio against a baseline measured in this same run (see docs/performance.md).
 //   BENCH_QUICK=1       ~30 s smoke version (shorter steps, smaller uploads, no fault matrix)
-//   BENCH_ONLY=a,b      run only these benches (handle, ingest, engine, fullflow, conformance, build)
+//   BENCH_ONLY=a,b      run only these benches (handle, ingest, engine, fullflow, conformance, build, cli)
 //   BENCH_CPU_PROF=dir  write a .cpuprofile of every server child process into dir
 //   BENCH_OUT=file      results path (default bench/results.json)
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { benchBuild, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, type BenchOptions, type Row } from './benches.ts';
+import { benchBuild, benchCliStart, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, type BenchOptions, type Row } from './benches.ts';
 import { renderTable } from './table.ts';
 
-export const BENCHES = { handle: benchHandle, ingest: benchIngest, engine: benchEngine, fullflow: benchFullFlow, conformance: benchConformance, build: benchBuild } as const;
+export const BENCHES = { handle: benchHandle, ingest: benchIngest, engine: benchEngine, fullflow: benchFullFlow, conformance: benchConformance, build: benchBuild, cli: benchCliStart } as const;
 export type BenchName = keyof typeof BENCHES;
 
 export interface BenchResults {

@@ -19,7 +19,7 @@ function fmt(value: number, unit: Row['unit']): string {
 export function renderTable(rows: readonly Row[]): string {
   const lines = ['| benchmark | measured | target | result |', '|---|---|---|---|'];
   for (const r of rows) {
-    const target = r.target ? `${r.target.op === '>=' ? '≥' : '<'} ${fmt(r.target.value, r.unit)}` : 'report';
+    const target = r.target ? `${{ '>=': '≥', '<=': '≤', '<': '<' }[r.target.op]} ${fmt(r.target.value, r.unit)}` : 'report';
     const result = r.pass === undefined ? '—' : r.pass ? 'PASS' : 'MISS';
     lines.push(`| ${r.name} | ${fmt(r.value, r.unit)} | ${target} | ${result} |`);
   }
