@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
 // through its "exports", resolved here with the `upload-harness-source` condition to src/public/*.ts
 // (the sources under test, not a possibly stale dist/); installed, the same imports load dist/.
 export default defineConfig({
-  ssr: { resolve: { conditions: ['upload-harness-source', 'module', 'node', 'development|production'] } },
+  // vitest's own default conditions (Vite's server ones minus `module`, which would send externalized
+  // packages such as @aws-sdk to their extensionless ESM builds) plus the source condition.
+  ssr: { resolve: { conditions: ['upload-harness-source', 'node', 'development|production'] } },
   test: {
     include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
