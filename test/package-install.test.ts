@@ -135,7 +135,7 @@ describe('installed into an empty project', () => {
     expect(r.stdout).toMatch(/Tests\s+6 passed/);
   });
 
-  it('public entries load in plain Node; deep imports are refused', async () => {
+  it('public entries and schemas load in plain Node; deep imports are refused', async () => {
     const script = `
       const entries = await Promise.all(['upload-harness', 'upload-harness/mock', 'upload-harness/client', 'upload-harness/conformance'].map((s) => import(s)));
       const mock = await entries[1].startMockServer();
@@ -143,10 +143,12 @@ describe('installed into an empty project', () => {
       await mock.close();
       let deep = 'imported';
       try { await import('upload-harness/dist/src/mock/index.js'); } catch (e) { deep = e.code; }
-      console.log(JSON.stringify({ status: res.status, deep, exits: entries[0].EXIT }));`;
+      const { readFileSync } = await import('node:fs');
+      const schema = JSON.parse(readFileSync(new URL(import.meta.resolve('upload-harness/schemas/reports/conformance-results.json')), 'utf8'));
+      console.log(JSON.stringify({ status: res.status, deep, exits: entries[0].EXIT, schema: typeof schema.$id }));`;
     const r = await run(process.execPath, ['--input-type=module', '-e', script]);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ status: 200, deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED', exits: { ok: 0, checkFailed: 1, usage: 2, thresholds: 99 } });
+    expect(JSON.parse(r.stdout)).toEqual({ status: 200, deep: 'ERR_PACKAGE_PATH_NOT_EXPORTED', exits: { ok: 0, checkFailed: 1, usage: 2, thresholds: 99 }, schema: 'string' });
   });
 
   it('its type declarations type a consumer (and reject a misuse)', async () => {
