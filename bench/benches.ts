@@ -38,7 +38,7 @@ export interface Row {
   value: number;
   /** `ref`: a published figure shown as `display`, not measured here. */
   unit: 'x' | 'ms' | 'MiB' | 's' | 'it/s' | 'ref';
-  target?: { op: '>=' | '<'; value: number };
+  target?: { op: '>=' | '<=' | '<'; value: number };
   pass?: boolean;
   /** Why the row could not be measured (a peer that could not be installed or started): never a pass. */
   skipped?: string;
@@ -47,7 +47,8 @@ export interface Row {
 }
 
 export function row(r: Omit<Row, 'pass'>): Row {
-  const pass = r.target ? (r.target.op === '>=' ? r.value >= r.target.value : r.value < r.target.value) : undefined;
+  const t = r.target;
+  const pass = t ? (t.op === '>=' ? r.value >= t.value : t.op === '<=' ? r.value <= t.value : r.value < t.value) : undefined;
   return { ...r, pass };
 }
 

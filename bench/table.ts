@@ -21,7 +21,7 @@ function fmt(value: number, unit: Row['unit']): string {
 export function renderTable(rows: readonly Row[]): string {
   const lines = ['| benchmark | measured | target | result |', '|---|---|---|---|'];
   for (const r of rows) {
-    const target = r.target ? `${r.target.op === '>=' ? '≥' : '<'} ${fmt(r.target.value, r.unit)}` : 'report';
+    const target = r.target ? `${{ '>=': '≥', '<=': '≤', '<': '<' }[r.target.op]} ${fmt(r.target.value, r.unit)}` : 'report';
     const result = r.skipped ? `SKIPPED (${r.skipped})` : r.pass === undefined ? '—' : r.pass ? 'PASS' : 'MISS';
     lines.push(`| ${r.name} | ${r.skipped ? '—' : (r.display ?? fmt(r.value, r.unit))} | ${target} | ${result} |`);
   }

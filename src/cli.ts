@@ -1,6 +1,7 @@
 // Entry point: `upload-harness <command> [options]`. One file per command under src/cli/; this file only
 // dispatches, prints errors as one line plus a hint, and maps them to exit-code classes
 // (0 ok, 1 conformance failure, 2 usage or harness error, 99 thresholds failed).
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { OptionTable } from './cli/args.ts';
 import { EXIT, HarnessError } from './config/errors.ts';
@@ -26,12 +27,29 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
+/** Each command's summary, from its module (which loads that command's dependencies). */
+export async function commandSummaries(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of COMMAND_NAMES) out[name] = (await COMMANDS[name]!()).summary;
+  return out;
+}
+
+/** The compiled build carries the summaries (dist/src/cli/summaries.json, written by
+ * scripts/build-dist.ts from the same modules), so the top-level --help loads no command module and
+ * answers at Node's start-up speed. A source checkout has no such file and asks the modules. */
+function builtSummaries(): Record<string, string> | undefined {
+  try {
+    const built = JSON.parse(readFileSync(new URL('./cli/summaries.json', import.meta.url), 'utf8')) as Record<string, string>;
+    return COMMAND_NAMES.every((n) => typeof built[n] === 'string') ? built : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function usage(): Promise<string> {
   const lines = ['Usage: upload-harness <command> [options]', '', 'Commands:'];
-  for (const name of COMMAND_NAMES) {
-    const cmd = await COMMANDS[name]!();
-    lines.push(`  ${name.padEnd(13)} ${cmd.summary}`);
-  }
+  const summaries = builtSummaries() ?? (await commandSummaries());
+  for (const name of COMMAND_NAMES) lines.push(`  ${name.padEnd(13)} ${summaries[name]}`);
   lines.push('', 'Run `upload-harness <command> --help` for the options and examples of a command.');
   return lines.join('\n');
 }

@@ -33,7 +33,7 @@ export interface RunOptions {
 const CLOCK_GROUPS: readonly CheckGroup[] = ['expiry'];
 
 const groupOf = (spec: TestSpecification): CheckGroup | undefined => {
-  const m = /([^/\\]+)\.test\.ts$/.exec(spec.moduleId);
+  const m = /([^/\\]+)\.test\.[jt]s$/.exec(spec.moduleId);
   return GROUPS.find((g) => g === m?.[1]);
 };
 
@@ -56,7 +56,7 @@ export class ConformanceSession {
         config: false,
         root: REPO_ROOT,
         dir: SUITE_DIR,
-        include: ['**/*.test.ts'],
+        include: ['**/*.test.{ts,js}'], // .ts in a checkout, .js compiled in the installed package
         watch: false,
         reporters: [reporter],
         env: { [TARGET_ENV]: encodeTarget(options.target), ...networkEnv() },
