@@ -131,7 +131,17 @@ class IterationPool {
   /** Resolves when no iteration is in flight, after `graceMs`, or when `abort` fires. */
   async drain(graceMs: number, abort?: AbortSignal): Promise<void> {
     if (this.active === 0) return;
-    await Promise.race([new Promise<void>((r) => (this.drained = r)), sleep(graceMs, abort)]);
+    // The grace timer is cancelled once the pool drains: a pending timer would keep the process alive.
+    const grace = new AbortController();
+    const onAbort = () => grace.abort();
+    if (abort?.aborted) return;
+    abort?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([new Promise<void>((r) => (this.drained = r)), sleep(graceMs, grace.signal)]);
+    } finally {
+      abort?.removeEventListener('abort', onAbort);
+      grace.abort();
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 // The node engine's open-model scheduler and the recorder's per-second histograms.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runNodeEngine } from '../../src/load/node-engine.ts';
 import { Recorder } from '../../src/load/recorder.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
@@ -78,6 +78,35 @@ describe('open-model scheduler', () => {
     expect(f.totals.achievedRate).toBe(1000);
     expect(f.stages.handle_create!.count).toBe(1000);
     delayMs = 0;
+  });
+  it('a run whose iterations outlast the schedule leaves no grace timer behind (it would keep the process alive)', async () => {
+    delayMs = 200; // every iteration is still in flight when the 100 ms schedule ends: drain waits for it
+    const GRACE = 61_234; // a delay nothing else uses, so the grace timer is recognisable
+    const graceTimers = new Set<unknown>();
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    const set = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      const t = realSet(fn, ms);
+      if (ms === GRACE) graceTimers.add(t);
+      return t;
+    }) as typeof setTimeout);
+    const clear = vi.spyOn(globalThis, 'clearTimeout').mockImplementation(((t?: Parameters<typeof clearTimeout>[0]) => {
+      graceTimers.delete(t);
+      realClear(t);
+    }) as typeof clearTimeout);
+    try {
+      const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(20, 100), maxVUs: 4, progress: null, gracefulStopMs: GRACE });
+      const f = run.recorder.freeze(run.durationMs);
+      expect(f.totals.iterations).toBe(2);
+      expect(f.totals.iterationsFailed).toBe(0);
+      expect(set.mock.calls.some((c) => c[1] === GRACE)).toBe(true); // the drain did wait with the grace timer
+      expect(graceTimers.size).toBe(0);
+    } finally {
+      set.mockRestore();
+      clear.mockRestore();
+      for (const t of graceTimers) realClear(t as Parameters<typeof clearTimeout>[0]);
+      delayMs = 0;
+    }
   });
 });
 
