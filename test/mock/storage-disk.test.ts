@@ -48,6 +48,26 @@ describe('storing', () => {
     expect(await tempFiles()).toEqual([]);
   });
 
+  it('SHA-256 is read back from the stored bytes on first access (not on the upload path), and kept', async () => {
+    const v1 = randomBytes(3 * 1024 * 1024 + 7);
+    const p1 = presign('lazy-sha.bin', v1);
+    expect((await postForm(p1.url, p1.fields, v1)).status).toBe(204);
+    const first = server.storage.getObject('lazy-sha.bin')!;
+    expect(first.sha256).toBe(createHash('sha256').update(v1).digest('hex'));
+    expect(JSON.parse(JSON.stringify(first)).sha256).toBe(first.sha256); // serialised like a plain field
+    // A new version replaces the file: the old object keeps the digest it already produced, the new
+    // one reads its own bytes; an old version never read before it was replaced cannot answer any more.
+    const v2 = randomBytes(1000);
+    const p2 = presign('lazy-sha.bin', v2);
+    expect((await postForm(p2.url, p2.fields, v2)).status).toBe(204);
+    const second = server.storage.getObject('lazy-sha.bin')!;
+    const p3 = presign('lazy-sha.bin', 'v3');
+    expect((await postForm(p3.url, p3.fields, 'v3')).status).toBe(204);
+    expect(first.sha256).toBe(createHash('sha256').update(v1).digest('hex'));
+    expect(() => second.sha256).toThrow(/no longer available/);
+    expect(server.storage.getObject('lazy-sha.bin')!.sha256).toBe(createHash('sha256').update('v3').digest('hex'));
+  });
+
   it('never stores a rejected upload and keeps the previous object intact', async () => {
     const v1 = presign('same-key.txt', 'version one', 'text/plain');
     expect((await postForm(v1.url, v1.fields, 'version one')).status).toBe(204);

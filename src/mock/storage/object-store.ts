@@ -1,10 +1,11 @@
 // Objects on disk. A key never becomes a path: each stored version is `objects/<sha256(key)>-<random>`
 // so traversal, absolute paths, NUL or CRLF in keys cannot reach outside rootDir. Uploads stream to
-// `tmp/` while SHA-256 and MD5 are computed; only a complete, accepted upload is renamed into place
+// `tmp/` while MD5 (the ETag) is computed; only a complete, accepted upload is renamed into place
 // (atomic on one filesystem), and the metadata map is switched after the rename, so getObject never
 // sees a partial object and a rejected upload leaves the previous version intact. What is kept is
 // bounded (StorageCaps): past a cap the oldest objects leave the index and the disk.
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoredObject } from './types.ts';
@@ -38,12 +39,46 @@ const MAX_IN_FLIGHT = 2;
 
 const ignore = (): void => undefined;
 
+/** SHA-256 of a stored file, read back in WRITE_BATCH pieces (the file never changes once committed). */
+function sha256OfFile(path: string): string {
+  const hash = createHash('sha256');
+  const buf = Buffer.allocUnsafe(WRITE_BATCH);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) hash.update(buf.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * The object's metadata. `sha256` is not needed for any answer (the ETag is the MD5), so it is not
+ * computed while the upload streams (it cost ~15 % of the ingest's CPU, docs/performance.md): it is read
+ * back from the stored file on first access and kept (decision 0041). An object whose file was already
+ * evicted or replaced by then cannot produce it any more and throws.
+ */
+function storedObject(fields: Omit<StoredObject, 'sha256'>, path: string): StoredObject {
+  let sha256: string | undefined;
+  return Object.defineProperty({ ...fields } as StoredObject, 'sha256', {
+    enumerable: true,
+    get: () => {
+      if (sha256 !== undefined) return sha256;
+      try {
+        sha256 = sha256OfFile(path);
+      } catch (error) {
+        throw new Error(`storage: the SHA-256 of "${fields.key}" is no longer available: its file was evicted or replaced before it was first read (${(error as NodeJS.ErrnoException).code ?? error})`);
+      }
+      return sha256;
+    },
+  });
+}
+
 export class TempUpload {
   size = 0;
   /** SHA-256 on the main thread (~1.4 GB/s with SHA-NI); MD5 (~0.6 GB/s) is the bottleneck, so from the
    * first full batch on it runs on the worker, in parallel. An upload smaller than one batch hashes MD5
    * inline at finish() and never touches the worker. */
-  private readonly sha256: Hash = createHash('sha256');
   private md5: OffThreadHash | undefined;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -59,7 +94,6 @@ export class TempUpload {
   ) {}
 
   async write(chunk: Buffer): Promise<void> {
-    this.sha256.update(chunk);
     this.size += chunk.length;
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
@@ -84,7 +118,7 @@ export class TempUpload {
     if (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
   }
 
-  async finish(): Promise<{ sha256: string; md5: string }> {
+  async finish(): Promise<{ md5: string }> {
     let md5: string | undefined;
     if (this.md5 === undefined) {
       const inline = createHash('md5');
@@ -99,7 +133,7 @@ export class TempUpload {
     await this.settleInFlight();
     md5 ??= await this.md5!.digest();
     await this.close();
-    return { sha256: this.sha256.digest('hex'), md5 };
+    return { md5 };
   }
 
   async discard(): Promise<void> {
@@ -161,11 +195,11 @@ export class ObjectStore {
   }
 
   async commit(temp: TempUpload, key: string, contentType: string, now: number): Promise<StoredObject> {
-    const { sha256, md5 } = await temp.finish();
+    const { md5 } = await temp.finish();
     const keyHash = createHash('sha256').update(key, 'utf8').digest('hex');
     const path = join(this.objectsDir, `${keyHash}-${randomBytes(6).toString('hex')}`);
     await rename(temp.path, path);
-    const object: StoredObject = { key, size: temp.size, sha256, md5, contentType, storedAt: now };
+    const object = storedObject({ key, size: temp.size, md5, contentType, storedAt: now }, path);
     const previous = this.records.get(key);
     // A new version of a key is the newest object: delete first so it moves to the end of the order.
     if (previous) this.forget(key, previous);
