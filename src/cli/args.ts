@@ -17,7 +17,7 @@ import { DurationError } from '../config/duration.ts';
 import { UsageError } from '../config/errors.ts';
 import { flagOrEnv, type Env } from '../config/precedence.ts';
 import { MixError } from '../../scenarios/flows/index.ts';
-import { ThresholdError } from '../load/thresholds.ts';
+import { ThresholdError } from '../load/threshold-error.ts';
 import { FaultSpecError } from '../mock/faults.ts';
 
 export interface OptionDef {

@@ -2,8 +2,9 @@
 // `checks: rate>0.99`, `iterations: count>100`, avg/min/max/med), evaluated against the results JSON, so
 // both engines and merged runs are judged by one implementation. A failed threshold → exit 99 (as k6).
 import { decodeHistogram, percentileMs, type LoadResults, type StageName, type StageSummary, type ThresholdOutcome } from '../results/index.ts';
+import { ThresholdError } from './threshold-error.ts';
 
-export class ThresholdError extends Error {}
+export { ThresholdError };
 
 export type Aggregation = 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' | { p: number };
 export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';

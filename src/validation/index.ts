@@ -2,9 +2,10 @@
 // single source of truth for message shapes; the mock validates requests and conformance validates
 // responses with the same compiled functions.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 const SCHEMA_BASE = 'https://upload-harness.dev/schemas/';
@@ -25,7 +26,10 @@ const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv2020 {
   if (ajv) return ajv;
-  ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  // Loaded on first use, not at import: Ajv and compiling the schemas cost ~70 ms, which every
+  // `upload-harness mock` start paid before its first request needed a validator (issue 15 §5).
+  const { Ajv2020: AjvClass } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  ajv = new AjvClass({ strict: true, allErrors: true, allowUnionTypes: true });
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).sort()) {
     ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')));
   }

@@ -19,15 +19,32 @@ const STORED_FILE_TYPE = 'CandidateFile';
 const DOWNLOAD_TTL_MS = 10 * 60_000;
 
 const schema = (name: string) => validatorFor(`${name}.request`);
+/** Compiled on first use (validatorFor keeps them), so a mock start compiles none. */
 const V = {
-  candidateCreate: schema('candidate.create'),
-  candidateInfo: schema('candidate.info'),
-  uploadResume: schema('candidate.uploadResume'),
-  uploadFile: schema('candidate.uploadFile'),
-  fileInfo: schema('file.info'),
-  jobPostingInfo: schema('jobPosting.info'),
-  submit: schema('applicationForm.submit'),
-  apiKeyInfo: schema('apiKey.info'),
+  get candidateCreate() {
+    return schema('candidate.create');
+  },
+  get candidateInfo() {
+    return schema('candidate.info');
+  },
+  get uploadResume() {
+    return schema('candidate.uploadResume');
+  },
+  get uploadFile() {
+    return schema('candidate.uploadFile');
+  },
+  get fileInfo() {
+    return schema('file.info');
+  },
+  get jobPostingInfo() {
+    return schema('jobPosting.info');
+  },
+  get submit() {
+    return schema('applicationForm.submit');
+  },
+  get apiKeyInfo() {
+    return schema('apiKey.info');
+  },
 };
 
 export function candidateView(c: CandidateRecord) {

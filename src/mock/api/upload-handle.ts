@@ -13,7 +13,8 @@ export const UPLOAD_HANDLE_TYPE = 'FileUpload';
 /** `long-expiry` fault: a week instead of the documented 10 minutes. */
 export const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
 
-const validateRequest = validatorFor('file.createFileUploadHandle.request');
+/** Compiled on the first request (validatorFor keeps it), not when the mock starts. */
+const requestSchema = () => validatorFor('file.createFileUploadHandle.request');
 
 /** A filename the reduction below would leave unchanged. */
 const SAFE_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
@@ -32,7 +33,7 @@ const cleanContentType = (t: string): string => t.replace(/[\u0000-\u001f\u007f]
 
 export function createUploadHandle(ctx: ApiContext, organizationId: string, body: unknown): UploadHandleResults {
   const lenient = hasFault(ctx, 'accept-missing-field') || hasFault(ctx, 'accept-bad-context');
-  if (!lenient) checkBody(validateRequest, body);
+  if (!lenient) checkBody(requestSchema(), body);
   else {
     // Each fault waives exactly one rule; the other rules still apply.
     const b = (body ?? {}) as Record<string, unknown>;
@@ -40,7 +41,7 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
     if (missing.length > 0 && !hasFault(ctx, 'accept-missing-field')) throw apiErrors.missingField(missing[0]!);
     const patched = { fileUploadContext: 'CandidateResume', filename: 'file', contentType: 'application/octet-stream', contentLength: 0, ...b };
     if (hasFault(ctx, 'accept-bad-context') && !(FOLLOW_UP as Record<string, unknown>)[patched.fileUploadContext as string]) patched.fileUploadContext = 'CandidateResume';
-    checkBody(validateRequest, patched);
+    checkBody(requestSchema(), patched);
     body = patched;
   }
   const req = body as { fileUploadContext: UploadContext; filename: string; contentType: string; contentLength: number };
