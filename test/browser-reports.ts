@@ -32,7 +32,7 @@ async function cli(args: string[]): Promise<number> {
   } catch (err) {
     const e = err as { code?: unknown; stderr?: string };
     if (typeof e.code === 'number') return e.code;
-    throw new Error(`upload-harness ${args[0]} did not run: ${String(err)}\n${e.stderr ?? ''}`);
+    throw new Error(`upload-harness ${args[0]} did not run: ${String(err)}\n${e.stderr ?? ''}`, { cause: err });
   }
 }
 

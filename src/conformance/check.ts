@@ -85,6 +85,8 @@ export function check(id: string, body: (c: CheckContext) => Promise<unknown>, o
       meta.failure = classify(err);
       // Secrets may sit in an error text (e.g. a URL in a harness exception): redact before it leaves.
       meta.failure.message = c.api.secrets.redact(meta.failure.message);
+      // No `cause`: the original error may hold the secrets just redacted from the message.
+      // eslint-disable-next-line preserve-caught-error
       throw new Error(meta.failure.message);
     } finally {
       meta.exchanges = [...c.api.recorder.exchanges];

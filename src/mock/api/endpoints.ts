@@ -12,7 +12,7 @@ import type { CandidateRecord, UploadHandleRecord } from './state.ts';
 import { consumeUploadHandle, createUploadHandle } from './upload-handle.ts';
 import { checkBody } from './validate-body.ts';
 
-export type Handler = (ctx: ApiContext, key: MockKey, body: unknown) => unknown | Promise<unknown>;
+export type Handler = (ctx: ApiContext, key: MockKey, body: unknown) => unknown; // the answer, or a promise of it
 
 const STORED_FILE_TYPE = 'CandidateFile';
 /** Lifetime of file.info download URLs (not documented; S3 presigned GETs commonly last minutes). */

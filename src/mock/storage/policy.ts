@@ -90,7 +90,7 @@ export function parsePolicy(base64: string): ParsedPolicy {
       if (entries.length !== 1) {
         throw s3Errors.invalidPolicy('Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.');
       }
-      const [name, value] = entries[0]!;
+      const [name, value] = entries[0]! as [string, unknown];
       if (typeof value !== 'string') throw s3Errors.invalidPolicy('Invalid Simple-Condition: value must be a string.');
       const field = name.toLowerCase();
       policy.covered.add(field);
