@@ -19,7 +19,7 @@ import { constantSchedule } from '../src/load/schedule.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../scenarios/flows/index.ts';
 import { startChild, type ChildServer } from './servers.ts';
 
-export const API_KEY = 'mock-full-access';
+const API_KEY = 'mock-full-access';
 export const HANDLE_PATH = '/file.createFileUploadHandle';
 export const HANDLE_BODY = JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'resume.pdf', contentType: 'application/pdf', contentLength: 102400 });
 export const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuthHeader(API_KEY) };

@@ -8,7 +8,7 @@ import { getCheck, type CheckDefinition } from './catalogue.ts';
 import { CheckFailure, UnclassifiedAnswer } from './assert.ts';
 import { KEY_ENV, skipReason, targetFromEnv, type TargetConfig } from './target.ts';
 
-export type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
+type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
 
 export interface CheckMeta {
   exchanges: Exchange[];
@@ -40,7 +40,7 @@ export function target(): TargetConfig {
 }
 
 /** Clients and keys for one check; exported for fixtures that run before any check (beforeAll). */
-export function newContext(def: CheckDefinition, t: TargetConfig, meta: CheckMeta): CheckContext {
+function newContext(def: CheckDefinition, t: TargetConfig, meta: CheckMeta): CheckContext {
   const recorder = new ExchangeRecorder();
   const secrets = new SecretSet();
   secrets.add(t.apiKey, t.limitedApiKey, t.otherOrgApiKey);

@@ -7,9 +7,6 @@ export type UploadContext = (typeof UPLOAD_CONTEXTS)[number];
 /** "The presigned URL expires after 10 minutes." (DOC D4) */
 export const UPLOAD_URL_TTL_SECONDS = 600;
 
-/** Largest contentLength the published schema allows (DOC D4: ≤ 9007199254740991). */
-export const MAX_CONTENT_LENGTH = Number.MAX_SAFE_INTEGER;
-
 export const PERMISSIONS = [
   'candidatesRead',
   'candidatesWrite',

@@ -1,12 +1,12 @@
 // Response shapes of the documented envelopes (DOC D3, SPEC S-ok/S-err) and a tolerant parser.
 
-export interface SuccessEnvelope<R = unknown> {
+interface SuccessEnvelope<R = unknown> {
   success: true;
   results: R;
   warnings?: string[];
 }
 
-export interface ErrorInfo {
+interface ErrorInfo {
   code: string;
   message?: string;
   requestId?: string;

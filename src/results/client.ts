@@ -3,7 +3,7 @@
 // results.json. Everything in it is already redacted.
 
 export type ClientRuleLevel = 'MUST' | 'SHOULD';
-export type ClientRuleStatus = 'pass' | 'fail' | 'warn' | 'not-exercised';
+type ClientRuleStatus = 'pass' | 'fail' | 'warn' | 'not-exercised';
 
 export interface ClientViolation {
   ruleId: string;
@@ -59,7 +59,7 @@ export interface ClientRuleResult {
   violations: number;
 }
 
-export type RobustnessVerdict = 'recovered' | 'gave up cleanly' | 'misbehaved' | 'not exercised';
+type RobustnessVerdict = 'recovered' | 'gave up cleanly' | 'misbehaved' | 'not exercised';
 
 export interface RobustnessResult {
   fault: string;

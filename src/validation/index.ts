@@ -51,7 +51,7 @@ export function validatorFor(name: string): ValidateFunction {
   return fn;
 }
 
-export function toViolations(errors: ErrorObject[] | null | undefined): SchemaViolation[] {
+function toViolations(errors: ErrorObject[] | null | undefined): SchemaViolation[] {
   return (errors ?? []).map((e) => ({
     instancePath: e.instancePath || '/',
     keyword: e.keyword,

@@ -18,7 +18,7 @@ interface FaultInfo {
   target: 'handle' | 'storage' | 'follow-up';
 }
 
-export const ROBUSTNESS_FAULTS = [
+const ROBUSTNESS_FAULTS = [
   {
     name: 'api-429',
     description: 'the handle request is answered 429 rate_limit_exceeded with Retry-After: 1',

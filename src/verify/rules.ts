@@ -31,9 +31,9 @@ interface RuleBase {
 export type ClientRule = RuleBase & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
 
 /** Attempts at one target (one object key, one handle's follow-up, one run of failing handle requests). */
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 /** The shortest pause before retrying an answer that named no Retry-After (no hot loop). */
-export const MIN_RETRY_PAUSE_MS = 100;
+const MIN_RETRY_PAUSE_MS = 100;
 
 const FILE = 'file';
 const lower = (s: string): string => s.toLowerCase();

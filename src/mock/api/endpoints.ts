@@ -30,7 +30,7 @@ const V = {
   apiKeyInfo: schema('apiKey.info'),
 };
 
-export function candidateView(c: CandidateRecord) {
+function candidateView(c: CandidateRecord) {
   const email = c.email ? { value: c.email, type: 'Personal', isPrimary: true } : null;
   return {
     id: c.id,
@@ -50,7 +50,7 @@ export function candidateView(c: CandidateRecord) {
   };
 }
 
-export function newCandidate(ctx: ApiContext, organizationId: string, name: string, email?: string): CandidateRecord {
+function newCandidate(ctx: ApiContext, organizationId: string, name: string, email?: string): CandidateRecord {
   const now = new Date(ctx.clock.now()).toISOString();
   const c: CandidateRecord = { id: randomUUID(), organizationId, name, email, createdAt: now, updatedAt: now, fileHandles: [], applicationIds: [] };
   ctx.state.candidates.set(c.id, c);

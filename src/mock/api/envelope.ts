@@ -7,7 +7,7 @@ import type { ErrorEnvelope } from '../../protocol/responses.ts';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A 26-character ULID-like id: 10 chars of millisecond time + 16 random chars (Crockford base32). */
-export function newRequestId(now: number = Date.now()): string {
+function newRequestId(now: number = Date.now()): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {

@@ -9,9 +9,9 @@ import { apiErrors } from './errors.ts';
 import type { UploadHandleRecord } from './state.ts';
 import { checkBody } from './validate-body.ts';
 
-export const UPLOAD_HANDLE_TYPE = 'FileUpload';
+const UPLOAD_HANDLE_TYPE = 'FileUpload';
 /** `long-expiry` fault: a week instead of the documented 10 minutes. */
-export const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
+const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
 
 const validateRequest = validatorFor('file.createFileUploadHandle.request');
 

@@ -4,7 +4,7 @@
 // case-sensitive. Conditions are echoed in failure messages as S3 does: `["eq", "$name", "value"]`.
 import { s3Errors } from './errors.ts';
 
-export interface MatchCondition {
+interface MatchCondition {
   op: 'eq' | 'starts-with';
   /** Lower-cased field name without `$`; undefined when the reference lacks the `$` (always fails). */
   field: string | undefined;
@@ -12,7 +12,7 @@ export interface MatchCondition {
   echo: string;
 }
 
-export interface RangeCondition {
+interface RangeCondition {
   /** NaN when an operand is a non-numeric string: the condition then fails (403, not 400). */
   min: number;
   max: number;
