@@ -151,9 +151,7 @@ async function printEnv(port: number): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'run your upload client against the mock and judge what it sends',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'run your upload client against the mock and judge what it sends', help: HELP, options: OPTIONS,
   async run(argv) {
     const args = parseVerifyClientArgs(argv);
     if (args.printEnv) return printEnv(args.port ?? 4010);

@@ -2,7 +2,7 @@
 // src/verify/judge.ts, read by the renderers (src/report/client-html.ts, client-junit.ts) and saved as
 // results.json. Everything in it is already redacted.
 
-export type ClientRuleLevel = 'MUST' | 'SHOULD';
+type ClientRuleLevel = 'MUST' | 'SHOULD';
 type ClientRuleStatus = 'pass' | 'fail' | 'warn' | 'not-exercised';
 
 export interface ClientViolation {
@@ -48,13 +48,17 @@ export interface ClientFlowResult {
   violations: ClientViolation[];
 }
 
-export interface ClientRuleResult {
+/** A client rule as the catalogue declares it (src/verify/rules.ts) and a report shows it. */
+export interface ClientRuleInfo {
   id: string;
   level: ClientRuleLevel;
   title: string;
   source: string;
   fix: string;
   realAnswer: string;
+}
+
+export interface ClientRuleResult extends ClientRuleInfo {
   status: ClientRuleStatus;
   violations: number;
 }

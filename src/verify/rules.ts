@@ -4,7 +4,7 @@
 // docs/decisions/0070-client-rule-levels.md. The README table is generated from / checked against this.
 import { FOLLOW_UP, UPLOAD_CONTEXTS } from '../protocol/constants.ts';
 import { isSecretName } from '../config/redact.ts';
-import type { ClientRuleLevel } from '../results/client.ts';
+import type { ClientRuleInfo } from '../results/client.ts';
 import type { Exchange, Flow, GroupedRequests } from './flows.ts';
 import { describeAnswer, describeExchange } from './describe.ts';
 import { fingerprint } from './multipart-shape.ts';
@@ -20,15 +20,7 @@ export interface RunFacts {
   grouped: GroupedRequests;
 }
 
-interface RuleBase {
-  id: string;
-  level: ClientRuleLevel;
-  title: string;
-  source: string;
-  fix: string;
-  realAnswer: string;
-}
-export type ClientRule = RuleBase & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
+export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
 
 /** Attempts at one target (one object key, one handle's follow-up, one run of failing handle requests). */
 const MAX_ATTEMPTS = 5;
@@ -44,10 +36,19 @@ const uploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.m
 /** Uploads with at least a structure seen (the storage may have stopped reading after the file). */
 const seenUploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && !u.rec.aborted && u.rec.injected === undefined);
 /** The non-file fields sent, by lower-cased name (where they stand relative to the file is file-last's concern). */
-function sentFields(ex: Exchange): Map<string, { value?: string; fingerprint?: string }> {
-  const out = new Map<string, { value?: string; fingerprint?: string }>();
+type SentFields = Map<string, { value?: string; fingerprint?: string }>;
+
+function sentFields(ex: Exchange): SentFields {
+  const out: SentFields = new Map();
   for (const p of ex.rec.multipart?.parts ?? []) if (p.name !== FILE) out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
   return out;
+}
+
+/** Judges each judged upload of a flow whose handle was issued, against the issued fields. */
+function eachIssuedUpload(flow: Flow, judge: (u: Exchange, issued: Record<string, string>, sent: SentFields) => Finding[]): Finding[] {
+  const issued = flow.issued;
+  if (!issued) return [];
+  return uploadsOf(flow).flatMap((u) => judge(u, issued.fields, sentFields(u)));
 }
 
 function policyExpiration(fields: Record<string, string>): number | undefined {
@@ -156,12 +157,9 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy Condition failed" (or SignatureDoesNotMatch when Policy or the signature is missing)',
     scope: 'flow',
     check(flow) {
-      const issued = flow.issued;
-      if (!issued) return [];
-      return uploadsOf(flow).flatMap((u) => {
-        const sent = sentFields(u);
-        const missing = Object.keys(issued.fields).filter((k) => !sent.has(lower(k)));
-        return missing.length ? [finding(u, `missing field(s): ${missing.join(', ')}`, `all ${Object.keys(issued.fields).length} issued fields: ${Object.keys(issued.fields).join(', ')}`)] : [];
+      return eachIssuedUpload(flow, (u, issued, sent) => {
+        const missing = Object.keys(issued).filter((k) => !sent.has(lower(k)));
+        return missing.length ? [finding(u, `missing field(s): ${missing.join(', ')}`, `all ${Object.keys(issued).length} issued fields: ${Object.keys(issued).join(', ')}`)] : [];
       });
     },
   },
@@ -174,11 +172,8 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy Condition failed", or 403 SignatureDoesNotMatch for a changed Policy or signature',
     scope: 'flow',
     check(flow) {
-      const issued = flow.issued;
-      if (!issued) return [];
-      return uploadsOf(flow).flatMap((u) => {
-        const sent = sentFields(u);
-        const changed = Object.entries(issued.fields).filter(([k, v]) => {
+      return eachIssuedUpload(flow, (u, issued, sent) => {
+        const changed = Object.entries(issued).filter(([k, v]) => {
           const s = sent.get(lower(k));
           if (!s) return false; // fields-complete reports it
           return isSecretName(k) ? s.fingerprint !== fingerprint(v) : s.value !== v;
@@ -196,12 +191,10 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Extra input fields: <name>"',
     scope: 'flow',
     check(flow) {
-      const issued = flow.issued;
-      if (!issued) return [];
-      const known = new Set(Object.keys(issued.fields).map(lower));
-      return uploadsOf(flow).flatMap((u) => {
-        const extra = [...sentFields(u).keys()].filter((k) => !known.has(k) && !k.startsWith('x-ignore-'));
-        return extra.length ? [finding(u, `extra field(s): ${extra.join(', ')}`, `only: ${Object.keys(issued.fields).join(', ')}, file`)] : [];
+      return eachIssuedUpload(flow, (u, issued, sent) => {
+        const known = new Set(Object.keys(issued).map(lower));
+        const extra = [...sent.keys()].filter((k) => !known.has(k) && !k.startsWith('x-ignore-'));
+        return extra.length ? [finding(u, `extra field(s): ${extra.join(', ')}`, `only: ${Object.keys(issued).join(', ')}, file`)] : [];
       });
     },
   },
