@@ -18,40 +18,40 @@ interface FaultInfo {
   target: 'handle' | 'storage' | 'follow-up';
 }
 
-const ROBUSTNESS_FAULTS = [
+export const ROBUSTNESS_FAULTS = [
   {
     name: 'api-429',
     description: 'the handle request is answered 429 rate_limit_exceeded with Retry-After: 1',
     recovered: 'the handle request is retried no sooner than Retry-After, and the flow completes',
-    source: 'RFC 9110 §15.5.30 429 / §10.2.3 Retry-After; Ashby API docs: rate limits (rate_limit_exceeded)',
+    source: 'HTTP semantics: RFC 9110 §15.5.30 429 / §10.2.3 Retry-After; Ashby OpenAPI: shared error schema: 429 rate_limit_exceeded (report.generate)',
     target: 'handle',
   },
   {
     name: 'storage-503',
     description: 'the first upload attempt is answered 503 SlowDown (no Retry-After, as S3 sends it)',
     recovered: 'the same fields and file are POSTed again after a pause (≥ 100 ms), then the follow-up is made',
-    source: 'AWS S3 docs: error responses (503 SlowDown: "reduce your request rate") and retry guidance (back off)',
+    source: 'S3 error responses: 503 SlowDown ("reduce your request rate"); AWS SDK retry behavior: back off and retry',
     target: 'storage',
   },
   {
     name: 'upload-reset',
     description: 'the connection is reset while the upload body is arriving',
     recovered: 'the upload is retried after a pause and succeeds before the follow-up is made; never attached unuploaded',
-    source: 'AWS S3 docs: retry guidance (network errors are retryable)',
+    source: 'AWS SDK retry behavior: network errors are retryable',
     target: 'storage',
   },
   {
     name: 'url-expired',
     description: 'the upload URL has already expired when the upload arrives (the mock clock jumps past the policy expiration)',
     recovered: 'a NEW handle is requested and its flow completes; the dead URL is never POSTed again and the dead handle never attached',
-    source: 'Ashby API docs: file.createFileUploadHandle (the URL expires after 10 minutes); AWS S3 docs: POST policy expiration',
+    source: 'Ashby docs: file.createFileUploadHandle (the URL expires after 10 minutes); S3 POST policy: expiration',
     target: 'storage',
   },
   {
     name: 'follow-up-5xx',
     description: 'the follow-up call is answered 503 service_unavailable',
     recovered: 'the follow-up is retried after a pause (≥ 100 ms) and succeeds, once',
-    source: 'Ashby API docs: responses & errors (5xx are server errors); inferred: a follow-up that failed may be retried',
+    source: 'Ashby docs: responses & errors (a 5xx is not a documented answer); inferred: a follow-up that failed may be retried',
     target: 'follow-up',
   },
 ] as const satisfies readonly FaultInfo[];

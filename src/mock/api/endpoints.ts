@@ -179,5 +179,5 @@ export const HANDLERS: Record<Endpoint, Handler> = {
   },
 };
 
-/** `candidatesWrite` → `candidates:write` (SPEC S-key example spelling `jobs:read`). */
+/** `candidatesWrite` → `candidates:write` (the spelling of `jobs:read` in docs/sources.md, "Ashby OpenAPI: apiKey.info"). */
 const toScope = (p: string): string => p.replace(/(Read|Write)$/, (m) => `:${m.toLowerCase()}`).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();

@@ -1,4 +1,4 @@
-// The documented error envelope (DOC D3) and the typed error the API routes throw. Every answer of the
+// The documented error envelope (docs/sources.md, "Ashby docs: responses & errors") and the typed error the API routes throw. Every answer of the
 // API side, including auth failures and unparsable bodies, goes through `toEnvelope`; the errors
 // themselves (code, status, message) are built only from the registry in errors.ts.
 import { randomBytes } from 'node:crypto';
@@ -20,7 +20,8 @@ function newRequestId(now: number = Date.now()): string {
   return time + rand;
 }
 
-/** An API failure: `status` is the HTTP status (200 for validation/not-found, per DOC D3). Built by
+/** An API failure: `status` is the HTTP status (200 for validation/not-found, as the
+ * responses & errors page says: docs/sources.md). Built by
  * `apiErrors.<name>(…)` (errors.ts), never directly. */
 export class ApiError extends Error {
   constructor(

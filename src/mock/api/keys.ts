@@ -1,4 +1,5 @@
-// API keys the mock accepts: each with a title, an organisation and permissions (DESIGN §4).
+// API keys the mock accepts: each with a title, an organisation and permissions, like
+// Ashby's keys (docs/sources.md, "Ashby docs: authentication").
 import { readFileSync } from 'node:fs';
 import { PERMISSIONS, type Permission } from '../../protocol/constants.ts';
 import { UsageError } from '../../config/errors.ts';
