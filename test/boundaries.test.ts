@@ -3,7 +3,7 @@
 // type-check (scenarios/k6/tsconfig.json, no DOM lib) rejects a planted DOM global in code that runs in k6.
 // Each plant goes into a copy of the relevant folders, never into the checkout.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -84,5 +84,27 @@ describe('the k6 type-check has no DOM lib', () => {
     expect(out).toMatch(/src\/protocol\/planted\.ts\(1,\d+\): error TS2304: Cannot find name 'TextEncoder'/);
     expect(out).toMatch(/src\/protocol\/planted\.ts\(2,\d+\): error TS2304: Cannot find name 'URL'/);
     expect(out).toMatch(/scenarios\/flows\/planted\.ts\(1,\d+\): error TS2304: Cannot find name 'fetch'/);
+  });
+});
+
+describe('the docs show the layers', () => {
+  const folders = [
+    ...readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/`),
+    ...readdirSync(join(ROOT, 'scenarios'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `scenarios/${d.name}/`),
+    'src/cli.ts',
+  ];
+
+  it('README "Layout" names every folder of src/ and scenarios/', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+    const named = layout.split('\n').map((l) => l.split(/\s{2,}/)[0]!);
+    for (const f of folders.filter((f) => !f.startsWith('scenarios/'))) expect(named, f).toContain(f);
+    expect(named).toContain('scenarios/');
+    for (const top of ['bin/', 'scripts/', 'bench/', 'test/', 'conformance/', 'schemas/', 'examples/']) expect(named, top).toContain(top);
+  });
+
+  it('docs/architecture.md has an import rule for every folder of src/ and scenarios/', () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    for (const f of folders) expect(doc, f).toContain(`| \`${f}\` |`);
   });
 });
