@@ -494,7 +494,7 @@ const DRIVE_CONCURRENCY = 16;
  * `total` flows of handle + presigned upload (`size` bytes each) against `baseUrl`, 16 at a time over
  * keep-alive connections; `sample(done)` runs after every `every` flows (all in flight finished).
  */
-export async function driveUploads(baseUrl: string, total: number, every: number, size: number, sample: (done: number) => Promise<void>): Promise<void> {
+async function driveUploads(baseUrl: string, total: number, every: number, size: number, sample: (done: number) => Promise<void>): Promise<void> {
   const agent = new Agent({ connections: DRIVE_CONCURRENCY });
   const bytes = new Uint8Array(size).fill(7);
   const handleBody = JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'soak.bin', contentType: 'application/octet-stream', contentLength: size });
