@@ -19,7 +19,7 @@ import { constantSchedule } from '../src/load/schedule.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../scenarios/flows/index.ts';
 import { startChild, type ChildServer } from './servers.ts';
 
-export const API_KEY = 'mock-full-access';
+const API_KEY = 'mock-full-access';
 export const HANDLE_PATH = '/file.createFileUploadHandle';
 export const HANDLE_BODY = JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'resume.pdf', contentType: 'application/pdf', contentLength: 102400 });
 export const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json', authorization: basicAuthHeader(API_KEY) };
@@ -463,45 +463,81 @@ export async function benchSoak(o: BenchOptions): Promise<Row[]> {
   const uploads = o.quick ? 4_000 : 20_000;
   const maxObjects = uploads / 10;
   const size = 16 * 1024;
-  const concurrency = 16;
-  const sampleEvery = uploads / 10;
   const dir = await mkdtemp(join(tmpdir(), 'upload-harness-bench-soak-'));
   const mock = await startChild('mock', { BENCH_STORAGE_DIR: dir, BENCH_STORAGE_MAX_OBJECTS: String(maxObjects) });
-  const agent = new Agent({ connections: concurrency });
-  const bytes = new Uint8Array(size).fill(7);
-  const handleBody = JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'soak.bin', contentType: 'application/octet-stream', contentLength: size });
-  const one = async (): Promise<void> => {
-    const h = await request(`${mock.baseUrl}${HANDLE_PATH}`, { method: 'POST', headers: JSON_HEADERS, body: handleBody, dispatcher: agent });
-    const env = (await h.body.json()) as { success: boolean; results: { url: string; fields: Record<string, string> } };
-    if (!env.success) throw new Error(`soak: handle failed ${JSON.stringify(env).slice(0, 200)}`);
-    const form = encodeMultipart(env.results.fields, { filename: 'soak.bin', contentType: 'application/octet-stream' }, bytes);
-    const up = await request(env.results.url, { method: 'POST', headers: { 'content-type': form.contentType }, body: form.body, dispatcher: agent });
-    await up.body.dump();
-    if (up.statusCode !== 204) throw new Error(`soak: upload answered HTTP ${up.statusCode}`);
-  };
   try {
     const samples: { uploads: number; files: number; diskMiB: number; rssMiB: number }[] = [];
     const t0 = performance.now();
-    for (let done = 0; done < uploads; done += sampleEvery) {
-      let next = 0;
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next++ < sampleEvery) await one();
-      }));
+    await driveUploads(mock.baseUrl, uploads, uploads / 10, size, async (done) => {
       const disk = await storageDisk(dir);
       const { rss } = await mock.mem();
-      samples.push({ uploads: done + sampleEvery, files: disk.files, diskMiB: r2(disk.bytes / MiB), rssMiB: r2(rss / MiB) });
-    }
+      samples.push({ uploads: done, files: disk.files, diskMiB: r2(disk.bytes / MiB), rssMiB: r2(rss / MiB) });
+    });
     const seconds = (performance.now() - t0) / 1000;
     const middle = samples[samples.length / 2 - 1]!;
     const end = samples.at(-1)!;
     o.log(`  soak: ${uploads} uploads of ${size / 1024} KiB in ${seconds.toFixed(1)} s, cap ${maxObjects} objects; disk ${middle.diskMiB} → ${end.diskMiB} MiB, RSS ${middle.rssMiB} → ${end.rssMiB} MiB`);
-    const detail = { uploads, fileBytes: size, maxObjects, concurrency, seconds: r2(seconds), middle, end, samples };
+    const detail = { uploads, fileBytes: size, maxObjects, concurrency: DRIVE_CONCURRENCY, seconds: r2(seconds), middle, end, samples };
     return [
       row({ id: 'soak.disk', name: `storage disk at ${uploads} uploads ÷ at ${middle.uploads} (cap ${maxObjects} objects)`, value: r3(end.diskMiB / middle.diskMiB), unit: 'x', target: { op: '<', value: 1.05 }, detail }),
       row({ id: 'soak.rss', name: `mock RSS at ${uploads} uploads ÷ at ${middle.uploads}`, value: r3(end.rssMiB / middle.rssMiB), unit: 'x', target: { op: '<', value: 1.25 }, detail: { middle, end } }),
     ];
   } finally {
+    await mock.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const DRIVE_CONCURRENCY = 16;
+
+/**
+ * `total` flows of handle + presigned upload (`size` bytes each) against `baseUrl`, 16 at a time over
+ * keep-alive connections; `sample(done)` runs after every `every` flows (all in flight finished).
+ */
+async function driveUploads(baseUrl: string, total: number, every: number, size: number, sample: (done: number) => Promise<void>): Promise<void> {
+  const agent = new Agent({ connections: DRIVE_CONCURRENCY });
+  const bytes = new Uint8Array(size).fill(7);
+  const handleBody = JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'soak.bin', contentType: 'application/octet-stream', contentLength: size });
+  const one = async (): Promise<void> => {
+    const h = await request(`${baseUrl}${HANDLE_PATH}`, { method: 'POST', headers: JSON_HEADERS, body: handleBody, dispatcher: agent });
+    const env = (await h.body.json()) as { success: boolean; results: { url: string; fields: Record<string, string> } };
+    if (!env.success) throw new Error(`drive: handle failed ${JSON.stringify(env).slice(0, 200)}`);
+    const form = encodeMultipart(env.results.fields, { filename: 'soak.bin', contentType: 'application/octet-stream' }, bytes);
+    const up = await request(env.results.url, { method: 'POST', headers: { 'content-type': form.contentType }, body: form.body, dispatcher: agent });
+    await up.body.dump();
+    if (up.statusCode !== 204) throw new Error(`drive: upload answered HTTP ${up.statusCode}`);
+  };
+  try {
+    for (let done = 0; done < total; done += every) {
+      let next = 0;
+      await Promise.all(Array.from({ length: DRIVE_CONCURRENCY }, async () => {
+        while (next++ < every) await one();
+      }));
+      await sample(done + every);
+    }
+  } finally {
     await agent.close();
+  }
+}
+
+/** Client recording over a long run (issue 11): the recording mock's RSS at the end ÷ at the middle of
+ * 100,000 flows. The recorder keeps the newest MAX_RECORDED_REQUESTS requests, so RSS must stay flat. */
+export async function benchClientSoak(o: BenchOptions): Promise<Row[]> {
+  const flows = o.quick ? 10_000 : 100_000;
+  const dir = await mkdtemp(join(tmpdir(), 'upload-harness-bench-client-soak-'));
+  const mock = await startChild('mock-recording', { BENCH_STORAGE_DIR: dir, BENCH_STORAGE_MAX_OBJECTS: '1000' });
+  try {
+    const samples: { flows: number; rssMiB: number }[] = [];
+    const t0 = performance.now();
+    await driveUploads(mock.baseUrl, flows, flows / 10, 16, async (done) => {
+      samples.push({ flows: done, rssMiB: r2((await mock.mem()).rss / MiB) });
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const middle = samples[samples.length / 2 - 1]!;
+    const end = samples.at(-1)!;
+    o.log(`  client soak: ${flows} recorded flows in ${seconds.toFixed(1)} s; RSS ${middle.rssMiB} MiB at ${middle.flows} → ${end.rssMiB} MiB at ${end.flows}`);
+    return [row({ id: 'client.record.rss', name: `recording mock RSS at ${flows} client flows ÷ at ${middle.flows}`, value: r3(end.rssMiB / middle.rssMiB), unit: 'x', target: { op: '<', value: 1.25 }, detail: { flows, seconds: r2(seconds), samples } })];
+  } finally {
     await mock.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { benchBuild, benchClientRecording, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, benchSoak, type BenchOptions, type Row } from './benches.ts';
+import { benchBuild, benchClientRecording, benchClientSoak, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, benchSoak, type BenchOptions, type Row } from './benches.ts';
 import { benchLargeFiles } from './large-files.ts';
 import { benchPeerApi, benchPeerEngine, benchPeerIngest } from './peers.ts';
 import { benchStartup } from './startup.ts';
@@ -25,6 +25,7 @@ export const BENCHES = {
   largefiles: benchLargeFiles,
   startup: benchStartup,
   client: benchClientRecording,
+  'client-soak': benchClientSoak,
   'peers-api': benchPeerApi,
   'peers-ingest': benchPeerIngest,
   'peers-engine': benchPeerEngine,

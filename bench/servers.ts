@@ -6,7 +6,7 @@ const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 
 export type ServerKind = 'mock' | 'mock-recording' | 'bare' | 'sink';
 
-export interface MemSample {
+interface MemSample {
   rss: number;
   peak: number;
   hwm?: number;

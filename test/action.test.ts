@@ -45,7 +45,7 @@ async function runScript(inputs: Record<string, string>): Promise<{ code: number
     env[name] = m ? (inputs[m[1]!] ?? action.inputs[m[1]!]!.default ?? '') : expr;
   }
   let code = 0;
-  let stdout = '';
+  let stdout: string;
   try {
     ({ stdout } = await exec('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', runStep.run!], { cwd: WORK, env, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 }));
   } catch (err) {

@@ -11,10 +11,10 @@ import { chromium, type Browser } from 'playwright-core';
 import { DEFAULT_JOB_POSTING_ID, startMockServer } from '../src/mock/index.ts';
 
 const run = promisify(execFile);
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 /** The README's screenshots, rewritten by scripts/screenshots.ts (tracked in git). */
-export const SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
+const SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
 /** Where each test run saves its screenshots for review (git-ignored, so a test run leaves the tree clean). */
 export const REVIEW_SCREENSHOT_DIR = join(ROOT, 'reports', 'screenshots');
 
@@ -32,7 +32,7 @@ async function cli(args: string[]): Promise<number> {
   } catch (err) {
     const e = err as { code?: unknown; stderr?: string };
     if (typeof e.code === 'number') return e.code;
-    throw new Error(`upload-harness ${args[0]} did not run: ${String(err)}\n${e.stderr ?? ''}`);
+    throw new Error(`upload-harness ${args[0]} did not run: ${String(err)}\n${e.stderr ?? ''}`, { cause: err });
   }
 }
 

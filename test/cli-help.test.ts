@@ -12,6 +12,7 @@ import { useColour } from '../src/conformance/reporter.ts';
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'upload-harness.js');
+// eslint-disable-next-line no-control-regex -- ESC is what it looks for
 const ANSI = /\x1b\[/;
 
 /** Runs the CLI with stdout/stderr piped; never throws on a non-zero exit (the output is the evidence). */

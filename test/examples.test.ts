@@ -27,7 +27,10 @@ function strings(node: unknown, out: string[] = []): string[] {
 /** Every key of every mapping (to find the environment variable names). */
 function keys(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) for (const v of node) keys(v, out);
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (out.push(k), keys(v, out));
+  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) {
+    out.push(k);
+    keys(v, out);
+  }
   return out;
 }
 

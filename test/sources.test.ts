@@ -1,4 +1,5 @@
-// Every `source` the harness shows a user (check catalogue, fault registry) must rest on an entry of
+// Every `source` the harness shows a user (check catalogue, fault registry, client rules, robustness
+// faults) must rest on an entry of
 // docs/sources.md, the repository's own record of the public pages it relies on; and nothing shipped may
 // cite documents that are not in the repository.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -6,6 +7,8 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../src/conformance/catalogue.ts';
 import { FAULTS } from '../src/mock/faults.ts';
+import { CLIENT_RULES } from '../src/verify/rules.ts';
+import { ROBUSTNESS_FAULTS } from '../src/verify/robustness.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const sourcesDoc = readFileSync(join(root, 'docs/sources.md'), 'utf8');
@@ -23,6 +26,8 @@ function unresolved(source: string): string[] {
 const SHOWN_SOURCES: { where: string; source: string }[] = [
   ...CHECKS.map((c) => ({ where: `check ${c.id}`, source: c.source })),
   ...FAULTS.map((f) => ({ where: `fault ${f.name}`, source: f.source })),
+  ...CLIENT_RULES.map((r) => ({ where: `client rule ${r.id}`, source: r.source })),
+  ...ROBUSTNESS_FAULTS.map((f) => ({ where: `robustness fault ${f.name}`, source: f.source })),
 ];
 
 describe('docs/sources.md', () => {
@@ -32,7 +37,8 @@ describe('docs/sources.md', () => {
     for (const s of sections) if (!s.startsWith('inferred')) expect(s, s.split('\n')[0]).toMatch(/https:\/\/|OpenAPI document/);
   });
 
-  it('resolves every source of the check catalogue and the fault registry', () => {
+  it('resolves every source of the check catalogue, the fault registry, the client rules and the robustness faults', () => {
+    expect(SHOWN_SOURCES.length).toBeGreaterThan(CHECKS.length + FAULTS.length + 20);
     const bad = SHOWN_SOURCES.flatMap(({ where, source }) => unresolved(source).map((p) => `${where}: "${p}"`));
     expect(bad).toEqual([]);
   });

@@ -3,7 +3,7 @@
 //   upload:        handle + multipart POST to the presigned URL (fields in order, file last)
 //   full-flow:     handle + upload + attach (uploadResume | uploadFile | applicationForm.submit, by mix)
 // Everything that does not change per iteration (auth header, handle-request bodies, payloads,
-// multipart boundary and tail) is prepared once in createFlow(); the iteration path only does what
+// multipart boundary and tail) is prepared once (preparePlan); the iteration path only does what
 // must be per-request: parse the handle response and encode its form fields.
 import {
   apiKeyInfo,
@@ -67,116 +67,152 @@ const ENDPOINT_NAMES = {
   upload: 'presigned_upload',
 } as const;
 
-export function createFlow(config: FlowConfig): Flow {
+/**
+ * Everything a flow prepares once and every iteration shares: the auth header, the serialised handle
+ * request of every (context, size) pair, the payloads, the multipart boundary and tail. The stage
+ * functions below read it and build only what must be per request.
+ */
+interface FlowPlan {
+  readonly scenario: ScenarioName;
+  readonly base: string;
+  readonly headers: Record<string, string>;
+  readonly handleUrl: string;
+  /** One slot per weight unit; iteration n picks sizes[n % sizes.length]. */
+  readonly sizes: readonly number[];
+  readonly contexts: readonly UploadContext[];
+  readonly variants: ReadonlyMap<string, HandleVariant>;
+  readonly uploadContentType: string;
+  readonly boundary: string;
+  readonly tail: Uint8Array;
+  readonly jobPostingId?: string;
+}
+
+function preparePlan(config: FlowConfig): FlowPlan {
   const base = config.baseUrl.replace(/\/+$/, '');
-  const headers = toHttpRequest(base, config.apiKey, apiKeyInfo()).headers; // auth header encoded once
-  const url = (req: ProtocolRequest) => `${base}/${req.endpoint}`;
   const sizes = weightedSlots(config.fileSizes);
   const contexts = config.scenario === 'full-flow' ? weightedSlots(config.contexts) : (['CandidateResume'] as UploadContext[]);
-  const payloads = makePayloads(sizes);
-  const needsForm = contexts.includes('ApplicationForm');
-  if (needsForm && !config.jobPostingId) throw new Error('an ApplicationForm attach needs a job posting id');
-
-  // Every (context, size) handle request body, serialised once.
-  const variants = new Map<string, HandleVariant>();
-  const variantOf = (context: UploadContext, size: number): HandleVariant => {
-    const key = `${context}:${size}`;
-    let v = variants.get(key);
-    if (!v) {
-      const payload = payloads.get(size)!;
-      const req = createFileUploadHandle({ fileUploadContext: context, filename: payload.filename, contentType: payload.contentType, contentLength: size });
-      const body = JSON.stringify(req.body);
-      v = { context, payload, body, bodyBytes: utf8ByteLength(body) };
-      variants.set(key, v);
-    }
-    return v;
-  };
-  for (const c of contexts) for (const s of sizes) variantOf(c, s);
-  const handleUrl = `${base}/${ENDPOINT_NAMES.handle}`;
-
+  if (contexts.includes('ApplicationForm') && !config.jobPostingId) throw new Error('an ApplicationForm attach needs a job posting id');
   const boundary = newBoundary(); // the payload alphabet never contains "\r\n--", so one boundary serves all
-  const uploadContentType = `multipart/form-data; boundary=${boundary}`;
-  const tail = utf8Encode(multipartTail(boundary));
-
-  const jsonPost = (stage: Stage, req: ProtocolRequest) =>
-    ({ method: 'POST', url: url(req), headers, body: JSON.stringify(req.body), tags: { stage, name: req.endpoint } }) as const;
-
-  async function ensureCandidate(t: Transport, obs: StageObserver, w: WorkerState): Promise<string | undefined> {
-    if (w.candidateId) return w.candidateId;
-    w.candidatePending ??= (async () => {
-      const req = jsonPost('setup', createCandidate(`Load Test ${w.id}`, `load-${w.id}-${Date.now()}@example.com`));
-      const res = await t.request(req);
-      const env = res.status === 200 ? parseEnvelope<{ id?: string }>(res.body) : undefined;
-      const id = env?.kind === 'success' && typeof env.results?.id === 'string' ? env.results.id : undefined;
-      obs.stage('setup', id !== undefined, res.durationMs, utf8ByteLength(req.body), utf8ByteLength(res.body), id ? undefined : describe(res));
-      if (id) w.candidateId = id;
-      w.candidatePending = undefined;
-      return id;
-    })();
-    return w.candidatePending;
-  }
-
-  async function createHandle(t: Transport, obs: StageObserver, v: HandleVariant): Promise<UploadHandleResults | undefined> {
-    const res = await t.request({ method: 'POST', url: handleUrl, headers, body: v.body, tags: { stage: 'handle_create', name: ENDPOINT_NAMES.handle } });
-    let results: UploadHandleResults | undefined;
-    if (res.status === 200) {
-      const env = parseEnvelope<UploadHandleResults>(res.body);
-      if (env.kind === 'success' && typeof env.results?.url === 'string' && typeof env.results.handle === 'string' && env.results.fields) results = env.results;
-    }
-    obs.stage('handle_create', results !== undefined, res.durationMs, v.bodyBytes, utf8ByteLength(res.body), results ? undefined : describe(res));
-    return results;
-  }
-
-  async function upload(t: Transport, obs: StageObserver, v: HandleVariant, h: UploadHandleResults): Promise<boolean> {
-    const head = utf8Encode(multipartHead(h.fields, v.payload, boundary));
-    const length = head.length + v.payload.size + tail.length;
-    const res = await t.request({
-      method: 'POST',
-      url: h.url,
-      headers: { 'content-type': uploadContentType },
-      body: { parts: [head, v.payload.bytes, tail], length },
-      tags: { stage: 'upload', name: ENDPOINT_NAMES.upload },
-    });
-    const ok = res.status >= 200 && res.status < 300;
-    obs.stage('upload', ok, res.durationMs, length, utf8ByteLength(res.body), ok ? undefined : describe(res));
-    return ok;
-  }
-
-  async function attach(t: Transport, obs: StageObserver, w: WorkerState, v: HandleVariant, handle: string, n: number): Promise<boolean> {
-    const candidateId = v.context === 'ApplicationForm' ? undefined : await ensureCandidate(t, obs, w);
-    if (v.context !== 'ApplicationForm' && !candidateId) return false;
-    let req: ProtocolRequest;
-    if (v.context === 'CandidateResume') req = uploadResume(candidateId!, handle);
-    else if (v.context === 'CandidateFiles') req = uploadFile(candidateId!, handle);
-    else {
-      req = submitApplicationForm({
-        jobPostingId: config.jobPostingId!,
-        fieldSubmissions: [
-          { path: '_systemfield_name', value: `Load Applicant ${w.id}-${n}` },
-          { path: '_systemfield_email', value: `applicant-${w.id}-${n}@example.com` },
-          { path: '_systemfield_resume', value: handle },
-        ],
-      });
-    }
-    const http = jsonPost('attach', req);
-    const res = await t.request(http);
-    const ok = res.status === 200 && parseEnvelope(res.body).kind === 'success';
-    obs.stage('attach', ok, res.durationMs, utf8ByteLength(http.body), utf8ByteLength(res.body), ok ? undefined : describe(res));
-    return ok;
-  }
-
   return {
     scenario: config.scenario,
+    base,
+    headers: toHttpRequest(base, config.apiKey, apiKeyInfo()).headers, // auth header encoded once
+    handleUrl: `${base}/${ENDPOINT_NAMES.handle}`,
+    sizes,
+    contexts,
+    variants: handleVariants(contexts, sizes),
+    uploadContentType: `multipart/form-data; boundary=${boundary}`,
+    boundary,
+    tail: utf8Encode(multipartTail(boundary)),
+    ...(config.jobPostingId !== undefined ? { jobPostingId: config.jobPostingId } : {}),
+  };
+}
+
+const variantKey = (context: UploadContext, size: number): string => `${context}:${size}`;
+
+/** Every (context, size) handle request body, serialised once. */
+function handleVariants(contexts: readonly UploadContext[], sizes: readonly number[]): Map<string, HandleVariant> {
+  const payloads = makePayloads(sizes);
+  const variants = new Map<string, HandleVariant>();
+  for (const context of contexts) {
+    for (const size of sizes) {
+      if (variants.has(variantKey(context, size))) continue;
+      const payload = payloads.get(size)!;
+      const body = JSON.stringify(createFileUploadHandle({ fileUploadContext: context, filename: payload.filename, contentType: payload.contentType, contentLength: size }).body);
+      variants.set(variantKey(context, size), { context, payload, body, bodyBytes: utf8ByteLength(body) });
+    }
+  }
+  return variants;
+}
+
+/** Iteration n's variant. The context advances once per full size cycle, so every (context, size) pair
+ * occurs in proportion even when both tables have the same length. */
+function variantFor(plan: FlowPlan, n: number): HandleVariant {
+  const context = plan.contexts[Math.floor(n / plan.sizes.length) % plan.contexts.length]!;
+  return plan.variants.get(variantKey(context, plan.sizes[n % plan.sizes.length]!))!;
+}
+
+const jsonPost = (plan: FlowPlan, stage: Stage, req: ProtocolRequest) =>
+  ({ method: 'POST', url: `${plan.base}/${req.endpoint}`, headers: plan.headers, body: JSON.stringify(req.body), tags: { stage, name: req.endpoint } }) as const;
+
+/** The worker's candidate, created on first need (concurrent first needs share one creation). */
+async function ensureCandidate(plan: FlowPlan, t: Transport, obs: StageObserver, w: WorkerState): Promise<string | undefined> {
+  if (w.candidateId) return w.candidateId;
+  w.candidatePending ??= (async () => {
+    const req = jsonPost(plan, 'setup', createCandidate(`Load Test ${w.id}`, `load-${w.id}-${Date.now()}@example.com`));
+    const res = await t.request(req);
+    const env = res.status === 200 ? parseEnvelope<{ id?: string }>(res.body) : undefined;
+    const id = env?.kind === 'success' && typeof env.results?.id === 'string' ? env.results.id : undefined;
+    obs.stage('setup', id !== undefined, res.durationMs, utf8ByteLength(req.body), utf8ByteLength(res.body), id ? undefined : describe(res));
+    if (id) w.candidateId = id;
+    w.candidatePending = undefined;
+    return id;
+  })();
+  return w.candidatePending;
+}
+
+async function createHandle(plan: FlowPlan, t: Transport, obs: StageObserver, v: HandleVariant): Promise<UploadHandleResults | undefined> {
+  const res = await t.request({ method: 'POST', url: plan.handleUrl, headers: plan.headers, body: v.body, tags: { stage: 'handle_create', name: ENDPOINT_NAMES.handle } });
+  let results: UploadHandleResults | undefined;
+  if (res.status === 200) {
+    const env = parseEnvelope<UploadHandleResults>(res.body);
+    if (env.kind === 'success' && typeof env.results?.url === 'string' && typeof env.results.handle === 'string' && env.results.fields) results = env.results;
+  }
+  obs.stage('handle_create', results !== undefined, res.durationMs, v.bodyBytes, utf8ByteLength(res.body), results ? undefined : describe(res));
+  return results;
+}
+
+async function upload(plan: FlowPlan, t: Transport, obs: StageObserver, v: HandleVariant, h: UploadHandleResults): Promise<boolean> {
+  const head = utf8Encode(multipartHead(h.fields, v.payload, plan.boundary));
+  const length = head.length + v.payload.size + plan.tail.length;
+  const res = await t.request({
+    method: 'POST',
+    url: h.url,
+    headers: { 'content-type': plan.uploadContentType },
+    body: { parts: [head, v.payload.bytes, plan.tail], length },
+    tags: { stage: 'upload', name: ENDPOINT_NAMES.upload },
+  });
+  const ok = res.status >= 200 && res.status < 300;
+  obs.stage('upload', ok, res.durationMs, length, utf8ByteLength(res.body), ok ? undefined : describe(res));
+  return ok;
+}
+
+/** The follow-up call of the handle's context: uploadResume, uploadFile or applicationForm.submit. */
+function attachRequest(plan: FlowPlan, context: UploadContext, candidateId: string | undefined, handle: string, w: WorkerState, n: number): ProtocolRequest {
+  if (context === 'CandidateResume') return uploadResume(candidateId!, handle);
+  if (context === 'CandidateFiles') return uploadFile(candidateId!, handle);
+  return submitApplicationForm({
+    jobPostingId: plan.jobPostingId!,
+    fieldSubmissions: [
+      { path: '_systemfield_name', value: `Load Applicant ${w.id}-${n}` },
+      { path: '_systemfield_email', value: `applicant-${w.id}-${n}@example.com` },
+      { path: '_systemfield_resume', value: handle },
+    ],
+  });
+}
+
+async function attach(plan: FlowPlan, t: Transport, obs: StageObserver, w: WorkerState, v: HandleVariant, handle: string, n: number): Promise<boolean> {
+  const candidateId = v.context === 'ApplicationForm' ? undefined : await ensureCandidate(plan, t, obs, w);
+  if (v.context !== 'ApplicationForm' && !candidateId) return false;
+  const http = jsonPost(plan, 'attach', attachRequest(plan, v.context, candidateId, handle, w, n));
+  const res = await t.request(http);
+  const ok = res.status === 200 && parseEnvelope(res.body).kind === 'success';
+  obs.stage('attach', ok, res.durationMs, utf8ByteLength(http.body), utf8ByteLength(res.body), ok ? undefined : describe(res));
+  return ok;
+}
+
+export function createFlow(config: FlowConfig): Flow {
+  const plan = preparePlan(config);
+  return {
+    scenario: plan.scenario,
     newWorker: (id) => ({ id }),
     async iterate(t, obs, w, n) {
-      // Context advances once per full size cycle, so every (context, size) pair occurs in proportion
-      // even when both tables have the same length.
-      const v = variantOf(contexts[Math.floor(n / sizes.length) % contexts.length]!, sizes[n % sizes.length]!);
-      const h = await createHandle(t, obs, v);
-      if (!h || config.scenario === 'handle-create') return h !== undefined;
-      if (!(await upload(t, obs, v, h))) return false;
-      if (config.scenario === 'upload') return true;
-      return attach(t, obs, w, v, h.handle, n);
+      const v = variantFor(plan, n);
+      const h = await createHandle(plan, t, obs, v);
+      if (!h || plan.scenario === 'handle-create') return h !== undefined;
+      if (!(await upload(plan, t, obs, v, h))) return false;
+      if (plan.scenario === 'upload') return true;
+      return attach(plan, t, obs, w, v, h.handle, n);
     },
   };
 }

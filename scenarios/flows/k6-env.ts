@@ -39,7 +39,7 @@ export function defaultMaxVUs(peakRate: number): number {
   return Math.max(20, Math.ceil(peakRate * 2));
 }
 
-export interface K6Stage {
+interface K6Stage {
   durationMs: number;
   target: number;
 }
@@ -85,7 +85,7 @@ export function encodeK6Env(s: K6Settings): Record<string, string> {
 export type K6EnvSource = Readonly<Record<string, string | undefined>>;
 
 /** One variable; an empty value counts as unset. A missing required one is a clear error. */
-export function k6Var(env: K6EnvSource, name: string, fallback?: string): string {
+function k6Var(env: K6EnvSource, name: string, fallback?: string): string {
   const v = env[name];
   if (v !== undefined && v !== '') return v;
   if (fallback === undefined) throw new Error(`environment variable ${name} is required (pass it with -e ${name}=…)`);

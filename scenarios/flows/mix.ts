@@ -11,7 +11,7 @@ export interface Weighted<T> {
 }
 
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1000, kib: 1024, mb: 1_000_000, mib: 1024 * 1024, gb: 1e9, gib: 1024 ** 3 };
-export const MAX_FILE_SIZE = 100 * 1024 * 1024;
+const MAX_FILE_SIZE = 100 * 1024 * 1024;
 
 /** `512`, `1KiB`, `5MiB`, `2MB` → bytes, at most `max` (a file size by default). */
 export function parseSize(text: string, max: number = MAX_FILE_SIZE): number {

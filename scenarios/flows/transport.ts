@@ -3,14 +3,12 @@
 
 /** The three measured stages of the presigned upload flow, plus the once-per-VU setup calls. */
 export type Stage = 'handle_create' | 'upload' | 'attach' | 'setup';
-export const MEASURED_STAGES = ['handle_create', 'upload', 'attach'] as const;
-export type MeasuredStage = (typeof MEASURED_STAGES)[number];
 
 /**
  * A request body. `parts` lets an engine that can stream chunks (undici) send the shared payload
  * without copying it; an engine that needs one buffer (k6) concatenates the parts once.
  */
-export type TransportBody = string | { parts: readonly Uint8Array[]; length: number };
+type TransportBody = string | { parts: readonly Uint8Array[]; length: number };
 
 export interface TransportRequest {
   method: 'POST';
@@ -37,10 +35,6 @@ export interface Transport {
 /** Where a flow reports each stage's outcome; engines map it to Trends/checks or HDR histograms. */
 export interface StageObserver {
   stage(stage: Stage, ok: boolean, durationMs: number, bytesSent: number, bytesReceived: number, reason?: string): void;
-}
-
-export function bodyLength(body: TransportBody): number {
-  return typeof body === 'string' ? body.length : body.length;
 }
 
 /** One contiguous buffer, for engines without chunked bodies (k6). */

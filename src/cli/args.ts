@@ -20,7 +20,7 @@ import { MixError } from '../../scenarios/flows/index.ts';
 import { ThresholdError } from '../load/threshold-error.ts';
 import { FaultSpecError } from '../mock/faults.ts';
 
-export interface OptionDef {
+interface OptionDef {
   readonly type: 'string' | 'boolean';
   readonly multiple?: boolean;
   readonly env?: string;

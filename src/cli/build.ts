@@ -22,9 +22,7 @@ Examples:
   upload-harness build --out-dir build/k6`;
 
 export const command: Command = {
-  summary: 'compile the k6 scenarios to dist/k6/*.js',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'compile the k6 scenarios to dist/k6/*.js', help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('build', argv, OPTIONS);
     const out = await buildK6Bundles({ outDir: values['out-dir'] });

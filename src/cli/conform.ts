@@ -57,9 +57,7 @@ export function summaryText(r: RunResults): string {
 }
 
 export const command: Command = {
-  summary: 'run the conformance checks against the mock or a real endpoint',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'run the conformance checks against the mock or a real endpoint', help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
     const { 'ca-file': caFile, ...targetFlags } = values;

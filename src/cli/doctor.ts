@@ -208,9 +208,7 @@ export function doctorText(r: DoctorReport): string {
 }
 
 export const command: Command = {
-  summary: 'check a target, keys, ids and k6 before a run',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'check a target, keys, ids and k6 before a run', help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('doctor', argv, OPTIONS);
     const { json, ...flags } = values;

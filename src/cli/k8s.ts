@@ -106,9 +106,7 @@ export async function renderK8sManifest(argv: string[], env: Env = process.env):
 }
 
 export const command: Command = {
-  summary: 'print a k6-operator TestRun + ConfigMap for a distributed k6 run',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'print a k6-operator TestRun + ConfigMap for a distributed k6 run', help: HELP, options: OPTIONS,
   async run(argv) {
     process.stdout.write(await renderK8sManifest(argv));
     return EXIT.ok;

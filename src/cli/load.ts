@@ -179,9 +179,7 @@ export async function runLoadWithReports(config: LoadConfig): Promise<LoadOutcom
 }
 
 export const command: Command = {
-  summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report', help: HELP, options: OPTIONS,
   async run(argv) {
     const config = parseLoadArgs(argv);
     const interrupt = new RunInterrupt();

@@ -82,9 +82,7 @@ function describeKeys(keys: MockKey[]): string[] {
 }
 
 export const command: Command = {
-  summary: "run a local mock of Ashby's API and its upload storage",
-  help: HELP,
-  options: OPTIONS,
+  summary: "run a local mock of Ashby's API and its upload storage", help: HELP, options: OPTIONS,
   async run(argv) {
     const { options, listFaults: wantList, clientReport } = mockOptionsFromArgs(argv);
     if (wantList) {

@@ -30,7 +30,7 @@ export function loadReportAssets(): Promise<ReportAssets> {
   return assets;
 }
 
-export async function writeReportFiles(dir: string, files: ReportFiles, secrets: readonly string[]): Promise<WrittenReports> {
+async function writeReportFiles(dir: string, files: ReportFiles, secrets: readonly string[]): Promise<WrittenReports> {
   await mkdir(dir, { recursive: true });
   const texts = Object.fromEntries(REPORT_FILES.map((name) => [name, redactText(files[name], secrets)])) as ReportFiles;
   await Promise.all(REPORT_FILES.map((name) => writeFile(join(dir, name), texts[name])));

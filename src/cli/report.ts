@@ -32,9 +32,7 @@ Example:
   upload-harness report merge reports/m1/results.json reports/m2/results.json --report-dir reports/all`;
 
 export const command: Command = {
-  summary: 'merge load results of several processes/machines into one report',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'merge load results of several processes/machines into one report', help: HELP, options: OPTIONS,
   async run(argv) {
     const { values, positionals } = parseCommandArgs('report', argv, OPTIONS, true);
     const [sub, ...files] = positionals;

@@ -7,7 +7,8 @@
 // --strict), fewer flows than --min-flows, a robustness misbehaviour, the command failed (any non-zero
 // exit or a signal — its own code is recorded in results.json and printed, not passed through, because
 // the harness's exit codes are classes: a client exiting 2 or 99 must not read as a harness error or a
-// threshold), or the run was interrupted; 2 harness error (bad option, command not found, mock failed).
+// threshold); 2 harness error (bad option, command not found, mock failed) or an interrupted run (Ctrl-C,
+// SIGTERM: the report of what was seen is written, marked incomplete; as `conform` and `load` do).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { Command } from '../cli.ts';
@@ -45,7 +46,8 @@ Options:
 ${optionsHelp(OPTIONS)}
 
 Exit codes: 0 all flows conform and the command exited 0; 1 a rule broken, no flow seen, the command
-failed (its code is printed and kept in results.json) or the run was interrupted; 2 harness error.
+failed (its code is printed and kept in results.json); 2 harness error, or the run was interrupted
+(report written, marked incomplete).
 
 Examples:
   upload-harness verify-client -- bash examples/clients/upload.sh
@@ -151,9 +153,7 @@ async function printEnv(port: number): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'run your upload client against the mock and judge what it sends',
-  help: HELP,
-  options: OPTIONS,
+  summary: 'run your upload client against the mock and judge what it sends', help: HELP, options: OPTIONS,
   async run(argv) {
     const args = parseVerifyClientArgs(argv);
     if (args.printEnv) return printEnv(args.port ?? 4010);
@@ -177,6 +177,7 @@ export const command: Command = {
       const results = session.judge({ strict: args.strict, minFlows: args.minFlows, incomplete: outcome.interrupted !== undefined, command: commandInfo });
       await writeClientReports(args.reportDir, results, sessionSecrets(session));
       printClientSummary(results, args.reportDir);
+      if (outcome.interrupted) return EXIT.usage; // not a verdict either way, as for conform and load
       return results.summary.passed ? EXIT.ok : EXIT.checkFailed;
     } finally {
       await session.close();

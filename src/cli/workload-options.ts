@@ -9,7 +9,7 @@ import { PRODUCTION_RATE_CAP, assertRateAllowed } from '../load/config.ts';
 import { parseThresholdFlag } from '../load/thresholds.ts';
 import { asUsage, optionValue, parseIntegerOption, type OptionTable } from './args.ts';
 
-export const DEFAULT_SCENARIO: ScenarioName = 'full-flow';
+const DEFAULT_SCENARIO: ScenarioName = 'full-flow';
 
 /** Option entries (see args.ts for the format); each command picks and words the ones it offers. */
 export const WORKLOAD_OPTIONS = {

@@ -80,7 +80,7 @@ export function displayProxy(proxy: string): string {
 }
 
 /** The proxy (as configured, credentials included) for `url`, or undefined when it goes direct. */
-export function rawProxyFor(url: URL, proxy: ProxySettings): string | undefined {
+function rawProxyFor(url: URL, proxy: ProxySettings): string | undefined {
   const chosen = url.protocol === 'https:' ? proxy.httpsProxy : proxy.httpProxy;
   if (!chosen || bypassesProxy(url, proxy.noProxy)) return undefined;
   return chosen;
@@ -168,7 +168,7 @@ export function createNetwork(options: NetworkOptions = {}): Network {
  * Carries the configured CA file and direct origins into the conformance runner's worker threads
  * (they inherit the environment, hence the proxy variables, but not this module's state).
  */
-export const NETWORK_ENV_VAR = 'UH_NETWORK';
+const NETWORK_ENV_VAR = 'UH_NETWORK';
 
 let options: NetworkOptions | undefined;
 let current: Network | undefined;

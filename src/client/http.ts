@@ -40,7 +40,7 @@ export interface RawResponse {
 const RETRY_STATUS = new Set([429, 503]);
 
 /** One keep-alive pool per process (conformance checks are many small requests to one or two origins). */
-export function agent(): Dispatcher {
+function agent(): Dispatcher {
   return network().dispatcher;
 }
 

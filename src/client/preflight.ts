@@ -9,7 +9,7 @@ import { network } from './dispatcher.ts';
 import { classifyTransportError, TransportError } from './errors.ts';
 
 /** A TLS error of a direct connection, explained again with the server's certificate named. */
-export async function withCertificate(err: TransportError, url: string): Promise<TransportError> {
+async function withCertificate(err: TransportError, url: string): Promise<TransportError> {
   if (err.code !== 'tls' || err.detail.includes('(subject ') || network().proxyFor(url)) return err;
   const certificate = await readPeerCertificate(url);
   if (!certificate) return err;

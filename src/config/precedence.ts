@@ -6,7 +6,7 @@ import { UsageError } from './errors.ts';
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The environment variable's trimmed value, or undefined when unset or blank. */
-export function envValue(env: Env, name: string | undefined): string | undefined {
+function envValue(env: Env, name: string | undefined): string | undefined {
   const v = name === undefined ? undefined : env[name];
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }

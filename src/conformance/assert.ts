@@ -51,7 +51,7 @@ const isApi = (res: ApiResponse | StorageResponse): res is ApiResponse => 'envel
 function envelopeCode(json: unknown): string | undefined {
   const v = json as { success?: unknown; errors?: unknown; errorInfo?: { code?: unknown } } | undefined;
   if (v?.success !== false) return undefined;
-  const code = v.errorInfo?.code ?? (Array.isArray(v.errors) ? v.errors[0] : undefined);
+  const code = v.errorInfo?.code ?? (Array.isArray(v.errors) ? (v.errors as unknown[])[0] : undefined);
   return typeof code === 'string' && code !== '' ? code : undefined;
 }
 
@@ -123,7 +123,7 @@ export function expectStorageError(res: StorageResponse, status: number, code: s
   if (res.status >= 200 && res.status < 300) fail(`${what} was accepted by storage`, expected, describeStorage(res));
   const err = (res.xml?.Error ?? undefined) as Record<string, unknown> | undefined;
   if (res.status !== status || err?.Code !== code) fail(`${what} was not rejected as S3 rejects it`, expected, describeStorage(res));
-  if (messagePrefix && !String(err.Message ?? '').startsWith(messagePrefix)) fail(`${what}: wrong S3 error message`, expected, describeStorage(res));
+  if (messagePrefix && !String((err.Message ?? '') as string | number).startsWith(messagePrefix)) fail(`${what}: wrong S3 error message`, expected, describeStorage(res));
 }
 
 export function expectStorageOk(res: StorageResponse, what: string): void {

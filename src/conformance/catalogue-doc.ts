@@ -9,8 +9,8 @@ import { CHECKS, type CheckNeed } from './catalogue.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export const DOC_FILE = join(REPO_ROOT, 'README.md');
-export const TABLE_START = '<!-- check-table:start (generated from src/conformance/catalogue.ts) -->';
-export const TABLE_END = '<!-- check-table:end -->';
+const TABLE_START = '<!-- check-table:start (generated from src/conformance/catalogue.ts) -->';
+const TABLE_END = '<!-- check-table:end -->';
 
 const NEED_TEXT: Record<CheckNeed, string> = {
   candidate: 'candidate',
@@ -37,7 +37,7 @@ export function documentedTable(text: string): string | undefined {
 }
 
 /** `text` with the part between two markers replaced by `table`; throws when a marker is missing. */
-export function replaceBetween(text: string, startMarker: string, endMarker: string, table: string): string {
+function replaceBetween(text: string, startMarker: string, endMarker: string, table: string): string {
   const start = text.indexOf(startMarker);
   const end = text.indexOf(endMarker);
   if (start === -1 || end === -1) throw new Error(`${DOC_FILE}: marker ${start === -1 ? startMarker : endMarker} is missing`);

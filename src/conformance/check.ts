@@ -8,7 +8,7 @@ import { getCheck, type CheckDefinition } from './catalogue.ts';
 import { CheckFailure, UnclassifiedAnswer } from './assert.ts';
 import { KEY_ENV, skipReason, targetFromEnv, type TargetConfig } from './target.ts';
 
-export type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
+type CheckOutcomeKind = 'failure' | 'transport' | 'harness';
 
 export interface CheckMeta {
   exchanges: Exchange[];
@@ -40,7 +40,7 @@ export function target(): TargetConfig {
 }
 
 /** Clients and keys for one check; exported for fixtures that run before any check (beforeAll). */
-export function newContext(def: CheckDefinition, t: TargetConfig, meta: CheckMeta): CheckContext {
+function newContext(def: CheckDefinition, t: TargetConfig, meta: CheckMeta): CheckContext {
   const recorder = new ExchangeRecorder();
   const secrets = new SecretSet();
   secrets.add(t.apiKey, t.limitedApiKey, t.otherOrgApiKey);
@@ -85,6 +85,8 @@ export function check(id: string, body: (c: CheckContext) => Promise<unknown>, o
       meta.failure = classify(err);
       // Secrets may sit in an error text (e.g. a URL in a harness exception): redact before it leaves.
       meta.failure.message = c.api.secrets.redact(meta.failure.message);
+      // No `cause`: the original error may hold the secrets just redacted from the message.
+      // eslint-disable-next-line preserve-caught-error
       throw new Error(meta.failure.message);
     } finally {
       meta.exchanges = [...c.api.recorder.exchanges];

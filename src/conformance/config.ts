@@ -5,7 +5,7 @@ import { parseDurationMs } from '../config/duration.ts';
 import { flagOrEnv, switchOrEnv, type Env } from '../config/precedence.ts';
 import { baseUrlOf, parseTarget } from '../config/target-url.ts';
 import { GROUPS, type CheckGroup } from './catalogue.ts';
-import type { TargetConfig } from './target.ts';
+import type { TargetAccess, TargetConfig } from './target.ts';
 
 export interface ConformFlags {
   target?: string;
@@ -23,16 +23,10 @@ export interface ConformFlags {
   timeout?: string;
 }
 
-export interface ConformConfig {
+export interface ConformConfig extends TargetAccess {
   /** 'mock' = start the embedded mock; else the base URL. */
   target: 'mock' | URL;
   apiKey?: string;
-  limitedApiKey?: string;
-  otherOrgApiKey?: string;
-  candidateId?: string;
-  jobPostingId?: string;
-  allowWrites: boolean;
-  slow: boolean;
   strict: boolean;
   only: CheckGroup[];
   reportDir: string;

@@ -6,7 +6,7 @@ import { HarnessError } from '../config/errors.ts';
 import { hasCheck } from './catalogue.ts';
 import { REPO_ROOT } from './paths.ts';
 
-export const DEVIATIONS_FILE = join(REPO_ROOT, 'conformance', 'deviations.json');
+const DEVIATIONS_FILE = join(REPO_ROOT, 'conformance', 'deviations.json');
 
 export type Deviations = ReadonlyMap<string, string>;
 

@@ -9,7 +9,7 @@ import { hasCheck } from './catalogue.ts';
 import { SUITE_DIR } from './paths.ts';
 import type { RunResults } from '../results/index.ts';
 
-export const FAULT_MATRIX_FILE = join(SUITE_DIR, 'fault-matrix.json');
+const FAULT_MATRIX_FILE = join(SUITE_DIR, 'fault-matrix.json');
 
 export interface FaultRow {
   fault: string;

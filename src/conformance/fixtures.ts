@@ -121,7 +121,7 @@ interface FormFieldInfo {
 }
 
 /** The posting's form fields (jobPosting.info), read once per worker. */
-export function postingFields(c: CheckContext): Promise<FormFieldInfo[]> {
+function postingFields(c: CheckContext): Promise<FormFieldInfo[]> {
   const id = c.target.jobPostingId!;
   let p = formFields.get(id);
   if (!p) {
@@ -137,7 +137,7 @@ export function postingFields(c: CheckContext): Promise<FormFieldInfo[]> {
 }
 
 /** Values for every required field by type, with `handle` in the first File field (formats of Ashby docs: applicationForm.submit). */
-export async function applicationSubmissions(c: CheckContext, handle: string): Promise<FieldSubmission[]> {
+async function applicationSubmissions(c: CheckContext, handle: string): Promise<FieldSubmission[]> {
   const fields = await postingFields(c);
   const file = fields.find((f) => f.type === 'File');
   if (!file) fail('the job posting has no File field', 'a posting with a field of type File', fields.map((f) => `${f.path}:${f.type}`).join(', ') || 'no fields');

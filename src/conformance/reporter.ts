@@ -64,6 +64,7 @@ export class ConformanceReporter implements Reporter {
   }
 
   onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an error without a message, as whatever text it has
     for (const e of unhandledErrors) this.harnessErrors.push(`unhandled error: ${e.message ?? String(e)}`);
   }
 }

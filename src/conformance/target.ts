@@ -4,11 +4,8 @@ import type { CheckDefinition, CheckNeed } from './catalogue.ts';
 
 export const TARGET_ENV = 'UPLOAD_HARNESS_TARGET';
 
-export interface TargetConfig {
-  /** 'mock' for the embedded mock, else the host of the base URL (keys known deviations). */
-  name: string;
-  baseUrl: string;
-  apiKey: string;
+/** The further keys and ids a run may use on a target, and what it may do there. */
+export interface TargetAccess {
   limitedApiKey?: string;
   otherOrgApiKey?: string;
   candidateId?: string;
@@ -17,6 +14,13 @@ export interface TargetConfig {
   allowWrites: boolean;
   /** Wait out real time-outs (the 10-minute URL expiry) on a target without clock control. */
   slow: boolean;
+}
+
+export interface TargetConfig extends TargetAccess {
+  /** 'mock' for the embedded mock, else the host of the base URL (keys known deviations). */
+  name: string;
+  baseUrl: string;
+  apiKey: string;
   /** The mock's test-only control routes (/_control/*) are available: expiry in milliseconds. */
   control: boolean;
   timeoutMs: number;

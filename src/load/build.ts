@@ -18,7 +18,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 export const MIN_K6_VERSION = '1.0.0';
 export const K6_JS_TARGET = 'es2015';
 
-export const K6_SOURCE_DIR = fileURLToPath(new URL('../../scenarios/k6/', import.meta.url));
+const K6_SOURCE_DIR = fileURLToPath(new URL('../../scenarios/k6/', import.meta.url));
 /** From source: <repo>/dist/k6 (what prepack ships); compiled: <package>/dist/k6, the shipped bundles. */
 export const DEFAULT_K6_OUT_DIR = fileURLToPath(new URL(FROM_SOURCE ? '../../dist/k6/' : '../../k6/', import.meta.url));
 

@@ -13,7 +13,7 @@ import { readK6Points, scanK6Times } from './k6-output.ts';
 import type { RateStage } from './schedule.ts';
 import type { RunInterrupt } from './interrupt.ts';
 
-export const K6_DOCKER_IMAGE = 'grafana/k6:latest';
+const K6_DOCKER_IMAGE = 'grafana/k6:latest';
 
 export interface K6Location {
   kind: 'binary' | 'docker';
@@ -68,7 +68,7 @@ export interface K6RunOptions {
 }
 
 /** k6's exit code for a run stopped by SIGINT/SIGTERM (errext/exitcodes: ExternalAbort). */
-export const K6_EXTERNAL_ABORT = 105;
+const K6_EXTERNAL_ABORT = 105;
 
 /** `0,1/3,2/3,1` and the per-instance `a:b` segments for N equal parts. */
 export function segmentPlan(n: number): { sequence: string; segments: string[] } {

@@ -25,7 +25,7 @@ function fraction(text: string): number {
 }
 
 /** `0:1/4` or a merged file's `0:1/4,1/4:2/4` → intervals. */
-export function parseSegments(text: string): Segment[] {
+function parseSegments(text: string): Segment[] {
   return text.split(',').map((part) => {
     const [a, b] = part.trim().split(':');
     if (a === undefined || b === undefined) throw new UsageError(`execution segment "${part}" must look like 0:1/4`);

@@ -114,7 +114,7 @@ class IterationPool {
     this.active++;
     const start = this.clock.elapsed();
     this.recorder.iterationStarted(this.clock.epochOf(start));
-    let ok = false;
+    let ok: boolean;
     try {
       ok = await this.flow.iterate(this.transport, new IntendedStageObserver(this.recorder, this.clock, dueMs), worker, k);
     } catch {

@@ -229,11 +229,11 @@ function summarizeStages(accs: Partial<Record<StageName, StageAcc>>): Partial<Re
   return out;
 }
 
-export function summarize(acc: { h: Histogram; count: number; errors: number; bytesSent: number; bytesReceived: number }): StageSummary {
+function summarize(acc: { h: Histogram; count: number; errors: number; bytesSent: number; bytesReceived: number }): StageSummary {
   return { count: acc.count, errors: acc.errors, bytesSent: acc.bytesSent, bytesReceived: acc.bytesReceived, latencyMs: latencyStats(acc.h), histogram: encodeHistogram(acc.h) };
 }
 
-export function secondStage(acc: { h: Histogram; count: number; errors: number }): SecondStage {
+function secondStage(acc: { h: Histogram; count: number; errors: number }): SecondStage {
   return {
     count: acc.count,
     errors: acc.errors,

@@ -17,7 +17,7 @@ import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, isLoadResults, ty
 import { constantSchedule, rampingSchedule } from './schedule.ts';
 import { evaluateThresholds, INTENDED_SUFFIX, toK6Thresholds } from './thresholds.ts';
 
-export const HARNESS_VERSION = '0.1.0';
+const HARNESS_VERSION = '0.1.0';
 
 export interface LoadOutcome {
   exitCode: number;
@@ -149,7 +149,7 @@ async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, l
 }
 
 /** The end-of-run summary a performance engineer reads first: totals, then latency per stage. */
-export function summaryLines(results: LoadResults): string[] {
+function summaryLines(results: LoadResults): string[] {
   const t = results.totals;
   const lines = [
     `iterations ${t.iterations} (${t.achievedRate.toFixed(1)}/s), failed ${t.iterationsFailed}, dropped ${t.droppedIterations}; ` +

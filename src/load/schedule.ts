@@ -56,7 +56,3 @@ export function rampingSchedule(startRate: number, stages: readonly RateStage[])
     },
   };
 }
-
-export function peakRate(startRate: number, stages: readonly RateStage[]): number {
-  return Math.max(startRate, ...stages.map((s) => s.target));
-}

@@ -6,8 +6,8 @@ import { ThresholdError } from './threshold-error.ts';
 
 export { ThresholdError };
 
-export type Aggregation = 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' | { p: number };
-export type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
+type Aggregation = 'avg' | 'min' | 'max' | 'med' | 'count' | 'rate' | 'value' | { p: number };
+type Operator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';
 
 export interface Threshold {
   metric: string;
@@ -23,11 +23,11 @@ export interface Threshold {
 const SERVICE_TRENDS = ['handle_create_duration', 'upload_duration', 'attach_duration', 'http_req_duration', 'iteration_duration'];
 /** Latency from the intended start (node engine, results.intended): `<trend>_duration_intended`. */
 export const INTENDED_SUFFIX = '_intended';
-export const INTENDED_METRICS = ['handle_create_duration', 'upload_duration', 'attach_duration', 'iteration_duration'].map((m) => `${m}${INTENDED_SUFFIX}`);
+const INTENDED_METRICS = ['handle_create_duration', 'upload_duration', 'attach_duration', 'iteration_duration'].map((m) => `${m}${INTENDED_SUFFIX}`);
 const TREND_METRICS = [...SERVICE_TRENDS, ...INTENDED_METRICS];
 const RATE_METRICS = ['http_req_failed', 'checks'];
 const COUNTER_METRICS = ['iterations', 'dropped_iterations', 'http_reqs', 'data_sent', 'data_received'];
-export const KNOWN_METRICS = [...TREND_METRICS, ...RATE_METRICS, ...COUNTER_METRICS];
+const KNOWN_METRICS = [...TREND_METRICS, ...RATE_METRICS, ...COUNTER_METRICS];
 
 const STAGE_OF_TREND: Record<string, StageName> = { handle_create_duration: 'handle_create', upload_duration: 'upload', attach_duration: 'attach' };
 const EXPR = /^\s*(avg|min|max|med|count|rate|value|p\((\d+(?:\.\d+)?)\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
@@ -83,7 +83,7 @@ function trendSource(results: LoadResults, t: Threshold): StageSummary | undefin
 }
 
 /** The observed value for a threshold, or null when the metric has no samples (k6 then fails it too). */
-export function observe(results: LoadResults, t: Threshold): number | null {
+function observe(results: LoadResults, t: Threshold): number | null {
   const durationS = results.run.durationMs / 1000 || 1;
   const agg = t.aggregation;
   if (TREND_METRICS.includes(t.base)) {

@@ -23,11 +23,8 @@ import type { ClientRecorder } from './client-recording.ts';
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
-export { MockState } from './api/state.ts';
-export { createUploadHandle } from './api/upload-handle.ts';
 export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
-export type { ClientRecorder } from './client-recording.ts';
 
 export interface MockServerOptions {
   host?: string;

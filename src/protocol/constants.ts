@@ -1,14 +1,11 @@
 // Facts of the documented API that every part (mock, client, conformance, k6 scenarios) shares.
-// Sources: shared/research/ashby-api.md (DOC D1–D6, SPEC S-file/S-cand/S-form).
+// Sources: docs/sources.md (the Ashby docs and OpenAPI entries).
 
 export const UPLOAD_CONTEXTS = ['CandidateResume', 'CandidateFiles', 'ApplicationForm'] as const;
 export type UploadContext = (typeof UPLOAD_CONTEXTS)[number];
 
-/** "The presigned URL expires after 10 minutes." (DOC D4) */
+/** "The presigned URL expires after 10 minutes." (docs/sources.md, "Ashby docs: file.createFileUploadHandle") */
 export const UPLOAD_URL_TTL_SECONDS = 600;
-
-/** Largest contentLength the published schema allows (DOC D4: ≤ 9007199254740991). */
-export const MAX_CONTENT_LENGTH = Number.MAX_SAFE_INTEGER;
 
 export const PERMISSIONS = [
   'candidatesRead',
@@ -51,7 +48,7 @@ export const FOLLOW_UP = {
 /** Error codes the harness and the mock use. Documented ones are marked; the rest are our decisions
  * (docs/decisions/0002-error-codes.md). */
 export const ERROR_CODES = {
-  missingEndpointPermission: 'missing_endpoint_permission', // DOC D2
+  missingEndpointPermission: 'missing_endpoint_permission', // named by Ashby's authentication page
   invalidInput: 'invalid_input', // SPEC (generic validation code)
   missingApiKey: 'missing_api_key',
   invalidApiKey: 'invalid_api_key',

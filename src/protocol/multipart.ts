@@ -1,6 +1,6 @@
 // multipart/form-data encoder for the presigned POST: every returned field in order, then the file as
-// the LAST field, named `file` (DOC D4; S3 ignores fields after `file`). One Uint8Array, so that k6 can
-// send it as an ArrayBuffer (k6's own object bodies shuffle the parts: research/k6.md §3.1).
+// the LAST field, named `file` (docs/sources.md: "Ashby docs: file.createFileUploadHandle"; "S3 POST Object": fields after `file` are ignored). One Uint8Array, so that k6 can
+// send it as an ArrayBuffer (k6's own object bodies cannot order the parts: docs/sources.md, "k6 data uploads").
 import { utf8Encode } from './utf8.ts';
 
 export interface MultipartFile {

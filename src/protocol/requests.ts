@@ -70,7 +70,8 @@ export interface HttpRequest {
   body: string;
 }
 
-/** Every endpoint is `POST <base>/<category>.<method>` with a JSON body and Basic auth (DOC D1). */
+/** Every endpoint is `POST <base>/<category>.<method>` with a JSON body and Basic auth (docs/sources.md,
+ * "Ashby docs: introduction"). */
 export function toHttpRequest(baseUrl: string, apiKey: string | undefined, request: ProtocolRequest): HttpRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (apiKey !== undefined) headers.authorization = basicAuthHeader(apiKey);

@@ -1,12 +1,13 @@
-// Response shapes of the documented envelopes (DOC D3, SPEC S-ok/S-err) and a tolerant parser.
+// Response shapes of the documented envelopes (docs/sources.md: "Ashby docs: responses & errors",
+// "Ashby OpenAPI: success envelope", "Ashby OpenAPI: shared error schema") and a tolerant parser.
 
-export interface SuccessEnvelope<R = unknown> {
+interface SuccessEnvelope<R = unknown> {
   success: true;
   results: R;
   warnings?: string[];
 }
 
-export interface ErrorInfo {
+interface ErrorInfo {
   code: string;
   message?: string;
   requestId?: string;
@@ -50,7 +51,7 @@ export type ParsedEnvelope<R> =
   | { kind: 'error'; code: string; message: string; envelope: ErrorEnvelope }
   | { kind: 'invalid'; reason: string };
 
-/** Reads an API response body; never throws. `errorInfo.code` is read first (DOC D3 shows only it). */
+/** Reads an API response body; never throws. `errorInfo.code` is read first (the responses & errors page shows only it). */
 export function parseEnvelope<R = unknown>(text: string): ParsedEnvelope<R> {
   let value: unknown;
   try {

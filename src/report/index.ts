@@ -12,11 +12,9 @@ import { renderResultsJson } from './json.ts';
 import { renderLoadHtml, type ChartAssets } from './load-html.ts';
 import { renderLoadJUnit } from './load-junit.ts';
 
-export type { ChartAssets } from './load-html.ts';
-
 /** Every report folder holds these three files, whatever the kind. */
 export const REPORT_FILES = ['results.json', 'index.html', 'junit.xml'] as const;
-export type ReportFileName = (typeof REPORT_FILES)[number];
+type ReportFileName = (typeof REPORT_FILES)[number];
 export type ReportFiles = Record<ReportFileName, string>;
 
 /** What renderers need besides the model, read once by the writer (renderers never read files). */
@@ -32,7 +30,7 @@ export interface ReportModels {
 }
 export type ReportKind = keyof ReportModels;
 
-export type Renderer<M> = (results: M, assets: ReportAssets) => string;
+type Renderer<M> = (results: M, assets: ReportAssets) => string;
 type Renderers<M> = Record<ReportFileName, Renderer<M>>;
 
 const RENDERERS: { [K in ReportKind]: Renderers<ReportModels[K]> } = {

@@ -4,7 +4,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 
 export type JUnitOutcome = 'passed' | 'failed' | 'skipped' | 'errored';
 
-export interface JUnitCase {
+interface JUnitCase {
   name: string;
   classname: string;
   timeSeconds: number;

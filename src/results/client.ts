@@ -2,8 +2,8 @@
 // src/verify/judge.ts, read by the renderers (src/report/client-html.ts, client-junit.ts) and saved as
 // results.json. Everything in it is already redacted.
 
-export type ClientRuleLevel = 'MUST' | 'SHOULD';
-export type ClientRuleStatus = 'pass' | 'fail' | 'warn' | 'not-exercised';
+type ClientRuleLevel = 'MUST' | 'SHOULD';
+type ClientRuleStatus = 'pass' | 'fail' | 'warn' | 'not-exercised';
 
 export interface ClientViolation {
   ruleId: string;
@@ -48,18 +48,22 @@ export interface ClientFlowResult {
   violations: ClientViolation[];
 }
 
-export interface ClientRuleResult {
+/** A client rule as the catalogue declares it (src/verify/rules.ts) and a report shows it. */
+export interface ClientRuleInfo {
   id: string;
   level: ClientRuleLevel;
   title: string;
   source: string;
   fix: string;
   realAnswer: string;
+}
+
+export interface ClientRuleResult extends ClientRuleInfo {
   status: ClientRuleStatus;
   violations: number;
 }
 
-export type RobustnessVerdict = 'recovered' | 'gave up cleanly' | 'misbehaved' | 'not exercised';
+type RobustnessVerdict = 'recovered' | 'gave up cleanly' | 'misbehaved' | 'not exercised';
 
 export interface RobustnessResult {
   fault: string;

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, AnySchema, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 
 export const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 const SCHEMA_BASE = 'https://upload-harness.dev/schemas/';
@@ -31,7 +31,7 @@ function instance(): Ajv2020 {
   const { Ajv2020: AjvClass } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   ajv = new AjvClass({ strict: true, allErrors: true, allowUnionTypes: true });
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')));
+    ajv.addSchema(JSON.parse(readFileSync(join(SCHEMA_DIR, file), 'utf8')) as AnySchema);
   }
   return ajv;
 }
@@ -55,7 +55,7 @@ export function validatorFor(name: string): ValidateFunction {
   return fn;
 }
 
-export function toViolations(errors: ErrorObject[] | null | undefined): SchemaViolation[] {
+function toViolations(errors: ErrorObject[] | null | undefined): SchemaViolation[] {
   return (errors ?? []).map((e) => ({
     instancePath: e.instancePath || '/',
     keyword: e.keyword,

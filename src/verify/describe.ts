@@ -6,7 +6,7 @@ import type { Exchange } from './flows.ts';
 const MAX = 400;
 const clip = (s: string): string => (s.length > MAX ? `${s.slice(0, MAX)}…` : s);
 
-export function describeParts(shape: MultipartShape | undefined): string {
+function describeParts(shape: MultipartShape | undefined): string {
   if (!shape) return '(no multipart body)';
   const parts = shape.parts.map((p) => {
     if (p.filename !== undefined) return `${p.name} (file "${p.filename}", ${p.contentType ?? 'no Content-Type'}, ${p.size} B)`;

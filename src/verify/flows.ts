@@ -25,7 +25,7 @@ export interface Exchange {
   ok: boolean;
 }
 
-export interface IssuedHandle {
+interface IssuedHandle {
   handle: string;
   url: string;
   fields: Record<string, string>;
@@ -60,7 +60,7 @@ function parseJson(chunks: Buffer[] | undefined): { value?: unknown; invalid?: b
   }
 }
 
-export function toExchange(rec: RecordedRequest): Exchange {
+function toExchange(rec: RecordedRequest): Exchange {
   const q = rec.url.indexOf('?');
   const path = q === -1 ? rec.url : rec.url.slice(0, q);
   const ex: Exchange = { rec, path, ok: rec.status !== undefined && rec.status >= 200 && rec.status < 300 };

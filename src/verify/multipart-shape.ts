@@ -32,7 +32,7 @@ export interface MultipartShape {
 }
 
 /** Values longer than this are truncated in the record (a field value, not a file). */
-export const VALUE_CAP = 4096;
+const VALUE_CAP = 4096;
 const HEADER_CAP = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
 

@@ -61,6 +61,7 @@ export type Interceptor = (req: IncomingMessage, res: ServerResponse, rec: Recor
  * answered on a connection that closes as before. Only with recording on; the mock is unchanged.
  */
 function keepReading(req: IncomingMessage): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
   const destroy = req.destroy;
   const socket = req.socket;
   req.destroy = function (this: IncomingMessage): IncomingMessage {
@@ -141,6 +142,7 @@ export class ClientRecorder implements RecorderHook {
     if (keepBody) rec.body = [];
     // The body is seen as the mock consumes it (every Readable delivers chunks through emit('data')),
     // so whoever reads it — Fastify, the lean route, the storage handler — reads it unchanged.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
     const emit = req.emit;
     req.emit = function (this: IncomingMessage, event: string | symbol, ...args: unknown[]): boolean {
       if (event === 'data') {
@@ -158,6 +160,7 @@ export class ClientRecorder implements RecorderHook {
       return emit.call(this, event, ...args);
     } as typeof req.emit;
     if (reader) keepReading(req);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
     const end = res.end;
     res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
       const chunk = args[0];
@@ -182,12 +185,13 @@ export class ClientRecorder implements RecorderHook {
       return this;
     } as typeof res.end;
     // Retry-After as written: Fastify and the lean route pass headers to writeHead, not setHeader.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
     const writeHead = res.writeHead;
     res.writeHead = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
       const h = args[args.length - 1] as Record<string, unknown> | undefined;
       if (h && typeof h === 'object' && !Array.isArray(h)) {
         const ra = h['retry-after'] ?? h['Retry-After'];
-        if (ra !== undefined) rec.retryAfter = String(ra);
+        if (ra !== undefined) rec.retryAfter = String(ra as string | number | string[]);
       }
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as typeof res.writeHead;

@@ -4,7 +4,7 @@
 // docs/decisions/0070-client-rule-levels.md. The README table is generated from / checked against this.
 import { FOLLOW_UP, UPLOAD_CONTEXTS } from '../protocol/constants.ts';
 import { isSecretName } from '../config/redact.ts';
-import type { ClientRuleLevel } from '../results/client.ts';
+import type { ClientRuleInfo } from '../results/client.ts';
 import type { Exchange, Flow, GroupedRequests } from './flows.ts';
 import { describeAnswer, describeExchange } from './describe.ts';
 import { fingerprint } from './multipart-shape.ts';
@@ -20,20 +20,12 @@ export interface RunFacts {
   grouped: GroupedRequests;
 }
 
-interface RuleBase {
-  id: string;
-  level: ClientRuleLevel;
-  title: string;
-  source: string;
-  fix: string;
-  realAnswer: string;
-}
-export type ClientRule = RuleBase & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
+export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
 
 /** Attempts at one target (one object key, one handle's follow-up, one run of failing handle requests). */
-export const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = 5;
 /** The shortest pause before retrying an answer that named no Retry-After (no hot loop). */
-export const MIN_RETRY_PAUSE_MS = 100;
+const MIN_RETRY_PAUSE_MS = 100;
 
 const FILE = 'file';
 const lower = (s: string): string => s.toLowerCase();
@@ -44,10 +36,19 @@ const uploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.m
 /** Uploads with at least a structure seen (the storage may have stopped reading after the file). */
 const seenUploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && !u.rec.aborted && u.rec.injected === undefined);
 /** The non-file fields sent, by lower-cased name (where they stand relative to the file is file-last's concern). */
-function sentFields(ex: Exchange): Map<string, { value?: string; fingerprint?: string }> {
-  const out = new Map<string, { value?: string; fingerprint?: string }>();
+type SentFields = Map<string, { value?: string; fingerprint?: string }>;
+
+function sentFields(ex: Exchange): SentFields {
+  const out: SentFields = new Map();
   for (const p of ex.rec.multipart?.parts ?? []) if (p.name !== FILE) out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
   return out;
+}
+
+/** Judges each judged upload of a flow whose handle was issued, against the issued fields. */
+function eachIssuedUpload(flow: Flow, judge: (u: Exchange, issued: Record<string, string>, sent: SentFields) => Finding[]): Finding[] {
+  const issued = flow.issued;
+  if (!issued) return [];
+  return uploadsOf(flow).flatMap((u) => judge(u, issued.fields, sentFields(u)));
 }
 
 function policyExpiration(fields: Record<string, string>): number | undefined {
@@ -111,7 +112,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.handle.request-valid',
     level: 'MUST',
     title: 'The handle request is valid: a documented context, a filename with an extension, a MIME type and an integer size',
-    source: 'Ashby API docs: file.createFileUploadHandle (request body)',
+    source: 'Ashby docs: file.createFileUploadHandle (request body)',
     fix: 'POST JSON {fileUploadContext, filename, contentType, contentLength} with one of the three contexts, "name.ext", "type/subtype" and the exact byte count',
     realAnswer: 'Ashby: HTTP 200 {"success":false,"errors":["invalid_input"]} — no handle, no upload URL',
     scope: 'flow',
@@ -132,7 +133,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.file-last',
     level: 'MUST',
     title: 'The file is the last part of the storage POST',
-    source: 'AWS S3 docs: POST Object — "the file or content must be the last field in the form"',
+    source: 'S3 POST Object: "the file or content must be the last field in the form"',
     fix: 'append the returned fields first, then the file (FormData.append order; curl -F order; the file input last in the form)',
     realAnswer: 'S3 ignores every field after the file; the fields it then misses fail the policy: 403 AccessDenied "Invalid according to Policy" (or 400 InvalidArgument for a missing key)',
     scope: 'flow',
@@ -151,17 +152,14 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.fields-complete',
     level: 'MUST',
     title: 'Every field returned with the handle is sent',
-    source: 'Ashby API docs: file.createFileUploadHandle ("include all the fields"); AWS S3 docs: POST policy conditions',
+    source: 'Ashby docs: file.createFileUploadHandle ("include all the fields"); S3 POST policy: conditions',
     fix: 'copy every entry of results.fields into the form, without filtering any out',
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy Condition failed" (or SignatureDoesNotMatch when Policy or the signature is missing)',
     scope: 'flow',
     check(flow) {
-      const issued = flow.issued;
-      if (!issued) return [];
-      return uploadsOf(flow).flatMap((u) => {
-        const sent = sentFields(u);
-        const missing = Object.keys(issued.fields).filter((k) => !sent.has(lower(k)));
-        return missing.length ? [finding(u, `missing field(s): ${missing.join(', ')}`, `all ${Object.keys(issued.fields).length} issued fields: ${Object.keys(issued.fields).join(', ')}`)] : [];
+      return eachIssuedUpload(flow, (u, issued, sent) => {
+        const missing = Object.keys(issued).filter((k) => !sent.has(lower(k)));
+        return missing.length ? [finding(u, `missing field(s): ${missing.join(', ')}`, `all ${Object.keys(issued).length} issued fields: ${Object.keys(issued).join(', ')}`)] : [];
       });
     },
   },
@@ -169,16 +167,13 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.fields-unchanged',
     level: 'MUST',
     title: 'Every returned field is sent with its value unchanged',
-    source: 'AWS S3 docs: POST policy — conditions match field values exactly; the signature covers the Policy',
+    source: 'S3 POST policy: conditions match field values exactly; S3 SigV4 POST authentication: the signature covers the Policy',
     fix: 'send each field value byte for byte as returned (no trimming, re-encoding or case changes)',
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy Condition failed", or 403 SignatureDoesNotMatch for a changed Policy or signature',
     scope: 'flow',
     check(flow) {
-      const issued = flow.issued;
-      if (!issued) return [];
-      return uploadsOf(flow).flatMap((u) => {
-        const sent = sentFields(u);
-        const changed = Object.entries(issued.fields).filter(([k, v]) => {
+      return eachIssuedUpload(flow, (u, issued, sent) => {
+        const changed = Object.entries(issued).filter(([k, v]) => {
           const s = sent.get(lower(k));
           if (!s) return false; // fields-complete reports it
           return isSecretName(k) ? s.fingerprint !== fingerprint(v) : s.value !== v;
@@ -191,17 +186,15 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.no-extra-fields',
     level: 'MUST',
     title: 'No field beyond the returned ones (and the file) is sent',
-    source: 'AWS S3 docs: POST policy — every form field must be covered by a condition, except x-ignore-* fields',
+    source: 'S3 POST policy: every form field must be covered by a condition, except x-ignore-* fields',
     fix: 'send only results.fields and the file; name any extra input x-ignore-… or leave its name out',
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Extra input fields: <name>"',
     scope: 'flow',
     check(flow) {
-      const issued = flow.issued;
-      if (!issued) return [];
-      const known = new Set(Object.keys(issued.fields).map(lower));
-      return uploadsOf(flow).flatMap((u) => {
-        const extra = [...sentFields(u).keys()].filter((k) => !known.has(k) && !k.startsWith('x-ignore-'));
-        return extra.length ? [finding(u, `extra field(s): ${extra.join(', ')}`, `only: ${Object.keys(issued.fields).join(', ')}, file`)] : [];
+      return eachIssuedUpload(flow, (u, issued, sent) => {
+        const known = new Set(Object.keys(issued).map(lower));
+        const extra = [...sent.keys()].filter((k) => !known.has(k) && !k.startsWith('x-ignore-'));
+        return extra.length ? [finding(u, `extra field(s): ${extra.join(', ')}`, `only: ${Object.keys(issued).join(', ')}, file`)] : [];
       });
     },
   },
@@ -209,7 +202,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.size-declared',
     level: 'MUST',
     title: 'The bytes sent equal the contentLength declared for the handle',
-    source: 'AWS S3 docs: POST policy content-length-range (the handle pins it to the declared contentLength)',
+    source: 'S3 POST policy: content-length-range (the handle pins it to the declared contentLength)',
     fix: 'declare contentLength as the exact byte size of the file you upload (fs.stat / Blob.size, not a string length)',
     realAnswer: 'S3: 400 EntityTooLarge / EntityTooSmall "Your proposed upload exceeds / is smaller than the maximum / minimum allowed size"',
     scope: 'flow',
@@ -226,7 +219,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.content-type-declared',
     level: 'MUST',
     title: 'The Content-Type field and the file part carry the MIME type declared for the handle',
-    source: 'AWS S3 docs: POST policy condition on $Content-Type (issued with the declared contentType); RFC 7578 §4.4',
+    source: 'S3 POST policy: condition on $Content-Type (issued with the declared contentType); HTTP semantics: RFC 7578 §4.4',
     fix: 'declare the type you send, and give the file part the same type (Blob type, curl ;type=, the file input\'s file)',
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy Condition failed: [\\"eq\\", \\"$Content-Type\\", …]"; a differing file part type stores a file whose type nobody declared',
     scope: 'flow',
@@ -247,7 +240,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.multipart-well-formed',
     level: 'MUST',
     title: 'The storage POST is well-formed multipart/form-data with exactly one file part',
-    source: 'RFC 7578 (multipart/form-data); AWS S3 docs: POST Object (one file per request)',
+    source: 'HTTP semantics: RFC 7578 (multipart/form-data); S3 POST Object (one file per request)',
     fix: 'let a multipart encoder build the body (FormData, curl -F, a form with enctype="multipart/form-data"); never hand-assemble it',
     realAnswer: 'S3: 412 PreconditionFailed "Bucket POST must be of the enclosure-type multipart/form-data", 400 MalformedPOSTRequest, or 400 InvalidArgument "POST requires exactly one file upload per request"',
     scope: 'flow',
@@ -267,7 +260,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.upload.within-expiry',
     level: 'MUST',
     title: 'The upload starts before the presigned URL expires (10 minutes after the handle)',
-    source: 'Ashby API docs: file.createFileUploadHandle ("the URL expires after 10 minutes"); AWS S3 docs: POST policy expiration',
+    source: 'Ashby docs: file.createFileUploadHandle ("the URL expires after 10 minutes"); S3 POST policy: expiration',
     fix: 'upload right after creating the handle; if the URL may have expired, request a new handle instead of reusing it',
     realAnswer: 'S3: 403 AccessDenied "Invalid according to Policy: Policy expired."',
     scope: 'flow',
@@ -285,7 +278,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.attach.after-upload',
     level: 'MUST',
     title: 'The follow-up call comes only after a 2xx answer to the upload',
-    source: 'Ashby API docs: file.createFileUploadHandle ("after uploading the file, use the handle")',
+    source: 'Ashby docs: file.createFileUploadHandle ("after uploading the file, use the handle")',
     fix: 'await the storage POST and check its status (2xx) before calling the follow-up; on failure retry the upload or stop',
     realAnswer: 'Ashby: the handle names no file yet, so the follow-up fails (the mock: file_upload_not_completed) — or the candidate silently gets no file',
     scope: 'flow',
@@ -301,7 +294,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.attach.context-endpoint',
     level: 'MUST',
     title: "The follow-up endpoint matches the handle's context",
-    source: 'Ashby API docs: CandidateResume → candidate.uploadResume, CandidateFiles → candidate.uploadFile, ApplicationForm → applicationForm.submit',
+    source: 'Ashby docs: file.createFileUploadHandle: CandidateResume → candidate.uploadResume, CandidateFiles → candidate.uploadFile, ApplicationForm → applicationForm.submit',
     fix: 'create the handle with the context of the call that will use it',
     realAnswer: 'Ashby: the handle is refused by the other endpoint (the mock: file_upload_handle_wrong_context)',
     scope: 'flow',
@@ -315,7 +308,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.attach.json',
     level: 'MUST',
     title: 'The follow-up call is application/json, not multipart',
-    source: 'Ashby API docs: every endpoint is a POST with a JSON body',
+    source: 'Ashby docs: introduction: every endpoint is a POST with a JSON body',
     fix: 'send the follow-up with Content-Type: application/json and JSON.stringify(body)',
     realAnswer: 'Ashby: the JSON body is not read — an invalid-request error (the mock: 415 unsupported_content_type)',
     scope: 'flow',
@@ -354,7 +347,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.auth.basic',
     level: 'MUST',
     title: 'API calls use HTTP Basic with the API key as user name and an empty password',
-    source: 'Ashby API docs: authentication (Basic, API key as username, blank password)',
+    source: 'Ashby docs: introduction (Basic, API key as username, blank password)',
     fix: 'Authorization: Basic base64(apiKey + ":") — e.g. curl -u "$ASHBY_API_KEY:"',
     realAnswer: 'Ashby: 401 without credentials, 403 for a key it does not know',
     scope: 'run',
@@ -374,7 +367,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.retry.retry-after',
     level: 'SHOULD',
     title: 'After a 429/503 with Retry-After the client waits at least that long before retrying',
-    source: 'RFC 9110 §10.2.3 Retry-After (Ashby documents no general rate-limit headers: inferred)',
+    source: 'HTTP semantics: RFC 9110 §10.2.3 Retry-After; inferred: Ashby documents no general rate-limit headers',
     fix: 'read Retry-After (seconds or an HTTP date) and sleep at least that long before the retry',
     realAnswer: 'Ashby / S3: more 429 / 503 SlowDown answers, and a key or IP that keeps being throttled',
     scope: 'run',
@@ -394,7 +387,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     id: 'client.retry.bounded',
     level: 'SHOULD',
     title: `No hot retry loop: at most ${MAX_ATTEMPTS} attempts per request, ≥ ${MIN_RETRY_PAUSE_MS} ms apart after a failure (one immediate retry of a dropped connection allowed)`,
-    source: 'inferred from AWS SDK retry behaviour (bounded attempts, exponential backoff); Ashby documents no retry policy',
+    source: 'AWS SDK retry behavior: bounded attempts, exponential backoff; inferred: Ashby documents no retry policy',
     fix: `retry at most ${MAX_ATTEMPTS - 1} times with a growing pause (e.g. 200 ms, 400 ms, 800 ms); then report the error`,
     realAnswer: 'Ashby / S3: throttling (429, 503 SlowDown) that the loop itself causes',
     scope: 'run',

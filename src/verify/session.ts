@@ -11,7 +11,7 @@ import { ClientRecorder } from './recorder.ts';
 import { judgeRobustness, RobustnessInjector, type RobustnessFault } from './robustness.ts';
 
 /** The environment variables a client under test receives (and `--print-env` prints). */
-export const CLIENT_ENV = ['ASHBY_BASE_URL', 'ASHBY_API_KEY', 'ASHBY_LIMITED_API_KEY', 'ASHBY_JOB_POSTING_ID', 'ASHBY_CANDIDATE_ID'] as const;
+const CLIENT_ENV = ['ASHBY_BASE_URL', 'ASHBY_API_KEY', 'ASHBY_LIMITED_API_KEY', 'ASHBY_JOB_POSTING_ID', 'ASHBY_CANDIDATE_ID'] as const;
 export type ClientEnv = Record<(typeof CLIENT_ENV)[number], string>;
 
 export interface VerifySessionOptions {
@@ -39,7 +39,7 @@ const LIMITED = DEFAULT_KEYS[1]!.key;
 const basic = (key: string): string => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
 /** Creates the candidate the client under test attaches its files to (candidate.create). */
-export async function createRunCandidate(baseUrl: string, key: string): Promise<string> {
+async function createRunCandidate(baseUrl: string, key: string): Promise<string> {
   const res = await fetch(`${baseUrl}/candidate.create`, {
     method: 'POST',
     headers: { authorization: basic(key), 'content-type': 'application/json' },

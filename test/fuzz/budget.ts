@@ -5,8 +5,8 @@ import fc from 'fast-check';
 
 const raw = process.env.FUZZ_BUDGET ?? 'quick';
 export const FUZZ_RUNS = raw === 'large' ? 10_000 : raw === 'quick' ? 120 : Math.max(1, Number.parseInt(raw, 10) || 120);
-export const FUZZ_SEED = Number.parseInt(process.env.FUZZ_SEED ?? '20261129', 10);
-export const IS_LARGE = FUZZ_RUNS >= 10_000;
+const FUZZ_SEED = Number.parseInt(process.env.FUZZ_SEED ?? '20261129', 10);
+const IS_LARGE = FUZZ_RUNS >= 10_000;
 export const FUZZ_TIMEOUT_MS = IS_LARGE ? 900_000 : 30_000;
 
 export function fuzzParams<T>(name: string, runs = FUZZ_RUNS): fc.Parameters<T> {

@@ -54,7 +54,7 @@ export async function startStorage(credentials: StorageCredentials = DEFAULT_STO
   };
 }
 
-export function sdkClient(server: StorageServer, credentials: StorageCredentials = server.credentials): S3Client {
+function sdkClient(server: StorageServer, credentials: StorageCredentials = server.credentials): S3Client {
   return new S3Client({
     region: credentials.region,
     endpoint: server.baseUrl,

@@ -29,8 +29,8 @@ async function interrupted(args: string[], signals: { when: RegExp; signal: Node
   let next = 0;
   const t0 = Date.now();
   const onData = (d: Buffer) => {
-    if (process.env.UH_TEST_TRACE) process.stderr.write(`[${Date.now() - t0}] ${d}`);
-    out += d;
+    if (process.env.UH_TEST_TRACE) process.stderr.write(`[${Date.now() - t0}] ${d.toString()}`);
+    out += d.toString();
     while (next < signals.length && signals[next]!.when.test(out)) child.kill(signals[next++]!.signal);
   };
   child.stdout.on('data', onData);

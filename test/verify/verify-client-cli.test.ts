@@ -109,7 +109,7 @@ describe('verify-client', () => {
     await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), stdout.includes('uploaded and attached') && resolve())));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
-    expect(await exited).toBe(1);
+    expect(await exited).toBe(2); // interrupted: the harness-error class, as conform and load
     const res = results(out);
     expect(res.incomplete).toBe(true);
     expect(res.summary.flows).toBe(1);
@@ -150,7 +150,7 @@ describe('mock --client-report', () => {
     await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), stdout.includes('ASHBY_CANDIDATE_ID=') && resolve())));
     const env = Object.fromEntries([...stdout.matchAll(/^export (ASHBY_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
     expect(Object.keys(env).sort()).toEqual(['ASHBY_API_KEY', 'ASHBY_BASE_URL', 'ASHBY_CANDIDATE_ID', 'ASHBY_JOB_POSTING_ID', 'ASHBY_LIMITED_API_KEY']);
-    await new Promise<void>((resolve, reject) => execFile('bash', [UPLOAD_SH], { env: { ...process.env, ...env } }, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => execFile('bash', [UPLOAD_SH], { env: { ...process.env, ...env } }, (err) => (err ? reject(new Error(err.message, { cause: err })) : resolve())));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1,4 +1,4 @@
-// HTTP Basic with the API key as user name (DOC D1, D2). The password is ignored: the docs send it empty
+// HTTP Basic with the API key as user name (docs/sources.md, "Ashby docs: introduction", "… authentication"). The password is ignored: the docs send it empty
 // and say nothing of a non-empty one (docs/decisions/0002-error-codes.md).
 // The presented key is compared in constant time: both sides are hashed to fixed-length SHA-256 digests
 // and compared with crypto.timingSafeEqual against EVERY known key (no early exit, no Map lookup on the

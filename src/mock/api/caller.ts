@@ -16,7 +16,7 @@ export function authenticateCaller(ctx: ApiContext, connection: object, header: 
   return authenticateConnection(connection, header, ctx.keys);
 }
 
-/** Refuses a key without the endpoint's permission (403, DOC D2) unless `no-permission-check` is on. */
+/** Refuses a key without the endpoint's permission (403, docs/sources.md "Ashby docs: authentication") unless `no-permission-check` is on. */
 export function checkPermission(ctx: ApiContext, key: MockKey, endpoint: Endpoint, permission: Permission): void {
   if (!key.permissions.includes(permission) && !hasFault(ctx, 'no-permission-check')) throw apiErrors.missingPermission(permission, endpoint);
 }

@@ -12,7 +12,7 @@ import type { CandidateRecord, UploadHandleRecord } from './state.ts';
 import { consumeUploadHandle, createUploadHandle } from './upload-handle.ts';
 import { checkBody } from './validate-body.ts';
 
-export type Handler = (ctx: ApiContext, key: MockKey, body: unknown) => unknown | Promise<unknown>;
+export type Handler = (ctx: ApiContext, key: MockKey, body: unknown) => unknown; // the answer, or a promise of it
 
 const STORED_FILE_TYPE = 'CandidateFile';
 /** Lifetime of file.info download URLs (not documented; S3 presigned GETs commonly last minutes). */
@@ -47,7 +47,7 @@ const V = {
   },
 };
 
-export function candidateView(c: CandidateRecord) {
+function candidateView(c: CandidateRecord) {
   const email = c.email ? { value: c.email, type: 'Personal', isPrimary: true } : null;
   return {
     id: c.id,
@@ -67,7 +67,7 @@ export function candidateView(c: CandidateRecord) {
   };
 }
 
-export function newCandidate(ctx: ApiContext, organizationId: string, name: string, email?: string): CandidateRecord {
+function newCandidate(ctx: ApiContext, organizationId: string, name: string, email?: string): CandidateRecord {
   const now = new Date(ctx.clock.now()).toISOString();
   const c: CandidateRecord = { id: randomUUID(), organizationId, name, email, createdAt: now, updatedAt: now, fileHandles: [], applicationIds: [] };
   ctx.state.candidates.set(c.id, c);
@@ -196,5 +196,5 @@ export const HANDLERS: Record<Endpoint, Handler> = {
   },
 };
 
-/** `candidatesWrite` → `candidates:write` (SPEC S-key example spelling `jobs:read`). */
+/** `candidatesWrite` → `candidates:write` (the spelling of `jobs:read` in docs/sources.md, "Ashby OpenAPI: apiKey.info"). */
 const toScope = (p: string): string => p.replace(/(Read|Write)$/, (m) => `:${m.toLowerCase()}`).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();

@@ -1,4 +1,4 @@
-// The documented error envelope (DOC D3) and the typed error the API routes throw. Every answer of the
+// The documented error envelope (docs/sources.md, "Ashby docs: responses & errors") and the typed error the API routes throw. Every answer of the
 // API side, including auth failures and unparsable bodies, goes through `toEnvelope`; the errors
 // themselves (code, status, message) are built only from the registry in errors.ts.
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,7 @@ import type { ErrorEnvelope } from '../../protocol/responses.ts';
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** A 26-character ULID-like id: 10 chars of millisecond time + 16 random chars (Crockford base32). */
-export function newRequestId(now: number = Date.now()): string {
+function newRequestId(now: number = Date.now()): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
@@ -20,7 +20,8 @@ export function newRequestId(now: number = Date.now()): string {
   return time + rand;
 }
 
-/** An API failure: `status` is the HTTP status (200 for validation/not-found, per DOC D3). Built by
+/** An API failure: `status` is the HTTP status (200 for validation/not-found, as the
+ * responses & errors page says: docs/sources.md). Built by
  * `apiErrors.<name>(…)` (errors.ts), never directly. */
 export class ApiError extends Error {
   constructor(

@@ -19,7 +19,8 @@ function define<A extends unknown[]>(code: ErrorCode, status: number, message: (
   return Object.assign(make, { code, status });
 }
 
-/** Validation and not-found failures are HTTP 200 with success:false (DOC D3); auth 401/403 (DOC D2). */
+/** Validation and not-found failures are HTTP 200 with success:false; auth 401/403 (docs/sources.md,
+ * "Ashby docs: responses & errors", "Ashby docs: authentication"). */
 const OK = 200;
 
 export const apiErrors = {
@@ -58,7 +59,7 @@ export const apiErrors = {
   fileHandleInvalid: define(ERROR_CODES.fileHandleInvalid, OK, () => 'The file handle is malformed or has been tampered with'),
   fileNotFound: define(ERROR_CODES.fileNotFound, OK, () => 'No file with this handle exists'),
 
-  // Application form rules (SPEC S-form).
+  // Application form rules (docs/sources.md, "Ashby OpenAPI: applicationForm.submit").
   requiredField: define(ERROR_CODES.applicationValidationFailed, OK, (title: string) => `${title} is required`),
   invalidEmail: define(ERROR_CODES.applicationValidationFailed, OK, () => 'Email: must be a valid email address'),
   testAddressRejected: define(ERROR_CODES.applicationValidationFailed, OK, () => 'The application failed validation (test address)'),

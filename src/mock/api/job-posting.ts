@@ -1,4 +1,4 @@
-// The one seeded job posting, with the system fields the docs name (DOC D7): name, email, resume (File).
+// The one seeded job posting, with the system fields the docs name (docs/sources.md, "Ashby docs: custom careers page"): name, email, resume (File).
 export const DEFAULT_JOB_POSTING_ID = '4be0e8c0-9323-43a0-ab48-506789ab9c16';
 
 const field = (id: string, type: string, path: string, title: string) => ({
@@ -28,5 +28,5 @@ export const JOB_POSTING = {
   surveyFormDefinitions: [],
 };
 
-/** Submissions with this email fail validation (SPEC S-form: "simulate a validation failure"). */
+/** Submissions with this email fail validation (docs/sources.md, "Ashby OpenAPI: applicationForm.submit": it simulates a validation failure). */
 export const FAIL_VALIDATION_EMAIL = 'testing-fail-validation@example.com';

@@ -1,4 +1,5 @@
-// API keys the mock accepts: each with a title, an organisation and permissions (DESIGN §4).
+// API keys the mock accepts: each with a title, an organisation and permissions, like
+// Ashby's keys (docs/sources.md, "Ashby docs: authentication").
 import { readFileSync } from 'node:fs';
 import { PERMISSIONS, type Permission } from '../../protocol/constants.ts';
 import { UsageError } from '../../config/errors.ts';
@@ -10,8 +11,8 @@ export interface MockKey {
   permissions: Permission[];
 }
 
-export const ORG_A = '00000000-0000-4000-8000-00000000000a';
-export const ORG_B = '00000000-0000-4000-8000-00000000000b';
+const ORG_A = '00000000-0000-4000-8000-00000000000a';
+const ORG_B = '00000000-0000-4000-8000-00000000000b';
 
 /** Test keys, printed at start-up like an emulator's well-known credentials. */
 export const DEFAULT_KEYS: MockKey[] = [
@@ -40,7 +41,7 @@ function problemsOf(entry: unknown): string[] {
 }
 
 /** Parses and validates a keys file's text; `source` names it in messages. */
-export function parseKeys(text: string, source: string): MockKey[] {
+function parseKeys(text: string, source: string): MockKey[] {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -1,4 +1,4 @@
-// applicationForm.submit in multipart mode (SPEC S-form; COMMUNITY C-mp): text parts jobPostingId and
+// applicationForm.submit in multipart mode (docs/sources.md, "Ashby OpenAPI: applicationForm.submit"): text parts jobPostingId and
 // applicationForm (a JSON string), and file parts named by a File field's value. File parts are put in
 // storage through the emulator's own presigned POST, so the stored file is served like any other.
 import busboy from 'busboy';
@@ -11,7 +11,7 @@ import { storeFile, submitApplication } from './endpoints.ts';
 import type { MockKey } from './keys.ts';
 import { objectKey } from './upload-handle.ts';
 
-/** The product UI accepts files up to 50 MB (DOC D10). */
+/** The product UI accepts files up to 50 MB (docs/sources.md, "Ashby help: candidate files"). */
 const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 interface FilePart { filename: string; contentType: string; bytes: Buffer }

@@ -14,7 +14,7 @@ import { parseJsonBody, successJson } from './json-body.ts';
 import { submitMultipart } from './multipart-submit.ts';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
-/** Multipart applicationForm.submit carries the file itself (50 MB per file, DOC D10). */
+/** Multipart applicationForm.submit carries the file itself (50 MB per file: docs/sources.md, "Ashby help: candidate files"). */
 const MULTIPART_BODY_LIMIT = 60 * 1024 * 1024;
 
 interface CallInfo { key?: MockKey; code?: string }

@@ -9,9 +9,9 @@ import { apiErrors } from './errors.ts';
 import type { UploadHandleRecord } from './state.ts';
 import { checkBody } from './validate-body.ts';
 
-export const UPLOAD_HANDLE_TYPE = 'FileUpload';
+const UPLOAD_HANDLE_TYPE = 'FileUpload';
 /** `long-expiry` fault: a week instead of the documented 10 minutes. */
-export const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
+const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
 
 /** Compiled on the first request (validatorFor keeps it), not when the mock starts. */
 const requestSchema = () => validatorFor('file.createFileUploadHandle.request');
@@ -29,6 +29,7 @@ export function objectKey(organizationId: string, id: string, filename: string):
 }
 
 /** Control characters in contentType would break the policy conditions; fold them to spaces. */
+// eslint-disable-next-line no-control-regex -- control characters are what this folds away
 const cleanContentType = (t: string): string => t.replace(/[\u0000-\u001f\u007f]/g, ' ').trim() || 'application/octet-stream';
 
 export function createUploadHandle(ctx: ApiContext, organizationId: string, body: unknown): UploadHandleResults {

@@ -15,8 +15,7 @@ import { handlePost } from './post-object.ts';
 import { DownloadSigner, handleDownload } from './download.ts';
 import { SigningKeyCache } from './sigv4.ts';
 
-export type { Storage, StorageOptions, StoredObject } from './types.ts';
-export { DEFAULT_STORAGE_CREDENTIALS } from './types.ts';
+export type { Storage, StorageOptions } from './types.ts';
 export { STORAGE_CAPS, type StorageCaps } from './object-store.ts';
 
 function sendS3Error(error: FastifyError | S3Error | Error, request: FastifyRequest, reply: FastifyReply): void {

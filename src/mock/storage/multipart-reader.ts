@@ -15,12 +15,12 @@ export interface PartInfo {
   contentType: string | undefined;
 }
 
-export interface FileSink {
+interface FileSink {
   write(chunk: Buffer): void | Promise<void>;
 }
 
 /** `field`: buffer the value (counts toward the limit); `skip`: discard; `stop`: stop reading now. */
-export type PartDecision = 'field' | 'skip' | 'stop' | FileSink;
+type PartDecision = 'field' | 'skip' | 'stop' | FileSink;
 
 export interface MultipartCallbacks {
   /** `bodyOffset`: bytes of the request body before this part's content (for size estimates). */

@@ -4,7 +4,7 @@
 // case-sensitive. Conditions are echoed in failure messages as S3 does: `["eq", "$name", "value"]`.
 import { s3Errors } from './errors.ts';
 
-export interface MatchCondition {
+interface MatchCondition {
   op: 'eq' | 'starts-with';
   /** Lower-cased field name without `$`; undefined when the reference lacks the `$` (always fails). */
   field: string | undefined;
@@ -12,7 +12,7 @@ export interface MatchCondition {
   echo: string;
 }
 
-export interface RangeCondition {
+interface RangeCondition {
   /** NaN when an operand is a non-numeric string: the condition then fails (403, not 400). */
   min: number;
   max: number;
@@ -90,7 +90,7 @@ export function parsePolicy(base64: string): ParsedPolicy {
       if (entries.length !== 1) {
         throw s3Errors.invalidPolicy('Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.');
       }
-      const [name, value] = entries[0]!;
+      const [name, value] = entries[0]! as [string, unknown];
       if (typeof value !== 'string') throw s3Errors.invalidPolicy('Invalid Simple-Condition: value must be a string.');
       const field = name.toLowerCase();
       policy.covered.add(field);

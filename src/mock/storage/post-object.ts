@@ -18,7 +18,7 @@ import type { ObjectStore, TempUpload } from './object-store.ts';
 import type { SigningKeyCache } from './sigv4.ts';
 
 /** "The form data and boundaries (excluding the contents of the file) cannot exceed 20 KB." */
-export const PRE_FILE_LIMIT = 20 * 1024;
+const PRE_FILE_LIMIT = 20 * 1024;
 const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
 
 export interface PostContext {
@@ -31,7 +31,7 @@ export interface PostContext {
 }
 
 /** `${filename}` becomes the base name of the file part's filename; without `filename=` it stays. */
-export function expandKey(key: string, filename: string | undefined): string {
+function expandKey(key: string, filename: string | undefined): string {
   if (filename === undefined) return key;
   const base = filename.slice(Math.max(filename.lastIndexOf('/'), filename.lastIndexOf('\\')) + 1);
   return key.split('${filename}').join(base);

@@ -1,0 +1,110 @@
+// The layer rules can fail: dependency-cruiser (`npm run boundaries`, with the repository's own
+// .dependency-cruiser.cjs) rejects a planted forbidden import, type-only ones included, and the k6
+// type-check (scenarios/k6/tsconfig.json, no DOM lib) rejects a planted DOM global in code that runs in k6.
+// Each plant goes into a copy of the relevant folders, never into the checkout.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
+const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of src/, scenarios/ and the configs, sharing the checkout's node_modules. */
+function copyOfTree(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'uh-boundaries-'));
+  copies.push(dir);
+  for (const part of ['src', 'scenarios', 'schemas', '.dependency-cruiser.cjs', 'tsconfig.json', 'package.json']) {
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+async function exitOf(cmd: string, args: string[], cwd: string): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cmd, ...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, out: stdout + stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+const cruise = (dir: string) => exitOf(DEPCRUISE, ['src', 'scenarios', '--config', '.dependency-cruiser.cjs'], dir);
+
+describe('dependency-cruiser keeps the layers of docs/architecture.md', () => {
+  it('passes on the tree as it is', async () => {
+    const { code, out } = await cruise(copyOfTree());
+    expect(out).toContain('no dependency violations found');
+    expect(code).toBe(0);
+  });
+
+  it('fails on planted forbidden imports, type-only ones included, naming each rule', async () => {
+    const dir = copyOfTree();
+    writeFileSync(join(dir, 'src/protocol/planted.ts'), "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n");
+    writeFileSync(join(dir, 'src/mock/planted.ts'), "import type { LoadConfig } from '../load/config.ts';\nexport type Planted = LoadConfig;\n");
+    writeFileSync(join(dir, 'scenarios/flows/planted.ts'), "import { request } from 'undici';\nexport const r = request;\n");
+    writeFileSync(join(dir, 'src/report/planted.ts'), "import type { OptionTable } from '../cli/args.ts';\nexport type Planted = OptionTable;\n");
+    const { code, out } = await cruise(dir);
+    expect(code).not.toBe(0);
+    expect(out).toMatch(/error k6-code-no-node-builtins: src\/protocol\/planted\.ts → /);
+    expect(out).toMatch(/error mock-knows-no-client-conformance-load: src\/mock\/planted\.ts → src\/load\/config\.ts/);
+    expect(out).toMatch(/error k6-code-no-npm-packages: scenarios\/flows\/planted\.ts → \S*node_modules\/undici\//);
+    expect(out).toMatch(/error report-only-results: src\/report\/planted\.ts → src\/cli\/args\.ts/);
+  });
+
+  it('encodes every row of the import table in docs/architecture.md', () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const config = readFileSync(join(ROOT, '.dependency-cruiser.cjs'), 'utf8');
+    const table = doc.slice(doc.indexOf('| folder |'), doc.indexOf('\n\n', doc.indexOf('| folder |')));
+    const governed = table.split('\n').slice(2).flatMap((row) => [...row.split('|')[1]!.matchAll(/`([^`]+?)\/?`/g)].map((m) => m[1]!));
+    expect(governed.length).toBeGreaterThan(14);
+    // bin/, scripts/, bench/ and test/ may import anything: they have no rule.
+    for (const folder of governed.filter((f) => !['test', 'bench', 'scripts', 'bin'].includes(f))) expect(config, folder).toContain(`'${folder}', [`);
+  });
+});
+
+describe('the k6 type-check has no DOM lib', () => {
+  it('rejects TextEncoder, URL and fetch in src/protocol and scenarios/', async () => {
+    const dir = copyOfTree();
+    writeFileSync(join(dir, 'src/protocol/planted.ts'), "export const e = new TextEncoder();\nexport const u = new URL('http://127.0.0.1/');\n");
+    writeFileSync(join(dir, 'scenarios/flows/planted.ts'), 'export const f = fetch;\n');
+    const { code, out } = await exitOf(TSC, ['--noEmit', '-p', 'scenarios/k6/tsconfig.json'], dir);
+    expect(code).not.toBe(0);
+    expect(out).toMatch(/src\/protocol\/planted\.ts\(1,\d+\): error TS2304: Cannot find name 'TextEncoder'/);
+    expect(out).toMatch(/src\/protocol\/planted\.ts\(2,\d+\): error TS2304: Cannot find name 'URL'/);
+    expect(out).toMatch(/scenarios\/flows\/planted\.ts\(1,\d+\): error TS2304: Cannot find name 'fetch'/);
+  });
+});
+
+describe('the docs show the layers', () => {
+  const folders = [
+    ...readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/`),
+    ...readdirSync(join(ROOT, 'scenarios'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `scenarios/${d.name}/`),
+    'src/cli.ts',
+  ];
+
+  it('README "Layout" names every folder of src/ and scenarios/', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+    const named = layout.split('\n').map((l) => l.split(/\s{2,}/)[0]!);
+    for (const f of folders.filter((f) => !f.startsWith('scenarios/'))) expect(named, f).toContain(f);
+    expect(named).toContain('scenarios/');
+    for (const top of ['bin/', 'scripts/', 'bench/', 'test/', 'conformance/', 'schemas/', 'examples/']) expect(named, top).toContain(top);
+  });
+
+  it('docs/architecture.md has an import rule for every folder of src/ and scenarios/', () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    for (const f of folders) expect(doc, f).toContain(`| \`${f}\` |`);
+  });
+});
