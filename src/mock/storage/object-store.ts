@@ -67,7 +67,8 @@ function storedObject(fields: Omit<StoredObject, 'sha256'>, path: string): Store
       try {
         sha256 = sha256OfFile(path);
       } catch (error) {
-        throw new Error(`storage: the SHA-256 of "${fields.key}" is no longer available: its file was evicted or replaced before it was first read (${(error as NodeJS.ErrnoException).code ?? error})`);
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new Error(`storage: the SHA-256 of "${fields.key}" is no longer available: its file was evicted or replaced before it was first read (${code})`, { cause: error });
       }
       return sha256;
     },
