@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { HANDLE_BODY, HANDLE_PATH, JSON_HEADERS, cannon, curlUpload, engineAt, findSustainedRate, presign, r2, row, sampleHandleResponse, skippedRow, writeTestFile, type BenchOptions, type Row, type RateTrial } from './benches.ts';
-import { startChild } from './servers.ts';
+import { startChild, stopChild } from './servers.ts';
 
 const execFileP = promisify(execFile);
 const PEERS_DIR = fileURLToPath(new URL('./peers/', import.meta.url));
@@ -70,16 +70,7 @@ async function startPeer(name: string, args: string[], ready: RegExp, env: Recor
   child.removeAllListeners('exit');
   return {
     output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, () => child.kill('SIGTERM')),
   };
 }
 

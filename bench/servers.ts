@@ -53,15 +53,19 @@ export async function startChild(kind: ServerKind, env: Record<string, string> =
     pid: ready.pid,
     mem: () => ask<MemSample>(child, 'mem'),
     resetPeak: async () => (await ask<{ rss: number }>(child, 'mem-reset')).rss,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.send({ type: 'stop' });
-      }),
+    stop: () => stopChild(child, () => child.send({ type: 'stop' })),
   };
+}
+
+/** Asks a child to stop (`ask`), SIGKILLs it after 5 s, resolves once it has exited. */
+export function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ask();
+  });
 }
