@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_CALLS, MAX_RECORDS, MockState, RecentMap } from '../../src/mock/api/state.ts';
 
 describe('mock call history', () => {
@@ -23,6 +23,24 @@ describe('records are bounded', () => {
     expect([...m.keys()]).toEqual([7, 8, 9]);
     m.set(8, 'again'); // updating keeps its place and evicts nothing
     expect([...m.entries()]).toEqual([[7, 'v7'], [8, 'again'], [9, 'v9']]);
+  });
+
+  it('RecentMap skips keys deleted by other means, and evicts in O(1) once full (the optimised path runs)', () => {
+    const m = new RecentMap<number, string>(3);
+    for (let i = 0; i < 3; i++) m.set(i, `v${i}`);
+    m.delete(0);
+    m.set(3, 'v3');
+    m.set(4, 'v4'); // 0 is gone already: 1 is the oldest left
+    expect([...m.keys()]).toEqual([2, 3, 4]);
+    // A full map under steady insertion: iterating the Map's keys would be called on every eviction if
+    // the eviction walked the table; spy on it to prove the queue, not the table, picks the victim.
+    const big = new RecentMap<number, number>(1000);
+    const keys = vi.spyOn(big, 'keys');
+    for (let i = 0; i < 5000; i++) big.set(i, i);
+    expect(keys).not.toHaveBeenCalled();
+    expect(big.size).toBe(1000);
+    expect(big.has(3999)).toBe(false);
+    expect(big.has(4000)).toBe(true);
   });
 
   it('every record kind of MockState is bounded by MAX_RECORDS', () => {
