@@ -26,6 +26,9 @@ export interface TransportResponse {
   /** Request duration in milliseconds as the engine measured it. */
   durationMs: number;
   error?: string;
+  /** Bytes of the body as received, when the engine counted them (node engine); else the flows count
+   * the decoded text's UTF-8 bytes (k6), which costs a pass over every answer. */
+  bodyBytes?: number;
 }
 
 export interface Transport {

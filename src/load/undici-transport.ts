@@ -287,7 +287,7 @@ class Exchange implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.done) return;
     this.done = true;
-    this.resolve({ status: this.status, body: this.text(), durationMs: performance.now() - this.started });
+    this.resolve({ status: this.status, body: this.text(), durationMs: performance.now() - this.started, bodyBytes: this.length });
     this.free();
   }
 

@@ -55,6 +55,7 @@ describe('undici transport', () => {
     const res = await t.request(post('/file.createFileUploadHandle?x=1', '{"a":"é"}', { 'content-type': 'application/json', authorization: 'Basic abc' }));
     expect(res.status).toBe(201);
     expect(res.body).toBe('{"success":true,"results":{"name":"Zoë ✓"}}');
+    expect(res.bodyBytes).toBe(Buffer.byteLength(res.body, 'utf8')); // the bytes received, counted by the transport
     expect(res.error).toBeUndefined();
     expect(res.durationMs).toBeGreaterThan(0);
     expect(seen[0]!.method).toBe('POST');

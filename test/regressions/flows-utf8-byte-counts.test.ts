@@ -56,4 +56,14 @@ describe('flows count bytes in UTF-8', () => {
     wire.forEach((w, i) => expect(w.received).toBeGreaterThan(utf16Units[i]!.received));
     wire.forEach((w, i) => w.stage === 'attach' && expect(w.sent).toBeGreaterThan(utf16Units[i]!.sent));
   });
+
+  it('uses the byte count an engine reports instead of recounting the text (the node engine fast path)', async () => {
+    // The answer's text is 2 UTF-16 units; the engine says 1234 bytes arrived: the flow must report 1234.
+    const transport: Transport = { request: async () => ({ status: 200, body: '{}', durationMs: 1, bodyBytes: 1234 }) };
+    const seen: number[] = [];
+    const observer: StageObserver = { stage: (_s, _ok, _d, _sent, received) => seen.push(received) };
+    const flow = createFlow({ scenario: 'handle-create', baseUrl: 'http://127.0.0.1:1', apiKey: 'k', fileSizes: parseFileSizeMix('1KiB'), contexts: parseContextMix('resume') });
+    await flow.iterate(transport, observer, flow.newWorker(1), 0);
+    expect(seen).toEqual([1234]);
+  });
 });
