@@ -18,34 +18,8 @@ const STORED_FILE_TYPE = 'CandidateFile';
 /** Lifetime of file.info download URLs (not documented; S3 presigned GETs commonly last minutes). */
 const DOWNLOAD_TTL_MS = 10 * 60_000;
 
-const schema = (name: string) => validatorFor(`${name}.request`);
-/** Compiled on first use (validatorFor keeps them), so a mock start compiles none. */
-const V = {
-  get candidateCreate() {
-    return schema('candidate.create');
-  },
-  get candidateInfo() {
-    return schema('candidate.info');
-  },
-  get uploadResume() {
-    return schema('candidate.uploadResume');
-  },
-  get uploadFile() {
-    return schema('candidate.uploadFile');
-  },
-  get fileInfo() {
-    return schema('file.info');
-  },
-  get jobPostingInfo() {
-    return schema('jobPosting.info');
-  },
-  get submit() {
-    return schema('applicationForm.submit');
-  },
-  get apiKeyInfo() {
-    return schema('apiKey.info');
-  },
-};
+/** A request validator, compiled on first use (validatorFor keeps it), so a mock start compiles none. */
+const schema = (endpoint: string) => validatorFor(`${endpoint}.request`);
 
 function candidateView(c: CandidateRecord) {
   const email = c.email ? { value: c.email, type: 'Personal', isPrimary: true } : null;
@@ -103,7 +77,7 @@ function attach(ctx: ApiContext, c: CandidateRecord, upload: UploadHandleRecord,
 export type FileValueResolver = (value: unknown, path: string) => Promise<FileHandleRef> | FileHandleRef;
 
 export async function submitApplication(ctx: ApiContext, key: MockKey, body: unknown, resolveFile: FileValueResolver) {
-  checkBody(V.submit, body);
+  checkBody(schema('applicationForm.submit'), body);
   const req = body as { jobPostingId: string; applicationForm: { fieldSubmissions: { path: string; value: unknown }[] } };
   if (req.jobPostingId !== DEFAULT_JOB_POSTING_ID) throw apiErrors.jobPostingNotFound(req.jobPostingId);
   const fields = APPLICATION_FORM_DEFINITION.sections.flatMap((s) => s.fields);
@@ -147,28 +121,28 @@ export async function submitApplication(ctx: ApiContext, key: MockKey, body: unk
 export const HANDLERS: Record<Endpoint, Handler> = {
   'file.createFileUploadHandle': (ctx, key, body) => createUploadHandle(ctx, key.organizationId, body),
   'candidate.create': (ctx, key, body) => {
-    checkBody(V.candidateCreate, body);
+    checkBody(schema('candidate.create'), body);
     const { name, email } = body as { name: string; email?: string };
     return candidateView(newCandidate(ctx, key.organizationId, name, email));
   },
   'candidate.info': (ctx, key, body) => {
-    checkBody(V.candidateInfo, body);
+    checkBody(schema('candidate.info'), body);
     return candidateView(findCandidate(ctx, key, (body as { id: string }).id));
   },
   'candidate.uploadResume': (ctx, key, body) => {
-    checkBody(V.uploadResume, body);
+    checkBody(schema('candidate.uploadResume'), body);
     const { candidateId, resumeHandle } = body as { candidateId: string; resumeHandle: string };
     const c = findCandidate(ctx, key, candidateId);
     return attach(ctx, c, consumeUploadHandle(ctx, key.organizationId, resumeHandle, 'CandidateResume'), true);
   },
   'candidate.uploadFile': (ctx, key, body) => {
-    checkBody(V.uploadFile, body);
+    checkBody(schema('candidate.uploadFile'), body);
     const { candidateId, fileHandle } = body as { candidateId: string; fileHandle: string };
     const c = findCandidate(ctx, key, candidateId);
     return attach(ctx, c, consumeUploadHandle(ctx, key.organizationId, fileHandle, 'CandidateFiles'), false);
   },
   'file.info': (ctx, key, body) => {
-    checkBody(V.fileInfo, body);
+    checkBody(schema('file.info'), body);
     const token = (body as { fileHandle: string }).fileHandle;
     const id = ctx.codec.open(STORED_FILE_TYPE, token);
     if (id === undefined) throw apiErrors.fileHandleInvalid();
@@ -179,7 +153,7 @@ export const HANDLERS: Record<Endpoint, Handler> = {
     return { url: ctx.storage.presignGet(file.key, DOWNLOAD_TTL_MS) };
   },
   'jobPosting.info': (_ctx, _key, body) => {
-    checkBody(V.jobPostingInfo, body);
+    checkBody(schema('jobPosting.info'), body);
     if ((body as { jobPostingId: string }).jobPostingId !== DEFAULT_JOB_POSTING_ID) throw apiErrors.jobPostingNotFound();
     return JOB_POSTING;
   },
@@ -191,7 +165,7 @@ export const HANDLERS: Record<Endpoint, Handler> = {
       return storeFile(ctx, key.organizationId, '', upload.key, upload.filename);
     }),
   'apiKey.info': (_ctx, key, body) => {
-    checkBody(V.apiKeyInfo, body);
+    checkBody(schema('apiKey.info'), body);
     return { title: key.title, createdAt: '2026-01-01T00:00:00.000Z', scopes: key.permissions.map(toScope) };
   },
 };
