@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportAssets, writeReports } from '../src/cli/report-files.ts';
 import { Recorder } from '../src/load/recorder.ts';
 import { REPORT_FILES, renderReportFiles, type ReportAssets } from '../src/report/index.ts';
-import { CONFORMANCE_RESULTS_VERSION, LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, summarise, type LoadResults, type RunResults } from '../src/results/index.ts';
+import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, type LoadResults, type RunResults } from '../src/results/index.ts';
+import { runResultsOf } from './fixtures/run-results.ts';
 
 const SECRET = 'sk_live_load_key_0123456789';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -35,20 +36,7 @@ function loadResults(): LoadResults {
   };
 }
 
-function conformanceResults(): RunResults {
-  return {
-    schemaVersion: CONFORMANCE_RESULTS_VERSION,
-    tool: 'upload-harness conform',
-    target: { name: 'mock', baseUrl: 'http://127.0.0.1:1', mock: true },
-    options: { strict: false, slow: false, allowWrites: true, only: [] },
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 1,
-    summary: summarise([]),
-    harnessErrors: [],
-    exitCode: 0,
-    checks: [],
-  };
-}
+const conformanceResults = (): RunResults => runResultsOf([], 1);
 
 describe('renderer registry', () => {
   const fake: ReportAssets = { uplot: { js: '/*FAKE-UPLOT-JS*/', css: '/*FAKE-UPLOT-CSS*/' } };

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { getCheck } from '../../src/conformance/catalogue.ts';
 import { toCheckResult } from '../../src/conformance/results.ts';
 import { renderConformanceJUnit } from '../../src/report/conformance-junit.ts';
-import { CONFORMANCE_RESULTS_VERSION, exitCodeFor, summarise, type RunResults } from '../../src/results/index.ts';
+import type { RunResults } from '../../src/results/index.ts';
+import { runResultsOf } from '../fixtures/run-results.ts';
 
 const failed = (message: string) => ({ exchanges: [], observations: [], failure: { kind: 'failure' as const, message, expected: 'HTTP 200 + success:false', received: 'HTTP 400' } });
 
@@ -16,18 +17,7 @@ function run(): RunResults {
     toCheckResult(getCheck('validation.malformed-json'), { state: 'failed', meta: failed('malformed JSON answered 400'), durationMs: 3 }, false),
     toCheckResult(getCheck('envelope.handle.schema'), { state: 'passed', durationMs: 2 }, false),
   ];
-  return {
-    schemaVersion: CONFORMANCE_RESULTS_VERSION,
-    tool: 'upload-harness conform',
-    target: { name: 'mock', baseUrl: 'http://127.0.0.1:1', mock: true },
-    options: { strict: false, slow: false, allowWrites: true, only: [] },
-    startedAt: '2026-01-01T00:00:00.000Z',
-    durationMs: 5,
-    summary: summarise(checks),
-    harnessErrors: [],
-    exitCode: exitCodeFor(checks, []),
-    checks,
-  };
+  return runResultsOf(checks);
 }
 
 describe('JUnit of a conformance warning', () => {
