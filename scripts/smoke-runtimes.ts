@@ -5,7 +5,7 @@
 // (must pass, exit 0), and `upload-harness conform` against a mock with a fault (must exit 1).
 // Run by .ci/run after `npm test`; prints one line per runtime and exits non-zero on any failure.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installOffline, packStaged } from './pack-install.ts';
@@ -43,7 +43,7 @@ const work = mkdtempSync(join(tmpdir(), 'upload-harness-runtimes-'));
 let failed = false;
 try {
   const runtimes = join(work, 'runtimes');
-  execFileSync('mkdir', ['-p', runtimes]);
+  mkdirSync(runtimes, { recursive: true });
   writeFileSync(join(runtimes, 'package.json'), '{"private":true}\n');
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', ...Object.entries(RUNTIMES).map(([alias, spec]) => `${alias}@npm:${spec}`)], { cwd: runtimes, stdio: 'inherit' });
   const project = installOffline(work, packStaged(work).tarball);

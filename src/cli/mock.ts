@@ -122,7 +122,8 @@ export const command: Command = {
 /** `mock --client-report DIR`: the mock as a CI service that judges its clients (src/verify/). */
 async function runWithClientReport(options: MockServerOptions, dir: string): Promise<number> {
   const { startVerifySession, formatClientEnv } = await import('../verify/session.ts');
-  const { writeClientReports, printClientSummary } = await import('./verify-client.ts');
+  // Loaded only with --client-report: the report code would slow every mock start.
+  const [{ printClientSummary }, { writeReports }] = await Promise.all([import('./verify-client.ts'), import('./report-files.ts')]);
   const session = await startVerifySession({ mock: options });
   console.log(`mock listening on ${session.server.baseUrl} (recording clients; report in ${dir} when stopped)\n${formatClientEnv(session.env)}`);
   await new Promise<void>((resolve) => {
@@ -131,7 +132,7 @@ async function runWithClientReport(options: MockServerOptions, dir: string): Pro
   });
   await session.close();
   const results = session.judge({});
-  await writeClientReports(dir, results);
+  await writeReports(dir, 'client', results, []);
   printClientSummary(results, dir);
   return results.summary.passed ? 0 : 1;
 }

@@ -85,11 +85,6 @@ export function parseVerifyClientArgs(argv: string[]): VerifyClientArgs {
   return args;
 }
 
-/** Writes the three report files through the one report writer; the run's keys are scrubbed from every text. */
-export async function writeClientReports(dir: string, results: ClientResults, secrets: readonly string[] = []): Promise<void> {
-  await writeReports(dir, 'client', results, secrets);
-}
-
 /** The keys the command was given: scrubbed from the command line and every report text. */
 function sessionSecrets(session: VerifySession): string[] {
   return [session.env.ASHBY_API_KEY, session.env.ASHBY_LIMITED_API_KEY].filter((k): k is string => !!k);
@@ -169,13 +164,13 @@ export const command: Command = {
       try {
         outcome = await runCommand(args.command, { ...process.env, ...session.env });
       } catch (err) {
-        if (session.recorder.requests.length > 0) await writeClientReports(args.reportDir, session.judge({ strict: args.strict, minFlows: args.minFlows, incomplete: true }), sessionSecrets(session));
+        if (session.recorder.requests.length > 0) await writeReports(args.reportDir, 'client', session.judge({ strict: args.strict, minFlows: args.minFlows, incomplete: true }), sessionSecrets(session));
         throw err;
       }
       const commandInfo: NonNullable<ClientResults['command']> = { argv: args.command.map((a) => redactText(a, sessionSecrets(session))), exitCode: outcome.exitCode };
       if (outcome.signal) commandInfo.signal = outcome.signal;
       const results = session.judge({ strict: args.strict, minFlows: args.minFlows, incomplete: outcome.interrupted !== undefined, command: commandInfo });
-      await writeClientReports(args.reportDir, results, sessionSecrets(session));
+      await writeReports(args.reportDir, 'client', results, sessionSecrets(session));
       printClientSummary(results, args.reportDir);
       if (outcome.interrupted) return EXIT.usage; // not a verdict either way, as for conform and load
       return results.summary.passed ? EXIT.ok : EXIT.checkFailed;
