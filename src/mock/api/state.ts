@@ -84,8 +84,9 @@ export class RecentMap<K, V> extends Map<K, V> {
   }
 
   override set(key: K, value: V): this {
-    if (!this.has(key)) this.order.push(key); // an update keeps its place
+    const size = this.size;
     super.set(key, value);
+    if (this.size > size) this.order.push(key); // a new key; an update keeps its place (one hash lookup, not two)
     while (this.size > this.limit) this.evictOldest();
     return this;
   }
