@@ -10,8 +10,10 @@ export const OPTIONS = {
 
 const HELP = `upload-harness build [--out-dir DIR]
 
-Compiles scenarios/k6/{handle-create,upload,full-flow}.ts with esbuild into one ESM bundle each
-(external k6, platform browser, ${K6_JS_TARGET} for k6 >= ${MIN_K6_VERSION}). Run them with:
+Writes the k6 bundles of the three scenarios (handle-create, upload, full-flow) into DIR: one ESM
+bundle each (external k6, platform browser, ${K6_JS_TARGET} for k6 >= ${MIN_K6_VERSION}). An installed
+package copies the bundles it ships prebuilt; a source checkout compiles scenarios/k6/*.ts with esbuild.
+Run them with:
   UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js
 
 Options:

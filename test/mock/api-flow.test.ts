@@ -49,7 +49,7 @@ describe('auth and transport', () => {
     const r = await call(s, 'file.createFileUploadHandle', {}, auth('mock-read-only'));
     expect([r.status, r.body.errorInfo.code]).toEqual([403, 'missing_endpoint_permission']);
   });
-  it('malformed JSON 200 invalid_input (DOC D3), wrong content type 415, oversized 413, unknown endpoint 404', async () => {
+  it('malformed JSON 200 invalid_input (decision 0002), wrong content type 415, oversized 413, unknown endpoint 404', async () => {
     const m = await call(s, 'candidate.create', '{nope', FULL);
     expect([m.status, m.body.errorInfo.code]).toEqual([200, 'invalid_input']);
     const ct = await fetch(`${s.baseUrl}/candidate.create`, { method: 'POST', headers: { ...FULL, 'content-type': 'text/plain' }, body: 'x' });
