@@ -176,7 +176,7 @@ export async function cleanMockStorage(storageDir: string): Promise<void> {
 
 /** User + system CPU time of process `pid` so far, all threads (Linux /proc; USER_HZ = 100, so ±10 ms),
  * or undefined elsewhere. CPU per upload is far steadier than wall time on a shared machine. */
-export async function processCpuMs(pid: number): Promise<number | undefined> {
+async function processCpuMs(pid: number): Promise<number | undefined> {
   try {
     const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
