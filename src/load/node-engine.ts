@@ -189,6 +189,10 @@ async function startArrivals(schedule: Schedule, maxVUs: number, pool: Iteration
 export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
   const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
   const transport = createUndiciTransport(Math.max(1, options.maxVUs));
+  // The first connections are set up before the clock starts (decision 0101): a run does not begin
+  // with every early iteration queued behind connects. Failures here are not errors of the run: the
+  // first request that needs a connection meets (and records) them.
+  await transport.preconnect(options.flow.baseUrl).catch(() => undefined);
   const clock = startClock();
   const recorder = new Recorder(clock.startedAt);
   const pool = new IterationPool(flow, transport, recorder, clock);
