@@ -24,6 +24,7 @@ export interface ConnectTarget {
 /** Receives one answer: the status, its body chunks in order, then the end; or one failure. */
 export interface ResponseSink {
   start(status: number): void;
+  /** `chunk` is valid during the call only (it may be a view of the shared read buffer): copy what is kept. */
   data(chunk: Buffer): void;
   end(): void;
   fail(err: Error): void;
@@ -49,6 +50,8 @@ export interface ConnectionTimeouts {
 
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
+/** Every connection reads into this one buffer; its contents are used (or copied) before the next read. */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 /** Most bytes of a response head (status line + headers) accepted, as llhttp's default. */
 const MAX_HEAD = 80 * 1024;
 
@@ -82,9 +85,19 @@ export class Http1Connection {
   ) {
     this.idleMs = timeouts.idleMs;
     const host = target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname;
-    this.socket = target.https
-      ? tlsConnect({ host, port: target.port, ...(isIP(host) ? {} : { servername: host }), ...(target.ca ? { ca: target.ca } : {}), ALPNProtocols: ['http/1.1'] })
-      : netConnect({ host, port: target.port });
+    // Plain TCP reads land in one shared buffer (`onread`): no Readable stream, no 'data' event and no
+    // new ArrayBuffer per read; what must outlive the call is copied (ResponseSink.data). TLS sockets
+    // read through their stream ('data'), as `onread` is a net.Socket option.
+    if (target.https) {
+      this.socket = tlsConnect({ host, port: target.port, ...(isIP(host) ? {} : { servername: host }), ...(target.ca ? { ca: target.ca } : {}), ALPNProtocols: ['http/1.1'] });
+      this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    } else {
+      const callback = (n: number): boolean => {
+        this.onData(READ_BUFFER.subarray(0, n));
+        return true;
+      };
+      this.socket = netConnect({ host, port: target.port, onread: { buffer: READ_BUFFER, callback } });
+    }
     this.socket.setNoDelay(true);
     this.socket.setKeepAlive(true, 60_000);
     this.socket.once(target.https ? 'secureConnect' : 'connect', () => {
@@ -92,7 +105,6 @@ export class Http1Connection {
       this.arm(this.sink ? this.timeouts.responseMs : 0);
       this.events.settled(this);
     });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err: Error) => (this.error ??= err));
     this.socket.on('end', () => this.socket.destroy());
     this.socket.on('close', () => this.onClose());
@@ -231,7 +243,7 @@ export class Http1Connection {
   /** Keeps an incomplete piece for the next chunk (bounded). */
   private keep(data: Buffer, at: number, max: number, code: string): number {
     if (data.length - at > max) throw parseError('Response head or chunk line too large', code);
-    this.pending = data.subarray(at);
+    this.pending = Buffer.from(data.subarray(at)); // a copy: `data` may be the shared read buffer
     return data.length;
   }
 

@@ -37,13 +37,10 @@ export interface EngineRun {
   /** Set when a stop signal ended the run before its schedule did. */
   interrupted?: { aborted: boolean; actualDurationMs: number };
   /** Node engine: how the arrival loop waited for sub-millisecond arrivals, spinning (nothing in flight) or on the next completion. */
-  arrivalWaits?: ArrivalWaits;
+  arrivalWaits?: { spin: number; completion: number };
 }
 
-export interface ArrivalWaits {
-  spin: number;
-  completion: number;
-}
+type ArrivalWaits = NonNullable<EngineRun['arrivalWaits']>;
 
 /** Resolves after `ms`, or as soon as `signal` aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

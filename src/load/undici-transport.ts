@@ -346,6 +346,10 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
   }
 
   data(chunk: Buffer): void {
+    this.keep(Buffer.from(chunk)); // a copy: this module's connections pass a view of their shared read buffer
+  }
+
+  private keep(chunk: Buffer): void {
     if (this.first === undefined) this.first = chunk;
     else (this.rest ??= [this.first]).push(chunk);
     this.length += chunk.length;
@@ -372,7 +376,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.data(chunk);
+    this.keep(chunk); // undici's chunks are the Exchange's to keep
   }
 
   onResponseEnd(): void {
