@@ -36,7 +36,11 @@ export interface EngineRun {
   durationMs: number;
   /** Set when a stop signal ended the run before its schedule did. */
   interrupted?: { aborted: boolean; actualDurationMs: number };
+  /** Node engine: how the arrival loop waited for sub-millisecond arrivals, spinning (nothing in flight) or on the next completion. */
+  arrivalWaits?: { spin: number; completion: number };
 }
+
+type ArrivalWaits = NonNullable<EngineRun['arrivalWaits']>;
 
 /** Resolves after `ms`, or as soon as `signal` aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -101,6 +105,7 @@ class IterationPool {
   private workers = 0;
   active = 0;
   private drained: (() => void) | undefined;
+  private waiter: (() => void) | undefined;
 
   constructor(
     private readonly flow: Flow,
@@ -125,7 +130,21 @@ class IterationPool {
     this.recorder.intendedIterationDone(ok, Math.max(end - start, end - dueMs));
     this.free.push(worker);
     this.active--;
+    this.wake();
     if (this.active === 0 && this.drained) this.drained();
+  }
+
+  /** Resolves when the next iteration ends, or when wake() is called (the arrival loop's timer). */
+  nextCompletion(): Promise<void> {
+    return new Promise<void>((r) => (this.waiter = r));
+  }
+
+  wake(): void {
+    const w = this.waiter;
+    if (w) {
+      this.waiter = undefined;
+      w();
+    }
   }
 
   /** Resolves when no iteration is in flight, after `graceMs`, or when `abort` fires. */
@@ -152,35 +171,55 @@ class IterationPool {
  * ends and the engine lets pending I/O complete first (responses that already arrived free their
  * VUs); only iterations that still find no free VU after that count as dropped. So a drop means
  * maxVUs really were exhausted, not that the loop had not looked yet.
+ *
+ * Waiting for an arrival less than a millisecond away (timers have 1 ms resolution): with nothing in
+ * flight the loop spins on setImmediate, so a lone arrival starts within microseconds; with
+ * iterations in flight it waits for the next one to end (or 1 ms at most) instead, as the stream of
+ * responses at high rates wakes it every few microseconds — spinning there would burn the CPU that the
+ * iterations, and on a shared machine the target, need (decision 0102).
  */
-async function startArrivals(schedule: Schedule, maxVUs: number, pool: IterationPool, recorder: Recorder, clock: RunClock, stop?: AbortSignal): Promise<void> {
+async function startArrivals(schedule: Schedule, maxVUs: number, pool: IterationPool, recorder: Recorder, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<void> {
   let k = 0;
   let due = schedule.dueMs(0);
   let afterExhausted = false;
-  while (due < schedule.totalMs && !stop?.aborted) {
-    const now = clock.elapsed();
-    const wait = due - now;
-    if (wait >= 1) {
-      await sleep(wait, stop);
-      continue;
-    }
-    if (wait > 0) {
-      await yieldNow(); // sub-ms: spin on the event loop
-      continue;
-    }
-    let exhausted = false;
-    for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
-      if (pool.active < maxVUs) void pool.run(k, due);
-      else if (afterExhausted) recorder.droppedIteration(clock.epochOf(now));
-      else {
-        exhausted = true; // look again after the event loop turn
-        break;
+  // One timer for every sub-millisecond wait, re-armed (refresh) rather than created per wait.
+  let tick: NodeJS.Timeout | undefined;
+  try {
+    while (due < schedule.totalMs && !stop?.aborted) {
+      const now = clock.elapsed();
+      const wait = due - now;
+      if (wait >= 1) {
+        await sleep(wait, stop);
+        continue;
       }
-      k++;
-      due = schedule.dueMs(k);
+      if (wait > 0) {
+        if (pool.active === 0) {
+          waits.spin++;
+          await yieldNow();
+        } else {
+          waits.completion++;
+          if (tick) tick.refresh();
+          else tick = setTimeout(() => pool.wake(), 1);
+          await pool.nextCompletion();
+        }
+        continue;
+      }
+      let exhausted = false;
+      for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
+        if (pool.active < maxVUs) void pool.run(k, due);
+        else if (afterExhausted) recorder.droppedIteration(clock.epochOf(now));
+        else {
+          exhausted = true; // look again after the event loop turn
+          break;
+        }
+        k++;
+        due = schedule.dueMs(k);
+      }
+      afterExhausted = exhausted;
+      await yieldNow();
     }
-    afterExhausted = exhausted;
-    await yieldNow();
+  } finally {
+    if (tick) clearTimeout(tick);
   }
   const rest = schedule.totalMs - clock.elapsed();
   if (rest > 0) await sleep(rest, stop);
@@ -189,14 +228,19 @@ async function startArrivals(schedule: Schedule, maxVUs: number, pool: Iteration
 export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
   const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
   const transport = createUndiciTransport(Math.max(1, options.maxVUs));
+  // The first connections are set up before the clock starts (decision 0101): a run does not begin
+  // with every early iteration queued behind connects. Failures here are not errors of the run: the
+  // first request that needs a connection meets (and records) them.
+  await transport.preconnect(options.flow.baseUrl).catch(() => undefined);
   const clock = startClock();
   const recorder = new Recorder(clock.startedAt);
   const pool = new IterationPool(flow, transport, recorder, clock);
+  const arrivalWaits: ArrivalWaits = { spin: 0, completion: 0 };
   const { schedule, stop, abort } = options;
   const progress = options.progress === undefined ? { write: (s: string) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR } : options.progress;
   const ticker = progress ? setInterval(() => progressLine(progress, recorder, clock.elapsed(), schedule.totalMs), 1000) : undefined;
   try {
-    await startArrivals(schedule, options.maxVUs, pool, recorder, clock, stop);
+    await startArrivals(schedule, options.maxVUs, pool, recorder, clock, arrivalWaits, stop);
     await pool.drain(options.gracefulStopMs ?? 30_000, abort);
   } finally {
     if (ticker) clearInterval(ticker);
@@ -210,7 +254,7 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
   // The achieved rate is measured over the scheduled window, as k6's iterations rate is; an
   // interrupted run over the time it actually ran.
   const durationMs = Math.max(interrupted ? Math.min(actualDurationMs, schedule.totalMs) : schedule.totalMs, 1);
-  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, ...(interrupted ? { interrupted } : {}) };
+  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, ...(interrupted ? { interrupted } : {}) };
 }
 
 function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {

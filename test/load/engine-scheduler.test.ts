@@ -79,6 +79,46 @@ describe('open-model scheduler', () => {
     expect(f.stages.handle_create!.count).toBe(1000);
     delayMs = 0;
   });
+  it('waits for sub-millisecond arrivals on completions while iterations are in flight, spins only when none are', async () => {
+    delayMs = 3; // at 2000/s with 3 ms answers ~6 iterations are always in flight
+    const busy = await runNodeEngine({ flow: flow(), schedule: constantSchedule(2000, 500), maxVUs: 64, progress: null });
+    const fb = busy.recorder.freeze(busy.durationMs);
+    expect(fb.totals.iterations).toBe(1000);
+    expect(fb.totals.droppedIterations).toBe(0);
+    expect(busy.arrivalWaits!.completion).toBeGreaterThan(busy.arrivalWaits!.spin);
+    delayMs = 0;
+    // One iteration every 2.5 ms against an instant server: nothing is in flight when the next is near, so it spins.
+    const idle = await runNodeEngine({ flow: flow(), schedule: constantSchedule(400, 500), maxVUs: 64, progress: null });
+    expect(idle.recorder.freeze(idle.durationMs).totals.iterations).toBe(200);
+    expect(idle.arrivalWaits!.spin).toBeGreaterThan(0);
+  });
+
+  it('the first connections are open before the clock starts (preconnect), and the run uses them', async () => {
+    let connections = 0;
+    let firstRequestAt = 0;
+    let connectionsBeforeFirstRequest = 0;
+    const onConnection = () => connections++;
+    const onRequest = () => {
+      if (!firstRequestAt) {
+        firstRequestAt = performance.now();
+        connectionsBeforeFirstRequest = connections;
+      }
+    };
+    server.on('connection', onConnection);
+    server.on('request', onRequest);
+    try {
+      const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(50, 200), maxVUs: 64, progress: null });
+      const f = run.recorder.freeze(run.durationMs);
+      expect(f.totals.iterations).toBe(10);
+      expect(f.totals.iterationsFailed).toBe(0);
+      expect(connectionsBeforeFirstRequest).toBe(8); // MAX_CONNECTING, opened by preconnect
+      expect(connections).toBe(8); // a light load needs no more
+    } finally {
+      server.off('connection', onConnection);
+      server.off('request', onRequest);
+    }
+  });
+
   it('a run whose iterations outlast the schedule leaves no grace timer behind (it would keep the process alive)', async () => {
     delayMs = 200; // every iteration is still in flight when the 100 ms schedule ends: drain waits for it
     const GRACE = 61_234; // a delay nothing else uses, so the grace timer is recognisable

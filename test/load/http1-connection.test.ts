@@ -1,0 +1,178 @@
+// The node engine's own HTTP/1.1 connections (src/load/http1-connection.ts) behind the transport:
+// every answer shape a server may send (content-length, chunked, until close, 1xx, 204, split at any
+// byte), when a connection is reused and when not, timeouts and malformed answers with undici's codes,
+// and preconnect. `served.direct` proves these requests took this path, not undici.
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createUndiciTransport, MAX_CONNECTING } from '../../src/load/undici-transport.ts';
+import type { TransportRequest } from '../../scenarios/flows/index.ts';
+
+/** A raw TCP server: `answer` gets each request's bytes (head and body) and the socket to write to. */
+async function rawServer(answer: (request: string, socket: Socket) => void): Promise<{ url: string; server: Server; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    let buffered = '';
+    socket.on('data', (d: Buffer) => {
+      buffered += d.toString('latin1');
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const request = buffered.slice(0, end + 4 + length);
+        buffered = buffered.slice(end + 4 + length);
+        answer(request, socket);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
+});
+
+async function serve(answer: (request: string, socket: Socket) => void) {
+  const s = await rawServer(answer);
+  servers.push(s.server);
+  return s;
+}
+
+const post = (url: string, body: TransportRequest['body'] = '{"a":1}'): TransportRequest => ({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body, tags: { stage: 'handle_create', name: 'x' } });
+
+describe('engine HTTP/1.1 connections', () => {
+  it('reads content-length, chunked and until-close bodies, in pieces split at every byte', async () => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world',
+      'HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\nX-A: b\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nTrailer: x\r\n\r\n',
+      'HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok',
+      'HTTP/1.1 204 No Content\r\n\r\n',
+    ];
+    for (const [i, answer] of answers.entries()) {
+      const { url } = await serve((_req, socket) => {
+        // One byte at a time: every parser state must carry over between chunks.
+        let at = 0;
+        const next = () => {
+          if (at >= answer.length) return;
+          socket.write(answer[at++]!);
+          setImmediate(next);
+        };
+        next();
+      });
+      const t = createUndiciTransport(4);
+      const res = await t.request(post(`${url}/x`));
+      expect(res.error, `answer ${i}`).toBeUndefined();
+      expect([res.status, res.body], `answer ${i}`).toEqual([[200, 201, 202, 200, 204][i], ['hello world', 'hello world', '', 'ok', ''][i]]);
+      expect(res.bodyBytes).toBe(Buffer.byteLength(res.body));
+      expect(t.served).toEqual({ direct: 1, proxied: 0 });
+      await t.close();
+    }
+  });
+
+  it('a body that ends with the connection (no length) is complete at close, and that connection is not reused', async () => {
+    const { url, sockets } = await serve((_req, socket) => socket.end('HTTP/1.1 200 OK\r\n\r\nuntil close'));
+    const t = createUndiciTransport(4);
+    expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'until close' });
+    expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'until close' });
+    expect(sockets.length).toBe(2);
+    await t.close();
+  });
+
+  it('keeps the connection after HTTP/1.1 answers; `connection: close` and HTTP/1.0 answers end it', async () => {
+    const seen: string[] = [];
+    const { url, sockets } = await serve((req, socket) => {
+      seen.push(req);
+      const close = req.includes('/close');
+      socket.write(close ? 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nc' : req.includes('/old') ? 'HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\no' : 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nk');
+      if (close) socket.end();
+    });
+    const t = createUndiciTransport(4);
+    for (let i = 0; i < 3; i++) expect((await t.request(post(`${url}/keep`))).body).toBe('k');
+    expect(sockets.length).toBe(1);
+    expect((await t.request(post(`${url}/close`))).body).toBe('c');
+    expect((await t.request(post(`${url}/old`))).body).toBe('o');
+    expect((await t.request(post(`${url}/keep`))).body).toBe('k');
+    expect(sockets.length).toBe(3);
+    // What goes over the wire: request line, host, keep-alive, the caller's headers, the body's length.
+    expect(seen[0]).toBe(`POST /keep HTTP/1.1\r\nhost: ${new URL(url).host}\r\nconnection: keep-alive\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n{"a":1}`);
+    await t.close();
+  });
+
+  it('an answer before the whole body was sent (413 mid-upload) is returned, and its connection is not reused', async () => {
+    const server = createHttpServer((req, res) => {
+      res.writeHead(413, { connection: 'keep-alive', 'content-length': 8 });
+      res.end('too big!');
+      req.resume();
+    });
+    let connections = 0;
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    servers.push(server as unknown as Server);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const t = createUndiciTransport(4);
+    const parts = [Buffer.alloc(8 * 1024 * 1024, 0x61)];
+    const big = await t.request(post(`${url}/upload`, { parts, length: parts[0]!.length }));
+    expect(big).toMatchObject({ status: 413, body: 'too big!' });
+    expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 413, body: 'too big!' });
+    expect(connections).toBe(2);
+    await t.destroy();
+  });
+
+  it('a silent server times out with UND_ERR_HEADERS_TIMEOUT, a stalled body with UND_ERR_BODY_TIMEOUT', async () => {
+    const { url } = await serve((req, socket) => {
+      if (req.includes('/body')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+    });
+    const t = createUndiciTransport(4, 150);
+    expect(await t.request(post(`${url}/head`))).toMatchObject({ status: 0, error: 'UND_ERR_HEADERS_TIMEOUT' });
+    expect(await t.request(post(`${url}/body`))).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT' });
+    await t.destroy();
+  });
+
+  it('malformed answers fail with llhttp codes; a server closing mid-answer with UND_ERR_SOCKET', async () => {
+    const { url } = await serve((req, socket) => {
+      if (req.includes('/garbage')) socket.write('HELLO\r\n\r\n');
+      else if (req.includes('/length')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n');
+      else if (req.includes('/chunk')) socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n');
+      else socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
+    });
+    const t = createUndiciTransport(4);
+    expect(await t.request(post(`${url}/garbage`))).toMatchObject({ status: 0, error: 'HPE_INVALID_CONSTANT' });
+    expect(await t.request(post(`${url}/length`))).toMatchObject({ status: 0, error: 'HPE_INVALID_CONTENT_LENGTH' });
+    expect(await t.request(post(`${url}/chunk`))).toMatchObject({ status: 0, error: 'HPE_INVALID_CHUNK_SIZE' });
+    expect(await t.request(post(`${url}/cut`))).toMatchObject({ status: 0, error: 'UND_ERR_SOCKET' });
+    await t.destroy();
+  });
+
+  it(`preconnect opens ${MAX_CONNECTING} connections before any request, and requests use them`, async () => {
+    const { url, sockets } = await serve((_req, socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    const t = createUndiciTransport(64);
+    await t.preconnect(`${url}/x`);
+    await expect.poll(() => sockets.length).toBe(MAX_CONNECTING); // the server may accept after the client saw its connect
+    const all = await Promise.all(Array.from({ length: MAX_CONNECTING }, () => t.request(post(`${url}/x`))));
+    expect(all.every((r) => r.status === 200)).toBe(true);
+    expect(sockets.length).toBe(MAX_CONNECTING);
+    expect(t.served.direct).toBe(MAX_CONNECTING);
+    // A refused preconnect is not an error; the first request meets it.
+    const closed = await serve(() => undefined);
+    await new Promise<void>((r) => closed.server.close(() => r()));
+    servers.pop();
+    await t.preconnect(`${closed.url}/x`);
+    expect(await t.request(post(`${closed.url}/x`))).toMatchObject({ status: 0, error: 'ECONNREFUSED' });
+    await t.close();
+  });
+
+  it('a header value that would break the request framing is rejected before anything is sent', async () => {
+    const { url, sockets } = await serve(() => undefined);
+    const t = createUndiciTransport(4);
+    const res = await t.request({ ...post(`${url}/x`), headers: { 'x-bad': 'a\r\nb: c' } });
+    expect(res).toMatchObject({ status: 0, error: 'UND_ERR_INVALID_ARG' });
+    expect(sockets.length).toBe(0);
+    await t.close();
+  });
+});
