@@ -13,6 +13,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HarnessError } from '../../config/errors.ts';
 import { ENDPOINTS } from '../../protocol/constants.ts';
+import type { ServerClasses } from '../client-recording.ts';
 import { createHttpServer, type RequestHandler, type ServerLimits } from '../http-server.ts';
 import { authenticateCaller, checkPermission } from './caller.ts';
 import type { ApiContext } from './context.ts';
@@ -115,13 +116,17 @@ function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: ServerRes
 const leanServers = new WeakSet<Server>();
 
 /** Fastify's `serverFactory`: a server whose requests go to the lean route first, then to Fastify. */
-export function leanServerFactory(ctx: ApiContext, limits: ServerLimits): (fastify: RequestHandler) => Server {
+export function leanServerFactory(ctx: ApiContext, limits: ServerLimits, classes?: ServerClasses): (fastify: RequestHandler) => Server {
   const lean = leanHandleRoute(ctx);
   return (fastify) => {
     if (typeof fastify !== 'function') throw leanPathError('Fastify passed no request handler to the server factory');
-    const server = createHttpServer(limits, (req, res) => {
-      if (!lean(req, res)) fastify(req, res);
-    });
+    const server = createHttpServer(
+      limits,
+      (req, res) => {
+        if (!lean(req, res)) fastify(req, res);
+      },
+      classes,
+    );
     leanServers.add(server);
     return server;
   };
