@@ -19,6 +19,7 @@ import { authenticateCaller, checkPermission } from './caller.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError, toEnvelope } from './envelope.ts';
 import { apiErrors } from './errors.ts';
+import { handleAnswerJson } from './handle-answer.ts';
 import { parseJsonBody, successJson } from './json-body.ts';
 import type { MockKey } from './keys.ts';
 import { JSON_BODY_LIMIT } from './routes.ts';
@@ -75,7 +76,8 @@ function answer(route: LeanRoute, res: ServerResponse, key: MockKey, chunks: Buf
   try {
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     const results = createUploadHandle(route.ctx, key.organizationId, parseJsonBody(text) ?? {});
-    send(route, res, 200, successJson(results), key);
+    // A fault switched on while the body arrived may have changed the answer's shape: then the generic way.
+    send(route, res, 200, route.ctx.faults().size === 0 ? handleAnswerJson(results) : successJson(results), key);
   } catch (err) {
     fail(route, res, err, key);
   }
