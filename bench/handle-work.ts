@@ -4,7 +4,7 @@
 // record that lets the follow-up call consume the handle (a full 100,000-entry map, as in a long run),
 // and the JSON answer. `handle.bound` divides the bare server's time per request by that time added to
 // it: the ratio the mock could reach if everything else it does cost nothing.
-import { createSecretKey, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { MockClock } from '../src/mock/clock.ts';
 import type { ActiveFaults } from '../src/mock/faults.ts';
 import { createStorage } from '../src/mock/storage/index.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../src/mock/storage/types.ts';
-import { signString, SigningKeyCache } from '../src/mock/storage/sigv4.ts';
+import { FixedKeyHmac, SigningKeyCache } from '../src/mock/storage/sigv4.ts';
 import { validatorFor } from '../src/validation/index.ts';
 
 /** µs per handle: each necessary step alone, and `total` (parse + createUploadHandle + answer, as the lean path runs them). */
@@ -60,14 +60,14 @@ export async function timeHandleWork(requestBody: string, iterations: number): P
     for (let i = 0; i < MAX_RECORDS; i++) ctx.state.uploadHandles.set(`fill-${i}`, record); // full, as after a long run
     const parsed = parseJsonBody(requestBody);
     const validate = validatorFor('file.createFileUploadHandle.request');
-    const signingKey = createSecretKey(new SigningKeyCache().get(DEFAULT_STORAGE_CREDENTIALS.secretAccessKey, '20260101', DEFAULT_STORAGE_CREDENTIALS.region)); // a KeyObject, as the presigner holds it
+    const signer = new FixedKeyHmac(new SigningKeyCache().get(DEFAULT_STORAGE_CREDENTIALS.secretAccessKey, '20260101', DEFAULT_STORAGE_CREDENTIALS.region)); // as the presigner holds it
     const policy = sample.fields.Policy!;
     let n = 0;
     return {
       parse: perCall(iterations, () => parseJsonBody(requestBody)),
       validate: perCall(iterations, () => validate(parsed)),
       uuid: perCall(iterations, () => randomUUID()),
-      sign: perCall(iterations, () => signString(signingKey, policy)),
+      sign: perCall(iterations, () => signer.hex(policy)),
       seal: perCall(iterations, () => ctx.codec.seal('FileUpload', randomUUID())),
       record: perCall(iterations, () => ctx.state.uploadHandles.set(`r-${n++}`, { ...record } as UploadHandleRecord)),
       answer: perCall(iterations, () => handleAnswerJson(sample)),
