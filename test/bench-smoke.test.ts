@@ -18,7 +18,7 @@ describe('bench (quick smoke)', () => {
     const lines: string[] = [];
     const r = await runBenches(['handle', 'ingest', 'build'], { quick: true, log: (l) => lines.push(l) });
     expect(r.failures).toEqual([]);
-    expect(r.rows.map((x) => x.id)).toEqual(['handle.rps', 'ingest.mbps', 'ingest.md5', 'ingest.rss', 'k6.build']);
+    expect(r.rows.map((x) => x.id)).toEqual(['handle.rps', 'handle.bound', 'ingest.mbps', 'ingest.md5', 'ingest.rss', 'k6.build']);
     for (const x of r.rows) {
       expect(Number.isFinite(x.value)).toBe(true);
       if (x.target) expect(typeof x.pass).toBe('boolean');

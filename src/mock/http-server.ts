@@ -3,6 +3,7 @@
 // handler by construction instead of by rewiring the server's listeners afterwards. Fastify applies
 // no timeouts to a server it did not create; the slow-client limits are therefore applied here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ServerClasses } from './client-recording.ts';
 
 export interface ServerLimits {
   /** Time to receive the complete request head (slowloris headers). */
@@ -24,10 +25,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-export function createHttpServer(limits: ServerLimits, handler: RequestHandler): Server {
+/** `classes`: the client recorder's request/response classes (client-recording.ts); node's own without. */
+export function createHttpServer(limits: ServerLimits, handler: RequestHandler, classes?: ServerClasses): Server {
   const server = createServer(
     // Node requires headersTimeout ≤ requestTimeout.
-    { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs },
+    { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, ...classes },
     handler,
   );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;

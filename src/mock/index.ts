@@ -97,7 +97,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // path in front of Fastify's handler, and start-up fails if Fastify does not serve through it.
   // close() ends every open connection at once: a test double must stop when asked, even while a client
   // holds a keep-alive socket or an unread download (otherwise it waits out the 30 s idle limit).
-  const app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits), forceCloseConnections: true, schemaController: LAZY_SCHEMA_COMPILERS });
+  const app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits, options.recordClient?.serverClasses), forceCloseConnections: true, schemaController: LAZY_SCHEMA_COMPILERS });
   assertLeanPathInstalled(app.server);
   const setFaults = (specs: string[]): void => {
     faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active

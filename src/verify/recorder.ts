@@ -2,15 +2,17 @@
 // as it streams — the JSON body of API calls (its chunks, by reference), the multipart STRUCTURE of
 // storage POSTs (src/verify/multipart-shape.ts: no file bytes kept), the answer's status, small answer
 // body and Retry-After, and mock-clock timestamps. Nothing is parsed or redacted here: that happens
-// once, when flows are grouped (src/verify/flows.ts), so the handle hot path pays only for an object
-// and two patched methods per request.
+// once, when flows are grouped (src/verify/flows.ts). The mock's server is created with this module's
+// request and response classes (one override of emit/end/writeHead/destroy, installed once), so the
+// handle hot path pays for two small objects per request and no patched methods or closures.
 //
 // Memory is bounded: the newest MAX_RECORDED_REQUESTS requests are kept (older ones are dropped in
 // batches), i.e. at least the newest 5,000 flows of four requests each. RSS stays flat however long a
 // `mock --client-report` run lasts.
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Clock } from '../mock/clock.ts';
-import type { ClientRecorder as RecorderHook } from '../mock/client-recording.ts';
+import type { ClientRecorder as RecorderHook, ServerClasses } from '../mock/client-recording.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { boundaryOf, MultipartShapeReader, type MultipartShape } from './multipart-shape.ts';
 
@@ -55,30 +57,154 @@ export interface RecordedRequest {
 export type Interceptor = (req: IncomingMessage, res: ServerResponse, rec: RecordedRequest) => boolean;
 
 /**
- * When the storage refuses an upload it stops reading and destroys the request (S3 does the same).
- * The judge needs what came after — a field after the file is exactly where S3 stops — so a recorded
- * upload is read to its end instead (bytes only counted), for at most DRAIN_MS; the refusal is then
- * answered on a connection that closes as before. Only with recording on; the mock is unchanged.
+ * What the recorder keeps per recorded request beside the record: the multipart reader of an upload and
+ * the request (the response needs it to hold back a refused upload's answer). One object per request,
+ * reached from the request and the response through their `recording` field — nothing is patched.
  */
-function keepReading(req: IncomingMessage): void {
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
-  const destroy = req.destroy;
-  const socket = req.socket;
-  req.destroy = function (this: IncomingMessage): IncomingMessage {
-    req.destroy = destroy;
-    if (this.readableEnded) return destroy.call(this);
+class Recording {
+  /** A refused upload's drain was started (it runs once, see RecordingRequest#destroy). */
+  draining = false;
+  /** 'close' of the response was seen. */
+  closed = false;
+
+  constructor(
+    readonly rec: RecordedRequest,
+    readonly req: IncomingMessage,
+    readonly reader: MultipartShapeReader | undefined,
+    readonly clock: Clock,
+    /** The request's socket when it arrived: a refused upload's drain needs it back (destroy below). */
+    readonly socket: Socket,
+  ) {}
+
+  /** A body chunk, as the mock consumes it. */
+  data(chunk: Buffer): void {
+    const rec = this.rec;
+    rec.bodyBytes += chunk.length;
+    if (this.reader) this.reader.write(chunk);
+    else if (rec.body) {
+      if (rec.bodyBytes <= KEEP_BODY_BYTES) rec.body.push(chunk);
+      else delete rec.body;
+    }
+  }
+
+  ended(): void {
+    this.rec.bodyComplete = true;
+    if (this.reader) this.rec.multipart = this.reader.end();
+  }
+
+  answer(chunk: unknown): void {
+    if (typeof chunk === 'string' && chunk.length <= KEEP_BODY_BYTES) this.rec.answer = chunk;
+    else if (chunk instanceof Uint8Array && chunk.length <= KEEP_BODY_BYTES) this.rec.answer = Buffer.from(chunk).toString('utf8');
+  }
+
+  /** Retry-After as written: Fastify and the lean route pass headers to writeHead, not setHeader. */
+  head(args: unknown[]): void {
+    const h = args[args.length - 1] as Record<string, unknown> | undefined;
+    if (h && typeof h === 'object' && !Array.isArray(h)) {
+      const ra = h['retry-after'] ?? h['Retry-After'];
+      if (ra !== undefined) this.rec.retryAfter = String(ra as string | number | string[]);
+    }
+  }
+
+  closedResponse(res: ServerResponse): void {
+    if (this.closed) return;
+    this.closed = true;
+    const rec = this.rec;
+    rec.doneAt = this.clock.now();
+    if (res.writableFinished) {
+      rec.status = res.statusCode;
+      const ra = res.getHeader('retry-after');
+      if (ra !== undefined) rec.retryAfter ??= String(ra);
+    } else rec.aborted = true;
+    if (this.reader && rec.multipart === undefined) rec.multipart = this.reader.end(); // body cut short
+  }
+}
+
+/**
+ * The request class of a recording mock's server (node:http's `IncomingMessage` option): the body is seen
+ * as the mock consumes it (every Readable delivers chunks through emit('data')), so whoever reads it —
+ * Fastify, the lean route, the storage handler — reads it unchanged. Overriding the class once, instead of
+ * patching `emit` on every request, keeps the objects' shapes stable and costs no closures per request;
+ * a request the recorder does not record (`recording` undefined) only pays the field check.
+ */
+class RecordingRequest extends IncomingMessage {
+  recording: Recording | undefined = undefined;
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const r = this.recording;
+    if (r !== undefined) {
+      if (event === 'data') r.data(args[0] as Buffer);
+      else if (event === 'end') r.ended();
+    }
+    return super.emit(event, ...args);
+  }
+
+  /**
+   * When the storage refuses an upload it stops reading and destroys the request (S3 does the same).
+   * The judge needs what came after — a field after the file is exactly where S3 stops — so a recorded
+   * upload is read to its end instead (bytes only counted), for at most DRAIN_MS; the refusal is then
+   * answered on a connection that closes as before. Only with recording on, once per upload; the mock is
+   * unchanged.
+   */
+  override destroy(error?: Error): this {
+    const r = this.recording;
+    if (r === undefined || r.reader === undefined || r.draining) return super.destroy(error);
+    r.draining = true;
+    if (this.readableEnded) return super.destroy();
     // Node's stream destroyer detaches a server request's socket before destroying it; reading on
     // needs it back (IncomingMessage#_read resumes the socket).
-    if (!this.socket) this.socket = socket;
+    if (!this.socket) this.socket = r.socket;
     // The reader that stopped is gone; its listeners would keep the stream paused.
     this.removeAllListeners('readable');
     this.removeAllListeners('data');
-    const timer = setTimeout(() => destroy.call(this), DRAIN_MS);
+    const timer = setTimeout(() => super.destroy(), DRAIN_MS);
     this.once('end', () => clearTimeout(timer));
     this.once('error', () => clearTimeout(timer));
     this.resume();
     return this;
-  } as typeof req.destroy;
+  }
+}
+
+/** The response class of a recording mock's server (node:http's `ServerResponse` option); see above. */
+class RecordingResponse extends ServerResponse {
+  recording: Recording | undefined = undefined;
+
+  override writeHead(...args: unknown[]): this {
+    this.recording?.head(args);
+    return (super.writeHead as (...a: unknown[]) => this).apply(this, args);
+  }
+
+  private endNow(args: unknown[]): this {
+    return (super.end as (...a: unknown[]) => this).apply(this, args);
+  }
+
+  override end(...args: unknown[]): this {
+    const r = this.recording;
+    if (r === undefined) return this.endNow(args);
+    r.answer(args[0]);
+    const req = r.req;
+    if (r.reader === undefined || req.readableEnded || req.destroyed) return this.endNow(args);
+    // The storage refused the upload before reading all of it (and will close the connection). The
+    // judge needs the whole structure — a field after the file is exactly what S3 stops at — so
+    // the rest is read (and only counted) before the answer goes out, for at most DRAIN_MS.
+    let done = false;
+    const once = (): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      this.endNow(args);
+    };
+    const timer = setTimeout(once, DRAIN_MS);
+    req.once('end', once);
+    req.once('close', once);
+    req.resume();
+    return this;
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'close') this.recording?.closedResponse(this);
+    return super.emit(event, ...args);
+  }
 }
 
 export class ClientRecorder implements RecorderHook {
@@ -92,6 +218,9 @@ export class ClientRecorder implements RecorderHook {
   dropped = 0;
 
   constructor(private readonly bucket: string = DEFAULT_STORAGE_CREDENTIALS.bucket) {}
+
+  /** The mock's server is created with these (client-recording.ts): they observe bodies and answers. */
+  readonly serverClasses: ServerClasses = { IncomingMessage: RecordingRequest, ServerResponse: RecordingResponse };
 
   attach(server: Server, clock: Clock): void {
     this.clock = clock;
@@ -131,6 +260,7 @@ export class ClientRecorder implements RecorderHook {
   }
 
   private tap(req: IncomingMessage, res: ServerResponse): RecordedRequest | undefined {
+    if (!(req instanceof RecordingRequest) || !(res instanceof RecordingResponse)) throw new Error('client recording: the mock server was not created with the recorder\'s serverClasses');
     const url = req.url ?? '/';
     if (url.startsWith('/_control/')) return undefined;
     const q = url.indexOf('?');
@@ -138,73 +268,10 @@ export class ClientRecorder implements RecorderHook {
     this.add(rec);
     const boundary = boundaryOf(req.headers['content-type']);
     const reader = boundary !== undefined ? new MultipartShapeReader(boundary) : undefined;
-    const keepBody = reader === undefined && rec.kind === 'api';
-    if (keepBody) rec.body = [];
-    // The body is seen as the mock consumes it (every Readable delivers chunks through emit('data')),
-    // so whoever reads it — Fastify, the lean route, the storage handler — reads it unchanged.
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
-    const emit = req.emit;
-    req.emit = function (this: IncomingMessage, event: string | symbol, ...args: unknown[]): boolean {
-      if (event === 'data') {
-        const chunk = args[0] as Buffer;
-        rec.bodyBytes += chunk.length;
-        if (reader) reader.write(chunk);
-        else if (rec.body) {
-          if (rec.bodyBytes <= KEEP_BODY_BYTES) rec.body.push(chunk);
-          else delete rec.body;
-        }
-      } else if (event === 'end') {
-        rec.bodyComplete = true;
-        if (reader) rec.multipart = reader.end();
-      }
-      return emit.call(this, event, ...args);
-    } as typeof req.emit;
-    if (reader) keepReading(req);
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
-    const end = res.end;
-    res.end = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
-      const chunk = args[0];
-      if (typeof chunk === 'string' && chunk.length <= KEEP_BODY_BYTES) rec.answer = chunk;
-      else if (chunk instanceof Uint8Array && chunk.length <= KEEP_BODY_BYTES) rec.answer = Buffer.from(chunk).toString('utf8');
-      const finish = (): ServerResponse => (end as (...a: unknown[]) => ServerResponse).apply(this, args);
-      if (reader === undefined || req.readableEnded || req.destroyed) return finish();
-      // The storage refused the upload before reading all of it (and will close the connection). The
-      // judge needs the whole structure — a field after the file is exactly what S3 stops at — so
-      // the rest is read (and only counted) before the answer goes out, for at most DRAIN_MS.
-      let done = false;
-      const once = (): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        finish();
-      };
-      const timer = setTimeout(once, DRAIN_MS);
-      req.once('end', once);
-      req.once('close', once);
-      req.resume();
-      return this;
-    } as typeof res.end;
-    // Retry-After as written: Fastify and the lean route pass headers to writeHead, not setHeader.
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- put back, or called with .call(this)
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
-      const h = args[args.length - 1] as Record<string, unknown> | undefined;
-      if (h && typeof h === 'object' && !Array.isArray(h)) {
-        const ra = h['retry-after'] ?? h['Retry-After'];
-        if (ra !== undefined) rec.retryAfter = String(ra as string | number | string[]);
-      }
-      return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-    } as typeof res.writeHead;
-    const clock = this.clock;
-    res.once('close', () => {
-      rec.doneAt = clock.now();
-      if (res.writableFinished) {
-        rec.status = res.statusCode;
-        const ra = res.getHeader('retry-after');
-        if (ra !== undefined) rec.retryAfter ??= String(ra);
-      } else rec.aborted = true;
-      if (reader && rec.multipart === undefined) rec.multipart = reader.end(); // body cut short
-    });
+    if (reader === undefined && rec.kind === 'api') rec.body = [];
+    const recording = new Recording(rec, req, reader, this.clock, req.socket);
+    req.recording = recording;
+    res.recording = recording;
     return rec;
   }
 }

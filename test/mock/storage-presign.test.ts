@@ -1,6 +1,7 @@
 // presignPost is byte-identical to @aws-sdk/s3-presigned-post, and the SigV4 chain matches AWS's vectors.
+import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { deriveSigningKey, signString } from '../../src/mock/storage/sigv4.ts';
+import { deriveSigningKey, FixedKeyHmac, signString } from '../../src/mock/storage/sigv4.ts';
 import { get, postForm, sdkPost, startStorage, type StorageServer } from './storage-fixture.ts';
 
 let server: StorageServer;
@@ -86,6 +87,18 @@ describe('SigV4 signing key chain', () => {
     expect(policy.length).toBe(864);
     expect(policy.endsWith('IgfQ0KICBdDQp9')).toBe(true);
     expect(signString(key, policy)).toBe('8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e');
+    // The presigner's fixed-key HMAC (two one-shot SHA-256 passes) gives the same signature.
+    expect(new FixedKeyHmac(key).hex(policy)).toBe('8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e');
+  });
+
+  it('the fixed-key HMAC equals createHmac for any key length and message (reused buffers, growth, UTF-8)', () => {
+    for (const keyLength of [0, 1, 32, 63, 64, 65, 200]) {
+      const key = Buffer.from(Array.from({ length: keyLength }, (_, i) => (i * 37 + keyLength) & 255));
+      const hmac = new FixedKeyHmac(key);
+      for (const message of ['', 'a', 'x'.repeat(1023), 'y'.repeat(5000), 'ünïcødé ✓', 'short again']) {
+        expect(hmac.hex(message)).toBe(createHmac('sha256', key).update(message, 'utf8').digest('hex'));
+      }
+    }
   });
 });
 

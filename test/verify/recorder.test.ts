@@ -33,6 +33,27 @@ describe('client recording hook', () => {
     expect(flows.map((f) => f.issued?.fields.key)).toEqual([expect.stringMatching(/^uploads\//), expect.stringMatching(/^uploads\//)]);
   });
 
+  it('observes through the server\'s request/response classes, patching nothing onto each request', async () => {
+    const recorder = new ClientRecorder();
+    const seen: { req: object; res: object }[] = [];
+    recorder.interceptor = (req, res) => {
+      seen.push({ req, res });
+      return false;
+    };
+    server = await startMockServer({ recordClient: recorder });
+    const res = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    await res.text();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen).toHaveLength(1);
+    const { req, res: reply } = seen[0]!;
+    expect(req).toBeInstanceOf(recorder.serverClasses.IncomingMessage);
+    expect(reply).toBeInstanceOf(recorder.serverClasses.ServerResponse);
+    for (const own of ['emit', 'destroy']) expect(Object.hasOwn(req, own)).toBe(false);
+    for (const own of ['emit', 'end', 'writeHead']) expect(Object.hasOwn(reply, own)).toBe(false);
+    expect(recorder.requests[0]).toMatchObject({ status: 200, bodyComplete: true, bodyBytes: HANDLE_BODY.length });
+    expect(recorder.requests[0]!.doneAt).toBeGreaterThanOrEqual(recorder.requests[0]!.at);
+  });
+
   it('keeps only the newest MAX_RECORDED_REQUESTS requests and counts the dropped ones', () => {
     const recorder = new ClientRecorder();
     const total = MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10 + 5;

@@ -13,11 +13,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { HarnessError } from '../../config/errors.ts';
 import { ENDPOINTS } from '../../protocol/constants.ts';
+import type { ServerClasses } from '../client-recording.ts';
 import { createHttpServer, type RequestHandler, type ServerLimits } from '../http-server.ts';
 import { authenticateCaller, checkPermission } from './caller.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError, toEnvelope } from './envelope.ts';
 import { apiErrors } from './errors.ts';
+import { handleAnswerJson } from './handle-answer.ts';
 import { parseJsonBody, successJson } from './json-body.ts';
 import type { MockKey } from './keys.ts';
 import { JSON_BODY_LIMIT } from './routes.ts';
@@ -36,20 +38,28 @@ const PERMISSION = ENDPOINTS[ENDPOINT];
  * idle, well under a millisecond at saturation (docs/performance.md).
  */
 class ResponseBatch {
-  private items: { res: ServerResponse; status: number; body: string }[] = [];
+  // Parallel arrays, not an object per response: nothing to allocate per request but the slots.
+  private responses: ServerResponse[] = [];
+  private statuses: number[] = [];
+  private bodies: string[] = [];
   private readonly flushNow = (): void => this.flush();
 
   add(res: ServerResponse, status: number, body: string): void {
-    this.items.push({ res, status, body });
-    if (this.items.length === 1) setImmediate(this.flushNow);
+    this.responses.push(res);
+    this.statuses.push(status);
+    this.bodies.push(body);
+    if (this.responses.length === 1) setImmediate(this.flushNow);
   }
 
   private flush(): void {
-    const items = this.items;
-    this.items = [];
-    for (const { res, status, body } of items) {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+    const { responses, statuses, bodies } = this;
+    this.responses = [];
+    this.statuses = [];
+    this.bodies = [];
+    for (let i = 0; i < responses.length; i++) {
+      const body = bodies[i]!;
+      responses[i]!.writeHead(statuses[i]!, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      responses[i]!.end(body);
     }
   }
 }
@@ -74,7 +84,8 @@ function answer(route: LeanRoute, res: ServerResponse, key: MockKey, chunks: Buf
   try {
     const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     const results = createUploadHandle(route.ctx, key.organizationId, parseJsonBody(text) ?? {});
-    send(route, res, 200, successJson(results), key);
+    // A fault switched on while the body arrived may have changed the answer's shape: then the generic way.
+    send(route, res, 200, route.ctx.faults().size === 0 ? handleAnswerJson(results) : successJson(results), key);
   } catch (err) {
     fail(route, res, err, key);
   }
@@ -115,13 +126,17 @@ function leanHandleRoute(ctx: ApiContext): (req: IncomingMessage, res: ServerRes
 const leanServers = new WeakSet<Server>();
 
 /** Fastify's `serverFactory`: a server whose requests go to the lean route first, then to Fastify. */
-export function leanServerFactory(ctx: ApiContext, limits: ServerLimits): (fastify: RequestHandler) => Server {
+export function leanServerFactory(ctx: ApiContext, limits: ServerLimits, classes?: ServerClasses): (fastify: RequestHandler) => Server {
   const lean = leanHandleRoute(ctx);
   return (fastify) => {
     if (typeof fastify !== 'function') throw leanPathError('Fastify passed no request handler to the server factory');
-    const server = createHttpServer(limits, (req, res) => {
-      if (!lean(req, res)) fastify(req, res);
-    });
+    const server = createHttpServer(
+      limits,
+      (req, res) => {
+        if (!lean(req, res)) fastify(req, res);
+      },
+      classes,
+    );
     leanServers.add(server);
     return server;
   };

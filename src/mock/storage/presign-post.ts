@@ -2,13 +2,12 @@
 // for byte (fields and their order, policy text, signature) for
 //   Conditions = [["content-length-range", n, n]], Fields = {"Content-Type": ct}, Expires = ttlMs / 1000
 // with a path-style endpoint. The SDK costs ~137 µs per call (docs/decisions/0010); this builds the same JSON text
-// by concatenation and reuses the cached signing key, so a presign is one HMAC plus one Base64.
+// by concatenation and reuses the cached signing key (FixedKeyHmac), so a presign is one HMAC plus one Base64.
 // The SDK's algorithm (SDKV3 dist-cjs): fields = {...Fields, bucket, X-Amz-Algorithm, X-Amz-Credential,
 // X-Amz-Date}; conditions = Conditions, then {name: value} per field, then {key} or starts-with for a
 // key ending in ${filename}; then {...fields, key, Policy, X-Amz-Signature}.
-import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { PresignedPost, PresignPostInput, StorageCredentials } from './types.ts';
-import { amzDate, iso8601Seconds, S3_SERVICE, SCOPE_TERMINATOR, SIGV4_ALGORITHM, signString, type SigningKeyCache } from './sigv4.ts';
+import { amzDate, FixedKeyHmac, iso8601Seconds, S3_SERVICE, SCOPE_TERMINATOR, SIGV4_ALGORITHM, type SigningKeyCache } from './sigv4.ts';
 
 const FILENAME_VARIABLE = '${filename}';
 
@@ -24,7 +23,8 @@ interface SigningContext {
   second: number;
   date: string;
   credential: string;
-  signingKey: KeyObject;
+  /** HMAC under the day's signing key: the policy signature. */
+  signer: FixedKeyHmac;
   /** The policy conditions that only depend on the second: bucket, algorithm, credential, date. */
   fixedConditions: string;
 }
@@ -50,7 +50,7 @@ export class PostPresigner {
       second,
       date,
       credential,
-      signingKey: createSecretKey(this.keys.get(secretAccessKey, shortDate, region)),
+      signer: new FixedKeyHmac(this.keys.get(secretAccessKey, shortDate, region)),
       fixedConditions:
         `{"bucket":${JSON.stringify(this.credentials.bucket)}},` +
         `{"X-Amz-Algorithm":"${SIGV4_ALGORITHM}"},` +
@@ -71,7 +71,7 @@ export class PostPresigner {
   }
 
   presign(input: PresignPostInput, bucketUrl: string, nowMs: number): PresignedPost {
-    const { date, credential, signingKey, fixedConditions } = this.signingContext(nowMs);
+    const { date, credential, signer, fixedConditions } = this.signingContext(nowMs);
     const { bucket } = this.credentials;
     const length = JSON.stringify(input.contentLength);
     const policyJson =
@@ -91,7 +91,7 @@ export class PostPresigner {
         'X-Amz-Date': date,
         key: input.key,
         Policy: policy,
-        'X-Amz-Signature': signString(signingKey, policy),
+        'X-Amz-Signature': signer.hex(policy),
       },
     };
   }

@@ -1,7 +1,7 @@
 // SigV4 primitives for browser POST policies (S3 docs "Calculating a Signature", research §2.5).
 // The signing key chain costs four HMACs; it only depends on (secret, date, region, service), so it is
 // derived once per day and region and cached — the presign hot path is then one HMAC per policy.
-import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 export const SIGV4_ALGORITHM = 'AWS4-HMAC-SHA256';
 export const S3_SERVICE = 's3';
@@ -38,6 +38,48 @@ export class SigningKeyCache {
  * key (the presigner's cached one) skips the per-call key preparation a Buffer key needs. */
 export function signString(signingKey: Buffer | KeyObject, stringToSign: string): string {
   return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+}
+
+const SHA256_BLOCK = 64;
+
+/**
+ * HMAC-SHA256 under one fixed key, computed as RFC 2104 defines it — SHA-256((K ⊕ opad) ‖ SHA-256((K ⊕
+ * ipad) ‖ m)) — from two one-shot `crypto.hash` passes over buffers prepared once: the presigner signs
+ * every policy with the same key (per second), and an `Hmac` object per policy (a stream-like wrapper
+ * around a native context, collected by the GC) was the largest single cost of a handle request after
+ * the socket write (docs/performance.md). Same bytes as createHmac (test/mock/storage-presign.test.ts).
+ */
+export class FixedKeyHmac {
+  /** K ⊕ ipad, followed by room for the message (grown when a longer one comes). */
+  private inner: Buffer;
+  /** K ⊕ opad, followed by the inner digest. */
+  private readonly outer = Buffer.alloc(SHA256_BLOCK + 32);
+  private readonly ipad: Buffer;
+
+  constructor(key: Buffer) {
+    const k = key.length > SHA256_BLOCK ? hash('sha256', key, 'buffer') : key;
+    this.ipad = Buffer.alloc(SHA256_BLOCK, 0x36);
+    for (let i = 0; i < SHA256_BLOCK; i++) {
+      this.ipad[i]! ^= k[i] ?? 0;
+      this.outer[i] = 0x5c ^ (k[i] ?? 0);
+    }
+    this.inner = this.room(1024);
+  }
+
+  private room(bytes: number): Buffer {
+    const b = Buffer.alloc(SHA256_BLOCK + bytes);
+    this.ipad.copy(b);
+    return b;
+  }
+
+  /** Lower-case hex HMAC of `message` (UTF-8). */
+  hex(message: string): string {
+    const bytes = Buffer.byteLength(message, 'utf8');
+    if (SHA256_BLOCK + bytes > this.inner.length) this.inner = this.room(bytes * 2);
+    this.inner.write(message, SHA256_BLOCK, 'utf8');
+    hash('sha256', this.inner.subarray(0, SHA256_BLOCK + bytes), 'buffer').copy(this.outer, SHA256_BLOCK);
+    return hash('sha256', this.outer, 'hex');
+  }
 }
 
 /** Constant-time comparison of two hex signatures (length mismatch is simply "not equal"). */
