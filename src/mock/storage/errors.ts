@@ -1,5 +1,5 @@
 // S3 error responses: `<Error><Code/><Message/>…extras…<RequestId/><HostId/></Error>` as
-// application/xml (research §3.1). Codes, statuses and messages follow the catalogue in §3.2; every
+// application/xml (docs/sources.md: "S3 error responses"). Codes, statuses and messages follow that catalogue; every
 // place that rejects a request throws an S3Error built by one of the constructors below so the texts
 // live in exactly one place.
 import { randomBytes } from 'node:crypto';
@@ -55,7 +55,7 @@ export const s3Errors = {
       ['ArgumentValue', ''],
     ]),
   accessDenied: () => new S3Error(403, 'AccessDenied', 'Access Denied'),
-  /** SigV2 forms in regions opened after 2014 (aws/aws-sdk-php#946, research §1.2). */
+  /** SigV2 forms in regions opened after 2014 (aws/aws-sdk-php#946). */
   sigV2NotSupported: () =>
     new S3Error(400, 'InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.'),
   badAlgorithm: (value: string) =>

@@ -1,6 +1,6 @@
 // A streaming multipart/form-data reader written for S3's POST rules rather than for general forms:
 // - the part that carries the content is chosen by the caller from its NAME (`file`), not by the
-//   presence of `filename=` (s3-tests put `filename=` on every part; research §5 item 7);
+//   presence of `filename=` (s3-tests put `filename=` on every part; decision 0011);
 // - every byte that is not file content (preamble, boundaries, part headers, field values) counts
 //   toward one limit, which is S3's "fields preceding the upload file cannot exceed 20 KB";
 // - file bytes are handed to the caller as they arrive (with backpressure), never buffered whole.

@@ -1,5 +1,5 @@
-// The POST policy document: decoding/shape checks (400 InvalidPolicyDocument, research §2.1–2.2, §3.2)
-// and evaluation against the form (§2.3 coverage, conditions, content-length-range). Case rules (§1.3):
+// The POST policy document: decoding/shape checks (400 InvalidPolicyDocument, docs/sources.md: "S3 POST policy", "S3 error responses")
+// and evaluation against the form (coverage, conditions, content-length-range). Case rules:
 // condition field names and operator names are case-insensitive, values case-sensitive, top-level keys
 // case-sensitive. Conditions are echoed in failure messages as S3 does: `["eq", "$name", "value"]`.
 import { s3Errors } from './errors.ts';
@@ -30,7 +30,7 @@ export interface ParsedPolicy {
 /** The form as the policy sees it: lower-cased names in form order, duplicates comma-joined. */
 export interface PolicyForm {
   fields: ReadonlyMap<string, string>;
-  /** The bucket the request was sent to (the `bucket` condition is compared with it, §2.2). */
+  /** The bucket the request was sent to (the `bucket` condition is compared with it). */
   bucket: string;
   /** The key after `${filename}` substitution. */
   key: string;
@@ -143,7 +143,7 @@ export interface SizeRange {
   max: number;
 }
 
-/** S3's single-request ceiling applies when the policy has no range (research §5 item 8). */
+/** S3's single-request ceiling applies when the policy has no range (docs/sources.md: "S3 POST Object"). */
 export const MAX_SINGLE_UPLOAD = 5 * 1024 ** 3;
 
 /**

@@ -1,4 +1,4 @@
-// SigV4 authentication of a browser POST (research §2.5, §3.2, §5 items 1, 14, 15): auth-field
+// SigV4 authentication of a browser POST (docs/sources.md: "S3 SigV4 POST authentication", "S3 error responses"): auth-field
 // completeness, algorithm, credential scope, access key, then the signature over the Base64 policy
 // exactly as sent — before the policy is decoded, so a tampered policy is a SignatureDoesNotMatch.
 import type { StorageCredentials } from './types.ts';

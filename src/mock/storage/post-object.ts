@@ -1,4 +1,4 @@
-// The browser POST upload (S3 POST Object with a SigV4 policy), checked in S3's order (research §2.4):
+// The browser POST upload (S3 POST Object with a SigV4 policy), checked in S3's order (docs/sources.md: "S3 POST Object"; decision 0011):
 // 412 non-multipart → 400 framing / 20 KB pre-file limit / key / file → auth fields, credential, access
 // key → signature over the Base64 policy as sent → policy shape (400) → expiration (403) → coverage and
 // conditions (403) → content-length-range on the file bytes (400) → store. Everything up to the

@@ -1,4 +1,4 @@
-// SigV4 primitives for browser POST policies (S3 docs "Calculating a Signature", research §2.5).
+// SigV4 primitives for browser POST policies (docs/sources.md: "S3 SigV4 POST authentication").
 // The signing key chain costs four HMACs; it only depends on (secret, date, region, service), so it is
 // derived once per day and region and cached — the presign hot path is then one HMAC per policy.
 import { createHmac, hash, type KeyObject, timingSafeEqual } from 'node:crypto';
