@@ -50,7 +50,7 @@ describe('docs/sources.md', () => {
 });
 
 const SHIPPED = ['src', 'scenarios', 'conformance', 'schemas', 'docs', 'examples', 'bin', 'README.md'];
-const FOREIGN = /research\/[a-z0-9-]+\.md|\bresearch §|\.\.\/shared|\bDESIGN(\.md| ?§)|\bDOC D\d+|\bSPEC S-[a-z]+|\(S-[a-z]+\)|\((D\d+)\)/;
+const FOREIGN = /research\/[a-z0-9-]+\.md|\bresearch §|\b(anchors|ashby-api|k6|peers-and-asks|s3-post-policy)\.md\b|\.\.\/shared|\bDESIGN(\.md| ?§)|\bDOC D\d+|\bSPEC S-[a-z]+|\(S-[a-z]+\)|\((D\d+)\)/;
 
 function* files(path: string): Generator<string> {
   if (statSync(path).isDirectory()) {
