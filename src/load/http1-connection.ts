@@ -81,6 +81,7 @@ export class Http1Connection {
   private idleDeadline = 0;
   private idleDue = 0;
   private headSeen = false;
+  private lastHint = '';
   connected = false;
   closed = false;
   private error: Error | undefined;
@@ -336,6 +337,9 @@ export class Http1Connection {
 
   /** `keep-alive: timeout=5`: close an idle connection a second before the server would. */
   private keepAliveHint(value: string): void {
+    // Servers repeat the same hint on every answer: parse it when it changes (the regex was ~0.7 % at 56k/s).
+    if (value === this.lastHint) return;
+    this.lastHint = value;
     const m = /timeout=(\d+)/.exec(value);
     if (m) this.idleMs = Math.max(1000, Math.min(this.timeouts.idleMs, Number(m[1]) * 1000 - 1000));
   }
