@@ -63,6 +63,9 @@ type Phase = (typeof Phase)[keyof typeof Phase];
 const parseError = (message: string, code: string): Error => Object.assign(new errors.HTTPParserError(message), { code: `HPE_${code}` });
 
 export class Http1Connection {
+  /** Timers started by all connections (tests read it to see that requests do not re-arm them). */
+  static timersArmed = 0;
+
   private readonly socket: Socket;
   private sink: ResponseSink | undefined;
   private pending: Buffer | undefined;
@@ -70,10 +73,15 @@ export class Http1Connection {
   private remaining = 0;
   private keepAlive = true;
   private idleMs: number;
+  /** See arm(): each timer's deadline (performance.now() ms) and when the timer itself is due. */
   private responseTimer: NodeJS.Timeout | undefined;
-  private responseMs = 0;
+  private responseDeadline = 0;
+  private responseDue = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private idleDeadline = 0;
+  private idleDue = 0;
   private headSeen = false;
+  private lastHint = '';
   connected = false;
   closed = false;
   private error: Error | undefined;
@@ -141,21 +149,55 @@ export class Http1Connection {
   }
 
   /**
-   * One timer per purpose, re-armed with refresh() (no allocation per request): `ms` > 0 arms the
-   * connect / response timer with that duration, 0 arms the idle one.
+   * One timer per purpose, moved lazily: activity only moves the deadline (a number), and a timer that
+   * comes due before its deadline re-arms itself for the rest. refresh() per request and per read was
+   * ~1.5 % of the engine's CPU at 60k requests/s; now a timer is re-armed about once per timeout period.
+   * A timer is never due after its deadline (a shorter one re-arms it at once), so timeouts fire on time.
+   * `ms` > 0 sets the connect / response deadline that far ahead, 0 the idle one.
    */
   private arm(ms: number): void {
+    const now = performance.now();
     if (ms > 0) {
-      if (this.responseTimer && this.responseMs === ms) this.responseTimer.refresh();
-      else {
-        if (this.responseTimer) clearTimeout(this.responseTimer);
-        this.responseMs = ms;
-        this.responseTimer = setTimeout(() => this.onResponseTimeout(), ms).unref();
-      }
+      this.responseDeadline = now + ms;
+      if (this.responseTimer && this.responseDue <= this.responseDeadline) return;
+      if (this.responseTimer) clearTimeout(this.responseTimer);
+      this.responseTimer = this.timer(() => this.onResponseTimer(), ms);
+      this.responseDue = this.responseDeadline;
       return;
     }
-    if (this.idleTimer) this.idleTimer.refresh();
-    else this.idleTimer = setTimeout(() => this.onIdleTimeout(), this.idleMs).unref();
+    this.idleDeadline = now + this.idleMs;
+    if (this.idleTimer && this.idleDue <= this.idleDeadline) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = this.timer(() => this.onIdleTimer(), this.idleMs);
+    this.idleDue = this.idleDeadline;
+  }
+
+  private timer(fire: () => void, ms: number): NodeJS.Timeout {
+    Http1Connection.timersArmed++;
+    return setTimeout(fire, Math.max(1, Math.ceil(ms))).unref();
+  }
+
+  private onResponseTimer(): void {
+    const left = this.responseDeadline - performance.now();
+    // Not yet (the deadline moved since the timer was set), and still someone to time out: wait the rest.
+    if (left > 0 && !this.closed && (this.sink || !this.connected)) {
+      this.responseTimer = this.timer(() => this.onResponseTimer(), left);
+      this.responseDue = this.responseDeadline;
+      return;
+    }
+    this.responseTimer = undefined;
+    if (left <= 0) this.onResponseTimeout();
+  }
+
+  private onIdleTimer(): void {
+    const left = this.idleDeadline - performance.now();
+    if (left > 0 && !this.sink && !this.closed) {
+      this.idleTimer = this.timer(() => this.onIdleTimer(), left);
+      this.idleDue = this.idleDeadline;
+      return;
+    }
+    this.idleTimer = undefined;
+    if (left <= 0) this.onIdleTimeout();
   }
 
   private onResponseTimeout(): void {
@@ -171,7 +213,7 @@ export class Http1Connection {
 
   private onData(chunk: Buffer): void {
     if (!this.sink) return this.destroy(parseError('Response does not match the HTTP/1.1 protocol (data without a request)', 'INVALID_CONSTANT'));
-    if (this.responseTimer) this.responseTimer.refresh();
+    this.responseDeadline = performance.now() + this.timeouts.responseMs;
     const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let at = 0;
@@ -295,6 +337,9 @@ export class Http1Connection {
 
   /** `keep-alive: timeout=5`: close an idle connection a second before the server would. */
   private keepAliveHint(value: string): void {
+    // Servers repeat the same hint on every answer: parse it when it changes (the regex was ~0.7 % at 56k/s).
+    if (value === this.lastHint) return;
+    this.lastHint = value;
     const m = /timeout=(\d+)/.exec(value);
     if (m) this.idleMs = Math.max(1000, Math.min(this.timeouts.idleMs, Number(m[1]) * 1000 - 1000));
   }

@@ -260,7 +260,7 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
 function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {
   const s = elapsedMs / 1000;
   const rate = s > 0 ? r.iterations / s : 0;
-  const line = `load ${Math.min(s, totalMs / 1000).toFixed(0)}s/${(totalMs / 1000).toFixed(0)}s  ${rate.toFixed(1)} it/s  iterations ${r.iterations}  errors ${r.http.errors}  dropped ${r.dropped}  p95 ${percentileMs(r.http.h, 95).toFixed(1)}ms`;
+  const line = `load ${Math.min(s, totalMs / 1000).toFixed(0)}s/${(totalMs / 1000).toFixed(0)}s  ${rate.toFixed(1)} it/s  iterations ${r.iterations}  errors ${r.http.errors}  dropped ${r.dropped}  p95 ${percentileMs(r.httpHistogram(), 95).toFixed(1)}ms`;
   if (sink.tty) sink.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
   else sink.write(`${line}\n`);
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runNodeEngine } from '../../src/load/node-engine.ts';
 import { Recorder } from '../../src/load/recorder.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
-import { decodeHistogram, encodeHistogram, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
+import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
 
 const HANDLE = JSON.stringify({ success: true, results: { url: 'http://127.0.0.1:1/u', handle: 'h', fields: { key: 'k' } } });
@@ -181,8 +181,33 @@ describe('recorder per-second histograms', () => {
     expect(f.http.count).toBe(20_000);
     expect(f.http.latencyMs.p99).toBe(percentileMs(total, 99));
     expect(decodeHistogram(f.stages.handle_create!.histogram).totalCount).toBe(20_000);
+    // The seconds were snapshotted as the run went on (the path that keeps the event loop free), not at freeze.
+    expect(r.snapshotsDuringRun).toBeGreaterThanOrEqual(2);
     // Freezing twice (and recording in between) keeps every sample.
     r.request('handle_create', true, 1, 0, 0, t0 + 500);
     expect(r.freeze(4000).series[0]!.stages.handle_create!.count).toBe(direct[0]!.totalCount + 1);
+  });
+
+  it('derive the http histogram from the stages exactly as recording every request twice would', () => {
+    const t0 = 1_700_000_000_000;
+    const r = new Recorder(t0);
+    const total = newHistogram();
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const stages = ['setup', 'handle_create', 'upload', 'attach'] as const;
+    for (let i = 0; i < 30_000; i++) {
+      const stage = stages[i % 4]!;
+      // Different ranges per stage, so their histograms grow to different sizes (the order of adding matters).
+      const ms = stage === 'upload' ? 1 + rnd() * 3000 : stage === 'setup' ? 0.01 + rnd() * 0.5 : 0.05 + rnd() * rnd() * 40;
+      r.request(stage, i % 97 !== 0, ms, 1, 2, t0 + Math.floor(i / 10_000) * 1000);
+      recordMs(total, ms);
+    }
+    const f = r.freeze(3000);
+    const direct = decodeHistogram(encodeHistogram(total));
+    const derived = decodeHistogram(f.http.histogram);
+    expect(encodeHistogram(derived)).toBe(encodeHistogram(direct));
+    expect(f.http.latencyMs).toEqual(latencyStats(total));
+    expect(f.http.count).toBe(30_000);
+    expect(f.http.errors).toBe(Math.ceil(30_000 / 97));
   });
 });

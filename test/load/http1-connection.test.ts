@@ -5,6 +5,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Http1Connection } from '../../src/load/http1-connection.ts';
 import { createUndiciTransport, MAX_CONNECTING } from '../../src/load/undici-transport.ts';
 import type { TransportRequest } from '../../scenarios/flows/index.ts';
 
@@ -131,6 +132,30 @@ describe('engine HTTP/1.1 connections', () => {
     const t = createUndiciTransport(4, 150);
     expect(await t.request(post(`${url}/head`))).toMatchObject({ status: 0, error: 'UND_ERR_HEADERS_TIMEOUT' });
     expect(await t.request(post(`${url}/body`))).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT' });
+    await t.destroy();
+  });
+
+  it('requests move the timeouts without re-arming timers; a trickling body still times out once it stalls', async () => {
+    const { url } = await serve((req, socket) => {
+      if (!req.includes('/trickle')) return void socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      // A byte every 50 ms for 400 ms (each within the 150 ms timeout), then silence.
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n');
+      let n = 0;
+      const tick = setInterval(() => (++n > 8 ? clearInterval(tick) : socket.write('x')), 50);
+    });
+    const t = createUndiciTransport(1, 150);
+    const armed = Http1Connection.timersArmed;
+    for (let i = 0; i < 300; i++) expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'ok' });
+    // One connection: its connect/response timer and its idle timer, not three re-arms per request.
+    expect(Http1Connection.timersArmed - armed).toBeLessThanOrEqual(4);
+    expect(t.served.direct).toBe(300);
+    const started = performance.now();
+    const beforeTrickle = Http1Connection.timersArmed;
+    expect(await t.request(post(`${url}/trickle`))).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT' });
+    // The response timer came due before its moved deadline and re-armed itself for the rest (the lazy path).
+    expect(Http1Connection.timersArmed - beforeTrickle).toBeGreaterThanOrEqual(2);
+    // Kept alive by the trickle past the first 150 ms, failed within a timer's slack of 150 ms after it stopped.
+    expect(performance.now() - started).toBeGreaterThan(400);
     await t.destroy();
   });
 
