@@ -62,6 +62,51 @@ type Phase = (typeof Phase)[keyof typeof Phase];
 /** A malformed answer, with llhttp's code (HPE_…) as undici reports it. */
 const parseError = (message: string, code: string): Error => Object.assign(new errors.HTTPParserError(message), { code: `HPE_${code}` });
 
+/**
+ * A timeout that activity moves lazily: moving it only changes the deadline (a number), and a timer that
+ * comes due before its deadline re-arms itself for the rest. refresh() per request and per read was
+ * ~1.5 % of the engine's CPU at 60k requests/s; now a timer is re-armed about once per timeout period.
+ * A timer is never due after its deadline (a shorter one re-arms it at once), so timeouts fire on time.
+ */
+class LazyDeadline {
+  private timer: NodeJS.Timeout | undefined;
+  /** performance.now() ms: when the timeout is; and when the pending timer is due. */
+  private deadline = 0;
+  private due = 0;
+
+  constructor(
+    /** Asked when the timer comes due early: is anything still waiting on this deadline? */
+    private readonly wanted: () => boolean,
+    private readonly expired: () => void,
+  ) {}
+
+  /** The deadline is now `ms` from now. */
+  set(ms: number): void {
+    this.deadline = performance.now() + ms;
+    if (this.timer && this.due <= this.deadline) return;
+    this.clear();
+    this.start(ms);
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private start(ms: number): void {
+    Http1Connection.timersArmed++;
+    this.due = this.deadline;
+    this.timer = setTimeout(() => this.fire(), Math.max(1, Math.ceil(ms))).unref();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    const left = this.deadline - performance.now();
+    if (left <= 0) this.expired();
+    else if (this.wanted()) this.start(left); // not yet: the deadline moved since the timer was set
+  }
+}
+
 export class Http1Connection {
   /** Timers started by all connections (tests read it to see that requests do not re-arm them). */
   static timersArmed = 0;
@@ -73,13 +118,9 @@ export class Http1Connection {
   private remaining = 0;
   private keepAlive = true;
   private idleMs: number;
-  /** See arm(): each timer's deadline (performance.now() ms) and when the timer itself is due. */
-  private responseTimer: NodeJS.Timeout | undefined;
-  private responseDeadline = 0;
-  private responseDue = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private idleDeadline = 0;
-  private idleDue = 0;
+  /** Connect, then headers and between body chunks (undici's headers/bodyTimeout). */
+  private readonly response = new LazyDeadline(() => !this.closed && (this.sink !== undefined || !this.connected), () => this.onResponseTimeout());
+  private readonly idle = new LazyDeadline(() => !this.sink && !this.closed, () => this.onIdleTimeout());
   private headSeen = false;
   private lastHint = '';
   connected = false;
@@ -110,13 +151,14 @@ export class Http1Connection {
     this.socket.setKeepAlive(true, 60_000);
     this.socket.once(target.https ? 'secureConnect' : 'connect', () => {
       this.connected = true;
-      this.arm(this.sink ? this.timeouts.responseMs : 0);
+      if (this.sink) this.response.set(this.timeouts.responseMs);
+      else this.idle.set(this.idleMs);
       this.events.settled(this);
     });
     this.socket.on('error', (err: Error) => (this.error ??= err));
     this.socket.on('end', () => this.socket.destroy());
     this.socket.on('close', () => this.onClose());
-    this.arm(timeouts.connectMs);
+    this.response.set(timeouts.connectMs);
   }
 
   get busy(): boolean {
@@ -128,7 +170,7 @@ export class Http1Connection {
     this.sink = sink;
     this.phase = Phase.Head;
     this.headSeen = false;
-    if (this.connected) this.arm(this.timeouts.responseMs);
+    if (this.connected) this.response.set(this.timeouts.responseMs);
     if (Buffer.isBuffer(request)) this.socket.write(request);
     else {
       this.socket.cork();
@@ -148,58 +190,6 @@ export class Http1Connection {
     this.socket.destroy();
   }
 
-  /**
-   * One timer per purpose, moved lazily: activity only moves the deadline (a number), and a timer that
-   * comes due before its deadline re-arms itself for the rest. refresh() per request and per read was
-   * ~1.5 % of the engine's CPU at 60k requests/s; now a timer is re-armed about once per timeout period.
-   * A timer is never due after its deadline (a shorter one re-arms it at once), so timeouts fire on time.
-   * `ms` > 0 sets the connect / response deadline that far ahead, 0 the idle one.
-   */
-  private arm(ms: number): void {
-    const now = performance.now();
-    if (ms > 0) {
-      this.responseDeadline = now + ms;
-      if (this.responseTimer && this.responseDue <= this.responseDeadline) return;
-      if (this.responseTimer) clearTimeout(this.responseTimer);
-      this.responseTimer = this.timer(() => this.onResponseTimer(), ms);
-      this.responseDue = this.responseDeadline;
-      return;
-    }
-    this.idleDeadline = now + this.idleMs;
-    if (this.idleTimer && this.idleDue <= this.idleDeadline) return;
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = this.timer(() => this.onIdleTimer(), this.idleMs);
-    this.idleDue = this.idleDeadline;
-  }
-
-  private timer(fire: () => void, ms: number): NodeJS.Timeout {
-    Http1Connection.timersArmed++;
-    return setTimeout(fire, Math.max(1, Math.ceil(ms))).unref();
-  }
-
-  private onResponseTimer(): void {
-    const left = this.responseDeadline - performance.now();
-    // Not yet (the deadline moved since the timer was set), and still someone to time out: wait the rest.
-    if (left > 0 && !this.closed && (this.sink || !this.connected)) {
-      this.responseTimer = this.timer(() => this.onResponseTimer(), left);
-      this.responseDue = this.responseDeadline;
-      return;
-    }
-    this.responseTimer = undefined;
-    if (left <= 0) this.onResponseTimeout();
-  }
-
-  private onIdleTimer(): void {
-    const left = this.idleDeadline - performance.now();
-    if (left > 0 && !this.sink && !this.closed) {
-      this.idleTimer = this.timer(() => this.onIdleTimer(), left);
-      this.idleDue = this.idleDeadline;
-      return;
-    }
-    this.idleTimer = undefined;
-    if (left <= 0) this.onIdleTimeout();
-  }
-
   private onResponseTimeout(): void {
     if (this.closed) return;
     if (!this.connected) return this.destroy(new errors.ConnectTimeoutError('Connect Timeout Error'));
@@ -213,7 +203,7 @@ export class Http1Connection {
 
   private onData(chunk: Buffer): void {
     if (!this.sink) return this.destroy(parseError('Response does not match the HTTP/1.1 protocol (data without a request)', 'INVALID_CONSTANT'));
-    this.responseDeadline = performance.now() + this.timeouts.responseMs;
+    this.response.set(this.timeouts.responseMs);
     const data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = undefined;
     let at = 0;
@@ -351,7 +341,7 @@ export class Http1Connection {
     // An answer before the whole body was handed to the kernel (e.g. 413 while uploading): the rest of
     // the body would be read as the next request, so this connection is not reused.
     if (this.socket.writableLength > 0) this.keepAlive = false;
-    if (this.keepAlive) this.arm(0);
+    if (this.keepAlive) this.idle.set(this.idleMs);
     else this.socket.end();
     sink.end();
   }
@@ -361,8 +351,8 @@ export class Http1Connection {
     this.closed = true;
     const sink = this.sink;
     this.sink = undefined;
-    if (this.responseTimer) clearTimeout(this.responseTimer);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.response.clear();
+    this.idle.clear();
     if (!this.connected) this.events.settled(this);
     if (sink) {
       if (this.phase === Phase.UntilClose && !this.error) sink.end();
