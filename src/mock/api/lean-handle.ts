@@ -38,28 +38,20 @@ const PERMISSION = ENDPOINTS[ENDPOINT];
  * idle, well under a millisecond at saturation (docs/performance.md).
  */
 class ResponseBatch {
-  // Parallel arrays, not an object per response: nothing to allocate per request but the slots.
-  private responses: ServerResponse[] = [];
-  private statuses: number[] = [];
-  private bodies: string[] = [];
+  private items: { res: ServerResponse; status: number; body: string }[] = [];
   private readonly flushNow = (): void => this.flush();
 
   add(res: ServerResponse, status: number, body: string): void {
-    this.responses.push(res);
-    this.statuses.push(status);
-    this.bodies.push(body);
-    if (this.responses.length === 1) setImmediate(this.flushNow);
+    this.items.push({ res, status, body });
+    if (this.items.length === 1) setImmediate(this.flushNow);
   }
 
   private flush(): void {
-    const { responses, statuses, bodies } = this;
-    this.responses = [];
-    this.statuses = [];
-    this.bodies = [];
-    for (let i = 0; i < responses.length; i++) {
-      const body = bodies[i]!;
-      responses[i]!.writeHead(statuses[i]!, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      responses[i]!.end(body);
+    const items = this.items;
+    this.items = [];
+    for (const { res, status, body } of items) {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
     }
   }
 }
