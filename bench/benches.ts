@@ -358,8 +358,8 @@ export async function engineAt(baseUrl: string, rate: number, durationMs: number
 export async function benchEngine(o: BenchOptions): Promise<Row[]> {
   const connections = 32;
   const maxVUs = 256;
-  // 5 s steps, as the peer bench gives every generator (bench/peers.ts): a run's first ~100 ms (the
-  // connection ramp beyond the preconnected ones) weighs a third less than in a 3 s step.
+  // 5 s steps, as the peer bench gives every generator (bench/peers.ts): a step's first ~200 ms (first
+  // requests on new connections are slow, docs/performance.md) weigh a third less than in a 3 s step.
   const stepMs = o.quick ? 1000 : 5000;
   const steps = o.quick ? 3 : 6;
   const mock = await startChild('mock');
