@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFlow, MixError, parseContextMix, parseFileSizeMix, parseSize, weightedSlots, type StageObserver, type Transport } from '../scenarios/flows/index.ts';
 import { constantSchedule, rampingSchedule } from '../src/load/schedule.ts';
-import { createUndiciTransport } from '../src/load/undici-transport.ts';
+import { createNodeEngineTransport } from '../src/load/node-engine-transport.ts';
 import { startFakeApi, type FakeApi } from './fixtures/fake-k6-api.ts';
 
 describe('mix parsers', () => {
@@ -65,7 +65,7 @@ describe('flows over the undici transport', () => {
 
   it('full-flow: candidate once per worker, file last, every context attached, payloads shared', async () => {
     const flow = createFlow({ scenario: 'full-flow', baseUrl: api.baseUrl, apiKey: 'fake-key', fileSizes: parseFileSizeMix('1KiB:1,4KiB:1'), contexts: parseContextMix('resume:1,files:1,form:1'), jobPostingId: 'jp-1' });
-    const t: Transport & { close(): Promise<void> } = createUndiciTransport(4);
+    const t: Transport & { close(): Promise<void> } = createNodeEngineTransport(4);
     const { stages, observer } = collect();
     const w = flow.newWorker(1);
     const results = [];
@@ -82,7 +82,7 @@ describe('flows over the undici transport', () => {
 
   it('a failed stage stops the iteration with a reason', async () => {
     const flow = createFlow({ scenario: 'upload', baseUrl: api.baseUrl, apiKey: 'wrong', fileSizes: parseFileSizeMix('1KiB'), contexts: parseContextMix('resume') });
-    const t = createUndiciTransport(1);
+    const t = createNodeEngineTransport(1);
     const reasons: string[] = [];
     const ok = await flow.iterate(t, { stage: (_s, _ok, _d, _a, _b, reason) => reasons.push(reason ?? '') }, flow.newWorker(1), 0);
     await t.close();

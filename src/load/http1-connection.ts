@@ -1,4 +1,4 @@
-// One keep-alive HTTP/1.1 connection of the node engine's transport (src/load/undici-transport.ts),
+// One keep-alive HTTP/1.1 connection of the node engine's transport (src/load/node-engine-transport.ts),
 // on a plain `net` / `tls` socket: one request at a time, the request written as one prepared buffer
 // (or head + shared payload parts in one corked writev), the answer parsed by a small parser that
 // knows exactly what the engine needs — status, content-length / chunked / until-close bodies,

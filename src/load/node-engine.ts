@@ -7,7 +7,7 @@
 import { createFlow, type Flow, type FlowConfig, type Stage, type StageObserver, type Transport, type WorkerState } from '../../scenarios/flows/index.ts';
 import { Recorder } from './recorder.ts';
 import type { Schedule } from './schedule.ts';
-import { createUndiciTransport } from './undici-transport.ts';
+import { createNodeEngineTransport } from './node-engine-transport.ts';
 import { percentileMs } from '../results/index.ts';
 
 export interface NodeEngineOptions {
@@ -227,7 +227,7 @@ async function startArrivals(schedule: Schedule, maxVUs: number, pool: Iteration
 
 export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
   const flow = createFlow(options.flow); // payloads are generated here, before the clock starts
-  const transport = createUndiciTransport(Math.max(1, options.maxVUs));
+  const transport = createNodeEngineTransport(Math.max(1, options.maxVUs));
   // The first connections are set up before the clock starts (decision 0101): a run does not begin
   // with every early iteration queued behind connects. Failures here are not errors of the run: the
   // first request that needs a connection meets (and records) them.

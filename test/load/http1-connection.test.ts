@@ -6,7 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1Connection } from '../../src/load/http1-connection.ts';
-import { createUndiciTransport, MAX_CONNECTING } from '../../src/load/undici-transport.ts';
+import { createNodeEngineTransport, MAX_CONNECTING } from '../../src/load/node-engine-transport.ts';
 import type { TransportRequest } from '../../scenarios/flows/index.ts';
 
 /** A raw TCP server: `answer` gets each request's bytes (head and body) and the socket to write to. */
@@ -66,7 +66,7 @@ describe('engine HTTP/1.1 connections', () => {
         };
         next();
       });
-      const t = createUndiciTransport(4);
+      const t = createNodeEngineTransport(4);
       const res = await t.request(post(`${url}/x`));
       expect(res.error, `answer ${i}`).toBeUndefined();
       expect([res.status, res.body], `answer ${i}`).toEqual([[200, 201, 202, 200, 204][i], ['hello world', 'hello world', '', 'ok', ''][i]]);
@@ -78,7 +78,7 @@ describe('engine HTTP/1.1 connections', () => {
 
   it('a body that ends with the connection (no length) is complete at close, and that connection is not reused', async () => {
     const { url, sockets } = await serve((_req, socket) => socket.end('HTTP/1.1 200 OK\r\n\r\nuntil close'));
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'until close' });
     expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'until close' });
     expect(sockets.length).toBe(2);
@@ -93,7 +93,7 @@ describe('engine HTTP/1.1 connections', () => {
       socket.write(close ? 'HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\nc' : req.includes('/old') ? 'HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\no' : 'HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nk');
       if (close) socket.end();
     });
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     for (let i = 0; i < 3; i++) expect((await t.request(post(`${url}/keep`))).body).toBe('k');
     expect(sockets.length).toBe(1);
     expect((await t.request(post(`${url}/close`))).body).toBe('c');
@@ -116,7 +116,7 @@ describe('engine HTTP/1.1 connections', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     servers.push(server as unknown as Server);
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const parts = [Buffer.alloc(8 * 1024 * 1024, 0x61)];
     const big = await t.request(post(`${url}/upload`, { parts, length: parts[0]!.length }));
     expect(big).toMatchObject({ status: 413, body: 'too big!' });
@@ -129,7 +129,7 @@ describe('engine HTTP/1.1 connections', () => {
     const { url } = await serve((req, socket) => {
       if (req.includes('/body')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
     });
-    const t = createUndiciTransport(4, 150);
+    const t = createNodeEngineTransport(4, 150);
     expect(await t.request(post(`${url}/head`))).toMatchObject({ status: 0, error: 'UND_ERR_HEADERS_TIMEOUT' });
     expect(await t.request(post(`${url}/body`))).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT' });
     await t.destroy();
@@ -143,7 +143,7 @@ describe('engine HTTP/1.1 connections', () => {
       let n = 0;
       const tick = setInterval(() => (++n > 8 ? clearInterval(tick) : socket.write('x')), 50);
     });
-    const t = createUndiciTransport(1, 150);
+    const t = createNodeEngineTransport(1, 150);
     const armed = Http1Connection.timersArmed;
     for (let i = 0; i < 300; i++) expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'ok' });
     // One connection: its connect/response timer and its idle timer, not three re-arms per request.
@@ -166,7 +166,7 @@ describe('engine HTTP/1.1 connections', () => {
       else if (req.includes('/chunk')) socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n');
       else socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
     });
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     expect(await t.request(post(`${url}/garbage`))).toMatchObject({ status: 0, error: 'HPE_INVALID_CONSTANT' });
     expect(await t.request(post(`${url}/length`))).toMatchObject({ status: 0, error: 'HPE_INVALID_CONTENT_LENGTH' });
     expect(await t.request(post(`${url}/chunk`))).toMatchObject({ status: 0, error: 'HPE_INVALID_CHUNK_SIZE' });
@@ -176,7 +176,7 @@ describe('engine HTTP/1.1 connections', () => {
 
   it(`preconnect opens ${MAX_CONNECTING} connections before any request, and requests use them`, async () => {
     const { url, sockets } = await serve((_req, socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
-    const t = createUndiciTransport(64);
+    const t = createNodeEngineTransport(64);
     await t.preconnect(`${url}/x`);
     await expect.poll(() => sockets.length).toBe(MAX_CONNECTING); // the server may accept after the client saw its connect
     const all = await Promise.all(Array.from({ length: MAX_CONNECTING }, () => t.request(post(`${url}/x`))));
@@ -194,7 +194,7 @@ describe('engine HTTP/1.1 connections', () => {
 
   it('a header value that would break the request framing is rejected before anything is sent', async () => {
     const { url, sockets } = await serve(() => undefined);
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const res = await t.request({ ...post(`${url}/x`), headers: { 'x-bad': 'a\r\nb: c' } });
     expect(res).toMatchObject({ status: 0, error: 'UND_ERR_INVALID_ARG' });
     expect(sockets.length).toBe(0);

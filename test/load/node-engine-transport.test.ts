@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUndiciTransport, MAX_CONNECTING } from '../../src/load/undici-transport.ts';
+import { createNodeEngineTransport, MAX_CONNECTING } from '../../src/load/node-engine-transport.ts';
 import type { TransportRequest } from '../../scenarios/flows/index.ts';
 
 interface Seen {
@@ -44,14 +44,14 @@ const post = (path: string, body: TransportRequest['body'], headers: Record<stri
   tags: { stage: 'handle_create', name: 'x' },
 });
 
-describe('undici transport', () => {
+describe('node engine transport', () => {
   it('returns status, UTF-8 body text and a duration; sends method, path, query, headers and body', async () => {
     seen.length = 0;
     handler = (_req, res) => {
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end('{"success":true,"results":{"name":"Zoë ✓"}}');
     };
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const res = await t.request(post('/file.createFileUploadHandle?x=1', '{"a":"é"}', { 'content-type': 'application/json', authorization: 'Basic abc' }));
     expect(res.status).toBe(201);
     expect(res.body).toBe('{"success":true,"results":{"name":"Zoë ✓"}}');
@@ -71,7 +71,7 @@ describe('undici transport', () => {
       res.writeHead(503);
       res.end('busy');
     };
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const res = await t.request(post('/x', '{}'));
     expect(res).toMatchObject({ status: 503, body: 'busy' });
     expect(res.error).toBeUndefined();
@@ -85,7 +85,7 @@ describe('undici transport', () => {
       res.write(big.slice(0, 100_000));
       setTimeout(() => res.end(big.slice(100_000)), 5);
     };
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const res = await t.request(post('/x', '{}'));
     expect(res.status).toBe(200);
     expect(res.body.length).toBe(big.length);
@@ -100,7 +100,7 @@ describe('undici transport', () => {
     handler = (_req, res) => res.end('stored');
     const parts = [Buffer.from('head-'), Buffer.alloc(70_000, 0x61), Buffer.from('-tail')];
     const length = parts.reduce((n, p) => n + p.length, 0);
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const res = await t.request(post('/upload', { parts, length }, { 'content-type': 'multipart/form-data; boundary=b' }));
     expect(res).toMatchObject({ status: 200, body: 'stored' });
     expect(seen[0]!.headers['content-length']).toBe(String(length));
@@ -113,7 +113,7 @@ describe('undici transport', () => {
   it('sequential requests reuse one keep-alive connection', async () => {
     seen.length = 0;
     handler = (_req, res) => res.end('ok');
-    const t = createUndiciTransport(16);
+    const t = createNodeEngineTransport(16);
     for (let i = 0; i < 20; i++) expect((await t.request(post('/x', `{"i":${i}}`))).status).toBe(200);
     expect(new Set(seen.map((s) => s.socket)).size).toBe(1);
     expect(seen.map((s) => s.body.toString())).toEqual(Array.from({ length: 20 }, (_, i) => `{"i":${i}}`));
@@ -123,7 +123,7 @@ describe('undici transport', () => {
   it('concurrency beyond `connections` queues instead of opening more sockets; all requests succeed', async () => {
     seen.length = 0;
     handler = (_req, res) => setTimeout(() => res.end('ok'), 20);
-    const t = createUndiciTransport(3);
+    const t = createNodeEngineTransport(3);
     const all = await Promise.all(Array.from({ length: 12 }, (_, i) => t.request(post('/x', `{"i":${i}}`))));
     expect(all.every((r) => r.status === 200 && r.body === 'ok')).toBe(true);
     expect(new Set(seen.map((s) => s.socket)).size).toBe(3);
@@ -133,7 +133,7 @@ describe('undici transport', () => {
   it(`opens at most ${MAX_CONNECTING} connections at a time, and as many as needed over time`, async () => {
     seen.length = 0;
     handler = (_req, res) => setTimeout(() => res.end('ok'), 30);
-    const t = createUndiciTransport(64);
+    const t = createNodeEngineTransport(64);
     const n = MAX_CONNECTING * 4;
     const all = await Promise.all(Array.from({ length: n }, () => t.request(post('/x', '{}'))));
     expect(all.every((r) => r.status === 200)).toBe(true);
@@ -144,7 +144,7 @@ describe('undici transport', () => {
   });
 
   it('failures below HTTP resolve with status 0 and the error code (refused, reset, bad URL)', async () => {
-    const t = createUndiciTransport(4);
+    const t = createNodeEngineTransport(4);
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
@@ -171,7 +171,7 @@ describe('undici transport', () => {
 
   it('destroy() aborts in-flight and queued requests with an error; close() waits for in-flight ones', async () => {
     handler = () => undefined; // never answers
-    const t = createUndiciTransport(1);
+    const t = createNodeEngineTransport(1);
     const a = t.request(post('/x', '{}'));
     const b = t.request(post('/x', '{}')); // queued behind a
     await new Promise((r) => setTimeout(r, 50));
@@ -184,7 +184,7 @@ describe('undici transport', () => {
     for (const s of sockets) s.destroy();
 
     handler = (_req, res) => setTimeout(() => res.end('late'), 50);
-    const t2 = createUndiciTransport(2);
+    const t2 = createNodeEngineTransport(2);
     const c = t2.request(post('/x', '{}'));
     await new Promise((r) => setTimeout(r, 10));
     await t2.close();

@@ -25,7 +25,7 @@ import { buildProxyDispatcher, network, type Network } from '../client/dispatche
 import type { Transport, TransportRequest, TransportResponse } from '../../scenarios/flows/index.ts';
 import { Http1Connection, type ConnectionEvents, type ConnectionTimeouts, type ConnectTarget, type ResponseSink } from './http1-connection.ts';
 
-export interface UndiciTransport extends Transport {
+export interface NodeEngineTransport extends Transport {
   /** Opens up to MAX_CONNECTING connections to the origin of `url` (unless proxied); resolves when each connected or failed. */
   preconnect(url: string): Promise<void>;
   /** Waits for in-flight requests. */
@@ -54,7 +54,7 @@ interface Target {
   path: string;
 }
 
-export function createUndiciTransport(connections: number, timeoutMs = 60_000, net: Network = network()): UndiciTransport {
+export function createNodeEngineTransport(connections: number, timeoutMs = 60_000, net: Network = network()): NodeEngineTransport {
   // undici's defaults: 10 s to connect, idle connections closed after 30 s.
   const timeouts: ConnectionTimeouts = { connectMs: 10_000, responseMs: timeoutMs, idleMs: 30_000 };
   const origins = new Map<string, Route>();
