@@ -1,6 +1,6 @@
-// The node engine's Transport. Direct connections are this module's own keep-alive HTTP/1.1
-// connections (src/load/http1-connection.ts; docs/decisions/0100-engine-http1-connections.md): one
-// request at a time each, the whole request of a repeated body (the handle requests) prepared once as
+// The node engine's Transport. Direct connections are the engine's own minimal HTTP/1.1 client
+// (src/load/http1-connection.ts; docs/decisions/0100-engine-http1-connections.md and
+// 0140-engine-own-http1-client.md): one request at a time per connection, the whole request of a repeated body (the handle requests) prepared once as
 // one buffer, so one request costs one socket write and one small parse — no per-request URL parsing,
 // header flattening, string → Buffer encoding or undici Request.
 //
@@ -20,10 +20,10 @@
 // exempt) goes through an undici EnvHttpProxyAgent sized for the run instead of this module's pool —
 // through a proxy the tunnel, not this pool, decides the connection reuse. Why this transport and the
 // client's stay two: docs/decisions/0060-two-http-paths-one-network.md.
-import { errors, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { buildProxyDispatcher, network, type Network } from '../client/dispatcher.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../../scenarios/flows/index.ts';
-import { Http1Connection, type ConnectionEvents, type ConnectionTimeouts, type ConnectTarget, type ResponseSink } from './http1-connection.ts';
+import { Http1Connection, Http1Error, Http1ErrorCode, type ConnectionEvents, type ConnectionTimeouts, type ConnectTarget, type ResponseSink } from './http1-connection.ts';
 
 export interface NodeEngineTransport extends Transport {
   /** Opens up to MAX_CONNECTING connections to the origin of `url` (unless proxied); resolves when each connected or failed. */
@@ -55,7 +55,8 @@ interface Target {
 }
 
 export function createNodeEngineTransport(connections: number, timeoutMs = 60_000, net: Network = network()): NodeEngineTransport {
-  // undici's defaults: 10 s to connect, idle connections closed after 30 s.
+  // 10 s to connect (undici's default too); an idle connection is closed after 30 s, or sooner when the
+  // server's keep-alive hint says so (the proxy agent keeps its connections as long).
   const timeouts: ConnectionTimeouts = { connectMs: 10_000, responseMs: timeoutMs, idleMs: 30_000 };
   const origins = new Map<string, Route>();
   const served = { direct: 0, proxied: 0 };
@@ -90,7 +91,7 @@ export function createNodeEngineTransport(connections: number, timeoutMs = 60_00
       return new Promise<TransportResponse>((resolve) => {
         const exchange = new Exchange(started, resolve);
         try {
-          if (destroyed) throw new errors.ClientDestroyedError();
+          if (destroyed) throw destroyedError();
           const target = targetOf(req.url);
           target.origin.send(req, target.path, exchange);
         } catch (err) {
@@ -109,10 +110,12 @@ export function createNodeEngineTransport(connections: number, timeoutMs = 60_00
     destroy: async () => {
       destroyed = true;
       await Promise.all([...origins.values()].map((o) => o.destroy()));
-      await proxied?.destroy(new errors.ClientDestroyedError());
+      await proxied?.destroy(destroyedError());
     },
   };
 }
+
+const destroyedError = (): Http1Error => new Http1Error(Http1ErrorCode.Destroyed, 'The transport is destroyed');
 
 /** A bounded cache, cleared when full (the flows repeat a handful of values, or none at all). */
 function cached<V>(map: Map<string, V>, key: string, make: () => V): V {
@@ -174,7 +177,7 @@ function requestHead(req: TransportRequest, path: string, host: string): string 
   let head = `${req.method} ${path} HTTP/1.1\r\nhost: ${host}\r\nconnection: keep-alive\r\n`;
   for (const key of Object.keys(req.headers)) {
     const value = req.headers[key]!;
-    if (INVALID_HEADER.test(key) || INVALID_HEADER.test(value)) throw new errors.InvalidArgumentError(`invalid ${key} header`);
+    if (INVALID_HEADER.test(key) || INVALID_HEADER.test(value)) throw new Http1Error(Http1ErrorCode.InvalidRequest, `invalid ${key} header`);
     head += `${key}: ${value}\r\n`;
   }
   return head;
@@ -301,7 +304,7 @@ class Origin implements Route, ConnectionEvents {
   }
 
   async destroy(): Promise<void> {
-    const err = new errors.ClientDestroyedError();
+    const err = destroyedError();
     const queued = this.queue.slice(this.queueHead);
     this.queue = [];
     this.queueHead = 0;
@@ -317,9 +320,9 @@ function parseUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new errors.InvalidArgumentError('Invalid URL');
+    throw new Http1Error(Http1ErrorCode.InvalidRequest, 'Invalid URL');
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new errors.InvalidArgumentError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Http1Error(Http1ErrorCode.InvalidRequest, 'Invalid URL protocol: the URL must start with `http:` or `https:`.');
   return u;
 }
 

@@ -1,0 +1,39 @@
+// A raw TCP server for the HTTP/1.1 client tests: it splits what arrives into requests (head, then as
+// many body bytes as the request's content-length says) and hands each, with its socket, to `answer`,
+// which writes whatever bytes the test wants — valid HTTP or not.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+export interface RawServer {
+  url: string;
+  server: Server;
+  /** Every accepted socket, in accept order. */
+  sockets: Socket[];
+  close(): Promise<void>;
+}
+
+export async function rawServer(answer: (request: string, socket: Socket) => void): Promise<RawServer> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    let buffered = '';
+    socket.on('data', (d: Buffer) => {
+      buffered += d.toString('latin1');
+      for (;;) {
+        const end = buffered.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
+        if (buffered.length < end + 4 + length) return;
+        const request = buffered.slice(0, end + 4 + length);
+        buffered = buffered.slice(end + 4 + length);
+        answer(request, socket);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const close = async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets, close };
+}
