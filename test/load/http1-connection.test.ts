@@ -1,46 +1,26 @@
-// The node engine's own HTTP/1.1 connections (src/load/http1-connection.ts) behind the transport:
-// every answer shape a server may send (content-length, chunked, until close, 1xx, 204, split at any
-// byte), when a connection is reused and when not, timeouts and malformed answers with undici's codes,
-// and preconnect. `served.direct` proves these requests took this path, not undici.
+// The node engine's own HTTP/1.1 client (src/load/http1-connection.ts) behind the transport: every
+// answer shape a server may send (content-length, chunked, until close, 1xx, 204, split at any byte),
+// when a connection is reused and when not, timeouts (on a fake clock) and malformed answers with their
+// stable codes, and preconnect. `served.direct` proves these requests took this path, not undici.
+// test/load/http1-differential.test.ts holds the answer-by-answer comparison with undici's Client.
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Http1Connection } from '../../src/load/http1-connection.ts';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Http1Connection, Http1Error, type ResponseSink } from '../../src/load/http1-connection.ts';
 import { createNodeEngineTransport, MAX_CONNECTING } from '../../src/load/node-engine-transport.ts';
 import type { TransportRequest } from '../../scenarios/flows/index.ts';
+import { rawServer } from './raw-http-server.ts';
 
-/** A raw TCP server: `answer` gets each request's bytes (head and body) and the socket to write to. */
-async function rawServer(answer: (request: string, socket: Socket) => void): Promise<{ url: string; server: Server; sockets: Socket[] }> {
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => {
-    sockets.push(socket);
-    let buffered = '';
-    socket.on('data', (d: Buffer) => {
-      buffered += d.toString('latin1');
-      for (;;) {
-        const end = buffered.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const length = Number(/content-length: (\d+)/i.exec(buffered.slice(0, end))?.[1] ?? 0);
-        if (buffered.length < end + 4 + length) return;
-        const request = buffered.slice(0, end + 4 + length);
-        buffered = buffered.slice(end + 4 + length);
-        answer(request, socket);
-      }
-    });
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, sockets };
-}
-
-const servers: Server[] = [];
+/** Servers to close after each test, their sockets first (a test that failed may have left a connection open). */
+const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) await new Promise<void>((r) => s.close(() => r()));
+  vi.useRealTimers();
+  for (const close of closers.splice(0)) await close();
 });
 
 async function serve(answer: (request: string, socket: Socket) => void) {
   const s = await rawServer(answer);
-  servers.push(s.server);
+  closers.push(s.close);
   return s;
 }
 
@@ -114,7 +94,7 @@ describe('engine HTTP/1.1 connections', () => {
     let connections = 0;
     server.on('connection', () => connections++);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    servers.push(server as unknown as Server);
+    closers.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const t = createNodeEngineTransport(4);
     const parts = [Buffer.alloc(8 * 1024 * 1024, 0x61)];
@@ -125,38 +105,93 @@ describe('engine HTTP/1.1 connections', () => {
     await t.destroy();
   });
 
-  it('a silent server times out with UND_ERR_HEADERS_TIMEOUT, a stalled body with UND_ERR_BODY_TIMEOUT', async () => {
-    const { url } = await serve((req, socket) => {
-      if (req.includes('/body')) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc');
-    });
-    const t = createNodeEngineTransport(4, 150);
-    expect(await t.request(post(`${url}/head`))).toMatchObject({ status: 0, error: 'UND_ERR_HEADERS_TIMEOUT' });
-    expect(await t.request(post(`${url}/body`))).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT' });
-    await t.destroy();
-  });
-
-  it('requests move the timeouts without re-arming timers; a trickling body still times out once it stalls', async () => {
-    const { url } = await serve((req, socket) => {
-      if (!req.includes('/trickle')) return void socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
-      // A byte every 50 ms for 400 ms (each within the 150 ms timeout), then silence.
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n');
-      let n = 0;
-      const tick = setInterval(() => (++n > 8 ? clearInterval(tick) : socket.write('x')), 50);
-    });
+  it('requests move the timeouts without re-arming timers', async () => {
+    const { url } = await serve((_req, socket) => void socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
     const t = createNodeEngineTransport(1, 150);
     const armed = Http1Connection.timersArmed;
     for (let i = 0; i < 300; i++) expect(await t.request(post(`${url}/x`))).toMatchObject({ status: 200, body: 'ok' });
     // One connection: its connect/response timer and its idle timer, not three re-arms per request.
     expect(Http1Connection.timersArmed - armed).toBeLessThanOrEqual(4);
     expect(t.served.direct).toBe(300);
-    const started = performance.now();
-    const beforeTrickle = Http1Connection.timersArmed;
-    expect(await t.request(post(`${url}/trickle`))).toMatchObject({ status: 0, error: 'UND_ERR_BODY_TIMEOUT' });
-    // The response timer came due before its moved deadline and re-armed itself for the rest (the lazy path).
-    expect(Http1Connection.timersArmed - beforeTrickle).toBeGreaterThanOrEqual(2);
-    // Kept alive by the trickle past the first 150 ms, failed within a timer's slack of 150 ms after it stopped.
-    expect(performance.now() - started).toBeGreaterThan(400);
     await t.destroy();
+  });
+
+  describe('timeouts, on a fake clock', () => {
+    const TIMEOUT = 150;
+
+    /** One connection to a raw server, with a sink that records what it is told; the clock is fake once it connected. */
+    async function connection(answer: (request: string, socket: Socket) => void) {
+      const requests: Socket[] = [];
+      let requested: (() => void) | undefined;
+      const server = await serve((request, socket) => {
+        requests.push(socket);
+        answer(request, socket);
+        requested?.();
+      });
+      const { port } = new URL(server.url);
+      let connected!: () => void;
+      const up = new Promise<void>((r) => (connected = r));
+      const conn = new Http1Connection({ https: false, hostname: '127.0.0.1', port: Number(port), ca: undefined }, { connectMs: 10_000, responseMs: TIMEOUT, idleMs: 30_000 }, { idle: () => undefined, closed: () => undefined, settled: () => connected() });
+      await up;
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const seen = { status: 0, bytes: 0, error: undefined as Error | undefined };
+      let wake: (() => void) | undefined;
+      const changed = () => new Promise<void>((r) => (wake = r));
+      const sink: ResponseSink = {
+        start: (status) => ((seen.status = status), wake?.()),
+        data: (chunk) => ((seen.bytes += chunk.length), wake?.()),
+        end: () => wake?.(),
+        fail: (err) => ((seen.error = err), wake?.()),
+      };
+      /** Sends a request and resolves once the server has it. */
+      const send = (path: string) => {
+        const arrived = new Promise<void>((r) => (requested = r));
+        conn.send(sink, Buffer.from(`POST ${path} HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n`));
+        return arrived;
+      };
+      /**
+       * Two real turns of the event loop (setImmediate is not faked): a socket destroyed by a timeout
+       * reports its close in the close phase after the first turn's check phase, so a failure that is
+       * on its way has arrived by the end of the second.
+       */
+      const settle = () => new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+      return { conn, seen, send, changed, settle, requests };
+    }
+
+    it('a silent server fails with UND_ERR_HEADERS_TIMEOUT exactly at the timeout', async () => {
+      const c = await connection(() => undefined);
+      await c.send('/head');
+      vi.advanceTimersByTime(TIMEOUT - 1);
+      await c.settle();
+      expect(c.seen.error).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      await c.settle();
+      expect(c.seen.error).toBeInstanceOf(Http1Error);
+      expect(c.seen.error).toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    });
+
+    it('a body that stalls fails with UND_ERR_BODY_TIMEOUT; a body trickling within the timeout does not, and its timer re-arms lazily', async () => {
+      const c = await connection((_req, socket) => void socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nx'));
+      await c.send('/trickle');
+      while (c.seen.bytes < 1 && !c.seen.error) await c.changed();
+      const armed = Http1Connection.timersArmed;
+      // A byte every 100 ms for 800 ms: each within the timeout, together far beyond it.
+      for (let i = 0; i < 8; i++) {
+        vi.advanceTimersByTime(100);
+        const bytes = c.seen.bytes;
+        c.requests[0]!.write('x');
+        while (c.seen.bytes === bytes && !c.seen.error) await c.changed();
+      }
+      expect(c.seen).toMatchObject({ status: 200, bytes: 9, error: undefined });
+      // The response timer came due before its moved deadline and re-armed itself for the rest (the lazy path).
+      expect(Http1Connection.timersArmed - armed).toBeGreaterThanOrEqual(2);
+      vi.advanceTimersByTime(TIMEOUT - 1);
+      await c.settle();
+      expect(c.seen.error).toBeUndefined();
+      vi.advanceTimersByTime(1);
+      await c.settle();
+      expect(c.seen.error).toMatchObject({ name: 'Http1Error', code: 'UND_ERR_BODY_TIMEOUT' });
+    });
   });
 
   it('malformed answers fail with llhttp codes; a server closing mid-answer with UND_ERR_SOCKET', async () => {
@@ -185,8 +220,7 @@ describe('engine HTTP/1.1 connections', () => {
     expect(t.served.direct).toBe(MAX_CONNECTING);
     // A refused preconnect is not an error; the first request meets it.
     const closed = await serve(() => undefined);
-    await new Promise<void>((r) => closed.server.close(() => r()));
-    servers.pop();
+    await closers.pop()!();
     await t.preconnect(`${closed.url}/x`);
     expect(await t.request(post(`${closed.url}/x`))).toMatchObject({ status: 0, error: 'ECONNREFUSED' });
     await t.close();
