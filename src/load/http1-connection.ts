@@ -6,7 +6,8 @@
 // calls malformed. It exists because undici's general machinery was the measured cost of the engine's
 // hot path (docs/decisions/0100-engine-http1-connections.md, 0140-engine-own-http1-client.md);
 // test/load/http1-differential.test.ts replays one table of raw answers through it and through
-// undici's Client, and lists every deliberate difference with its reason.
+// undici's Client, and lists every deliberate difference with its reason. The RFC sections cited below
+// are summarized in docs/sources.md ("HTTP/1.1 message syntax").
 import { maxHeaderSize } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
