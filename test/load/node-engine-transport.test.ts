@@ -150,12 +150,12 @@ describe('node engine transport', () => {
     // A server that accepts TCP connections and never answers the TLS handshake: an https:// connection
     // to it stays "being set up" until destroyed, so the sockets it accepted are those set up at once.
     const accepted: Socket[] = [];
-    let probe: Socket | undefined;
+    const probe: { socket?: Socket } = {};
     let probed!: () => void;
     const probeAccepted = new Promise<void>((r) => (probed = r));
     const stall = createTcpServer((socket) => {
       socket.on('error', () => undefined);
-      if (probe && socket.remotePort === probe.localPort) return probed();
+      if (probe.socket && socket.remotePort === probe.socket.localPort) return probed();
       accepted.push(socket);
     });
     await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r));
@@ -165,13 +165,13 @@ describe('node engine transport', () => {
     await expect.poll(() => accepted.length).toBe(MAX_CONNECTING);
     // Every connection the transport opened for these requests was opened by request() itself, before
     // this probe connects: the server accepts in order, so none can be behind the probe.
-    probe = connect(port, '127.0.0.1');
-    probe.on('error', () => undefined);
+    probe.socket = connect(port, '127.0.0.1');
+    probe.socket.on('error', () => undefined);
     await probeAccepted;
     expect(accepted.length).toBe(MAX_CONNECTING);
     await t.destroy();
     expect((await Promise.all(requests)).every((r) => r.status === 0 && r.error === 'UND_ERR_DESTROYED')).toBe(true);
-    probe.destroy();
+    probe.socket.destroy();
     for (const s of accepted) s.destroy();
     await new Promise<void>((r) => stall.close(() => r()));
   });

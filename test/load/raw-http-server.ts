@@ -8,7 +8,8 @@ export interface RawServer {
   server: Server;
   /** Every accepted socket, in accept order. */
   sockets: Socket[];
-  close(): Promise<void>;
+  /** Destroys every socket, then closes the server. */
+  close: () => Promise<void>;
 }
 
 export async function rawServer(answer: (request: string, socket: Socket) => void): Promise<RawServer> {
