@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
 import { networkEnv } from '../client/dispatcher.ts';
 import { closeAgent } from '../client/http.ts';
-import { redactUrl } from '../config/redact.ts';
+import { redactKnownSecrets, redactUrl } from '../config/redact.ts';
 import { CHECKS, GROUPS, type CheckGroup } from './catalogue.ts';
 import type { Deviations } from './deviations.ts';
 import { SUITE_DIR, REPO_ROOT } from './paths.ts';
@@ -110,7 +110,10 @@ export class ConformanceSession {
     if (out) out.write(progressLine(serverErrors, useColour(out)));
     const checks = inCatalogueOrder([...this.reporter.results, ...missing, serverErrors]);
     harnessErrors.push(...this.reporter.harnessErrors);
-    return {
+    // Exchanges, observations and failures were redacted as they were recorded; harness errors quote
+    // vitest and the target's texts, so the run's keys are removed from the whole model once more here.
+    const keys = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((k): k is string => k !== undefined);
+    return redactKnownSecrets<RunResults>({
       schemaVersion: CONFORMANCE_RESULTS_VERSION,
       tool: 'upload-harness conform',
       target: { name: target.name, baseUrl: redactUrl(target.baseUrl), mock: target.control },
@@ -122,7 +125,7 @@ export class ConformanceSession {
       exitCode: incomplete ? 2 : exitCodeFor(checks, harnessErrors),
       ...(incomplete ? { incomplete: true } : {}),
       checks,
-    };
+    }, keys);
   }
 
   async close(): Promise<void> {
