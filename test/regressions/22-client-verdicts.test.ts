@@ -58,7 +58,8 @@ describe('issue 22: client verdicts that were not true', () => {
   });
 
   it.concurrent('a refused handle request is a flow in the console as in the report', async () => {
-    const run = await verify('refused', ['--', process.execPath, MUTANT], { MUTANT: 'client.handle.request-valid' });
+    const refused = `curl -s -o /dev/null -u "$ASHBY_API_KEY:" -H 'content-type: application/json' "$ASHBY_BASE_URL/file.createFileUploadHandle" -d '{"fileUploadContext":"Resume","filename":"a.txt","contentType":"text/plain","contentLength":5}'`;
+    const run = await verify('refused', ['--', 'sh', '-c', refused]);
     const json = JSON.parse(await read(run, 'results.json')) as { flows: unknown[]; summary: { flows: number; mustViolations: number } };
     expect(json.flows).toHaveLength(1);
     expect(json.summary.flows).toBe(1);
