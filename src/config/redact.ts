@@ -33,7 +33,7 @@ const MIN_SECRET_LENGTH = 4;
  * Every form in which a known secret can travel: as is, URL-encoded (a form body, a query string) and,
  * for an API key, inside HTTP Basic credentials (base64 of `key:`, the way Ashby's keys are sent).
  */
-export function secretForms(secrets: readonly string[]): string[] {
+function secretForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const s of secrets) {
     if (s.length < MIN_SECRET_LENGTH) continue;

@@ -8,7 +8,7 @@ export interface Clock {
 /** How far the clock may be moved from real time, either way: ten years. Far beyond any expiry a test
  * needs, and far inside what dates can express (an offset of 9e15 ms made every later answer a 500:
  * no Date, no X-Amz-Date, no policy expiration can be written for it). */
-export const MAX_CLOCK_OFFSET_MS = 10 * 365 * 24 * 3600 * 1000;
+const MAX_CLOCK_OFFSET_MS = 10 * 365 * 24 * 3600 * 1000;
 
 export class ClockRangeError extends RangeError {}
 

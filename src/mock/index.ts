@@ -1,6 +1,6 @@
 // The mock's public surface: startMockServer() runs the API and the storage emulator on one Fastify
 // instance (API routes `/<category>.<method>`, storage path-style under `/<bucket>`).
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -104,7 +104,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const rootDir = ownDir ?? options.storageDir!;
   let baseUrl = '';
   const caps = { maxObjects: options.storageMaxObjects, maxBytes: options.storageMaxBytes };
-  let app: ReturnType<typeof Fastify> | undefined;
+  let app: FastifyInstance | undefined;
   try {
     const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps, ...(options.storageCors ? { cors: options.storageCors } : {}) });
     const limits = { ...SERVER_LIMITS, ...options.limits };

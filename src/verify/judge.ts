@@ -70,7 +70,7 @@ function outcomeOf(flow: Flow): ClientFlowResult['outcome'] {
 /** Why a flow is not complete, in a few words (for the --min-flows failure). */
 function incompleteBecause(flow: Flow): string {
   if (!flow.issued) return `its handle request was refused (${describeAnswer(flow.handleRequest)})`;
-  if (flow.uploads.length === 0) return 'it created a handle and never uploaded';
+  if (flow.uploads.length === 0) return flow.preflights.length ? `its upload never left the browser: the storage refused its CORS preflight (${describeAnswer(flow.preflights[flow.preflights.length - 1]!)})` : 'it created a handle and never uploaded';
   return `the storage accepted none of its ${flow.uploads.length} upload(s) (last: ${describeAnswer(flow.uploads[flow.uploads.length - 1]!)})`;
 }
 
@@ -79,7 +79,7 @@ export function judgeRun(records: readonly RecordedRequest[], options: { cors?: 
   const grouped = groupFlows(records);
   const run: RunFacts = { grouped, cors: options.cors ?? DEFAULT_STORAGE_CORS };
   const flowOfSeq = new Map<number, number>();
-  for (const flow of grouped.flows) for (const ex of [flow.handleRequest, ...flow.uploads, ...flow.followUps]) flowOfSeq.set(ex.rec.seq, flow.id);
+  for (const flow of grouped.flows) for (const ex of [flow.handleRequest, ...flow.preflights, ...flow.uploads, ...flow.followUps]) flowOfSeq.set(ex.rec.seq, flow.id);
 
   const byFlow = new Map<number, ClientViolation[]>();
   const strayViolations: ClientViolation[] = [];
@@ -108,7 +108,7 @@ export function judgeRun(records: readonly RecordedRequest[], options: { cors?: 
 
   const flows: ClientFlowResult[] = grouped.flows.map((flow) => {
     const origin = flow.handleRequest.rec.doneAt ?? flow.handleRequest.rec.at;
-    const exchanges = [flow.handleRequest, ...flow.uploads, ...flow.followUps].sort((a, b) => a.rec.seq - b.rec.seq);
+    const exchanges = [flow.handleRequest, ...flow.preflights, ...flow.uploads, ...flow.followUps].sort((a, b) => a.rec.seq - b.rec.seq);
     const result: ClientFlowResult = { id: flow.id, outcome: outcomeOf(flow), complete: isComplete(flow), timeline: exchanges.map((ex) => timelineEntry(ex, origin)), violations: byFlow.get(flow.id) ?? [] };
     const d = flow.declared;
     if (flow.context) result.context = flow.context;
@@ -145,7 +145,7 @@ export function violationFailures(violations: readonly ClientViolation[], strict
   return out;
 }
 
-export function commandFailure(cmd: { exitCode: number | null; signal?: string } | undefined): string | undefined {
+function commandFailure(cmd: { exitCode: number | null; signal?: string } | undefined): string | undefined {
   if (!cmd || (cmd.exitCode === 0 && !cmd.signal)) return undefined;
   return cmd.signal ? `the command was stopped by ${cmd.signal}` : `the command exited with code ${cmd.exitCode}`;
 }

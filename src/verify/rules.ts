@@ -362,7 +362,9 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     scope: 'flow',
     check(flow) {
       if (!flow.issued || flow.followUps.length > 0) return [];
-      const gaveUp = flow.uploads.length > 0 && !flow.uploads.some((u) => u.ok);
+      // Every attempt failed — refused by the storage, or stopped by the browser at a refused preflight.
+      const attempts = flow.uploads.length > 0 ? flow.uploads : flow.preflights;
+      const gaveUp = attempts.length > 0 && !attempts.some((u) => u.ok);
       return gaveUp ? [] : [{ ex: flow.handleRequest, message: flow.uploads.length ? 'uploaded but never attached' : 'created but never used', sent: describeExchange(flow.handleRequest), expected: 'a follow-up call with this handle' }];
     },
   },
