@@ -148,7 +148,9 @@ export const CLIENT_RULES: readonly ClientRule[] = [
         const at = parts.findIndex(isFilePart);
         if (at === -1) return [];
         if (at === parts.length - 1) return shape.partsFollow && !parts[at]!.open ? [finding(u, 'another part followed the file (the storage stopped reading there)', 'every field before the file; "file" last')] : [];
-        return [finding(u, `${parts.length - at - 1} field(s) after the file: ${parts.slice(at + 1).map((p) => p.name).join(', ')}`, 'every field before the file; "file" last')];
+        // A second part named file is multipart-well-formed's finding (S3 refuses the count), not a field.
+        const after = parts.slice(at + 1).filter((p) => !isFilePart(p));
+        return after.length ? [finding(u, `${after.length} field(s) after the file: ${after.map((p) => p.name).join(', ')}`, 'every field before the file; "file" last')] : [];
       });
     },
   },
@@ -246,7 +248,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     title: 'The storage POST is well-formed multipart/form-data with exactly one part named "file" (other parts may carry a filename attribute)',
     source: 'HTTP semantics: RFC 7578 (multipart/form-data); S3 POST Object (the part named file is the upload); s3-tests POST forms: every part a file part',
     fix: 'let a multipart encoder build the body (FormData, curl -F, a form with enctype="multipart/form-data"); name the file part "file" and send it once, last',
-    realAnswer: 'S3: 412 PreconditionFailed for a body that is not multipart/form-data; 400 MalformedPOSTRequest for broken framing or a part without a name; 400 InvalidArgument "POST requires exactly one file upload per request" without a part named file',
+    realAnswer: 'S3: 412 PreconditionFailed for a body that is not multipart/form-data; 400 MalformedPOSTRequest for broken framing or a part without a name; 400 InvalidArgument "POST requires exactly one file upload per request" without a part named file or with two',
     scope: 'flow',
     check(flow) {
       return flow.uploads.flatMap((u) => {
@@ -257,7 +259,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
         if (!shape.wellFormed) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, each with a name, closed by --boundary--', describeExchange(u), 'S3: 400 MalformedPOSTRequest "The body of your POST request is not well-formed multipart/form-data."')];
         const files = shape.parts.filter(isFilePart).length;
         if (files === 0) return [finding(u, 'no part is named "file" (S3 takes the upload from the part of that name, whatever filename attribute other parts carry)', 'exactly one part named "file"', describeExchange(u), 'S3: 400 InvalidArgument "POST requires exactly one file upload per request."')];
-        if (files > 1) return [finding(u, `${files} parts named "file"`, 'exactly one part named "file"', describeExchange(u), 'S3: the first part named file is stored and everything after it is ignored ("the file must be the last field"): the other file is silently lost')];
+        if (files > 1) return [finding(u, `${files} parts named "file"`, 'exactly one part named "file"', describeExchange(u), `S3: 400 InvalidArgument "POST requires exactly one file upload per request." (ArgumentValue ${files}): nothing is stored`)];
         return [];
       });
     },
