@@ -52,7 +52,8 @@ written, found before the run), or the run was interrupted (report written, mark
 
 Examples:
   upload-harness verify-client -- bash examples/clients/upload.sh
-  upload-harness verify-client --strict --robustness -- env UPLOADS=5 node examples/clients/upload-fetch.mjs
+  upload-harness verify-client --strict --robustness -- node examples/clients/upload-fetch.mjs
+  upload-harness verify-client --storage-cors none -- node my-browser-upload-test.mjs
   upload-harness verify-client --print-env --port 4010`;
 
 export interface VerifyClientArgs {
