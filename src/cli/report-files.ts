@@ -7,7 +7,7 @@
 // still fails at the end, the report goes to a new temp folder that is named, so no result is lost. It
 // also reads, once per process, the chart library the HTML reports inline.
 import { constants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -51,6 +51,10 @@ export async function checkReportDir(dir: string, option = '--report-dir'): Prom
   try {
     if (!info) await mkdir(path, { recursive: true });
     await access(path, constants.W_OK);
+    // A real write: access() says yes to root on a read-only mount.
+    const probe = join(path, `.upload-harness-write-test-${process.pid}`);
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
   } catch (err) {
     throw new UsageError(`${option} ${dir} cannot be written (${reason(err)})`, `give a folder this user may write, e.g. ${option} ${join(tmpdir(), 'upload-harness-report')}`);
   }
