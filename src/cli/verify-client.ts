@@ -96,7 +96,12 @@ export function parseVerifyClientArgs(argv: string[]): VerifyClientArgs {
 export function printClientSummary(results: ClientResults, reportHtml: string): void {
   const s = results.summary;
   console.error(`verify-client: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.flows} flow(s), ${s.completeFlows} complete (handle → accepted upload); ${s.mustViolations} MUST / ${s.shouldViolations} SHOULD violation(s)${results.incomplete ? ' (incomplete)' : ''}`);
-  for (const r of s.violatedRules) console.error(`  violated ${r.level} ${r.id} (${r.violations}×)${results.rules.find((x) => x.id === r.id)?.status === 'warn' ? ' — a warning (fails with --strict)' : ''}`);
+  const runs = [{ name: 'clean run', flows: results.flows, strayViolations: results.strayViolations }, ...(results.robustness ?? []).map((c) => ({ ...c, name: `case ${c.fault}` }))];
+  for (const r of s.violatedRules) {
+    const where = runs.filter((run) => [...run.flows.flatMap((f) => f.violations), ...run.strayViolations].some((v) => v.ruleId === r.id)).map((run) => run.name);
+    const warning = results.rules.find((x) => x.id === r.id)?.status === 'warn' ? ' — a warning (fails with --strict)' : '';
+    console.error(`  violated ${r.level} ${r.id} (${r.violations}×${results.robustness ? `, in ${where.join(', ')}` : ''})${warning}`);
+  }
   for (const f of s.failures) console.error(`  FAIL ${f}`);
   for (const r of results.robustness ?? []) console.error(`  robustness case ${r.fault}: ${r.passed ? 'PASS' : 'FAIL'} (${r.verdict}) — ${r.detail}`);
   console.error(`report: ${reportHtml}`);
