@@ -12,6 +12,7 @@ import { notRun, toCheckResult } from '../src/conformance/results.ts';
 import { CONFORMANCE_RESULTS_VERSION as RESULTS_SCHEMA_VERSION, exitCodeFor, summarise, type RunResults } from '../src/results/index.ts';
 import { UsageError } from '../src/config/errors.ts';
 import { writeReports } from '../src/cli/report-files.ts';
+import { redactKnownSecrets } from '../src/config/redact.ts';
 
 const failure = (expected = 'HTTP 401', received = 'HTTP 200') => ({ exchanges: [], observations: [], failure: { kind: 'failure' as const, message: 'boom', expected, received } });
 
@@ -112,7 +113,10 @@ describe('conformance reports', () => {
   it('writes HTML, JUnit and JSON with no secret, one testcase per check, a schema version', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'uh-reports-'));
     try {
-      const paths = await writeReports(dir, 'conformance', sample(), [SECRET]);
+      // A model that still holds a known secret is refused, nothing written (it is redacted where built).
+      await expect(writeReports(join(dir, 'leaky'), 'conformance', sample(), [SECRET])).rejects.toThrow(/refusing to write the report: results\.json contains a known secret/);
+      await expect(readFile(join(dir, 'leaky', 'results.json'), 'utf8')).rejects.toThrow(/ENOENT/);
+      const paths = await writeReports(dir, 'conformance', redactKnownSecrets(sample(), [SECRET]), [SECRET]);
       const [html, junit, json] = await Promise.all([readFile(paths.html, 'utf8'), readFile(paths.junit, 'utf8'), readFile(paths.json, 'utf8')]);
       for (const text of [html, junit, json]) expect(text).not.toContain(SECRET);
       expect(html).not.toContain('<script>alert');

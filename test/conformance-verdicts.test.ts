@@ -64,14 +64,20 @@ describe('classifyAnswer', () => {
 
 describe('an unclassified answer fails at MUST strength', () => {
   const meta = (must?: true) => ({ exchanges: [], observations: [], failure: { kind: 'failure' as const, message: 'm', expected: 'e', received: 'r', ...(must ? { must } : {}) } });
-  it('fails INFO and SHOULD checks (exit 1), unless the target has a known deviation', () => {
+  it('fails SHOULD checks (exit 1); an INFO check only records it (warn) and envelope.no-server-error fails for it', () => {
     const info = getCheck('validation.extra-field');
     const should = getCheck('validation.malformed-json');
-    expect(toCheckResult(info, { state: 'failed', meta: meta(true), durationMs: 1 }, false).status).toBe('fail');
+    const recorded = toCheckResult(info, { state: 'failed', meta: meta(true), durationMs: 1 }, false);
+    expect(recorded.status).toBe('warn');
+    expect(recorded.message).toContain('it fails envelope.no-server-error');
     expect(toCheckResult(should, { state: 'failed', meta: meta(true), durationMs: 1 }, false).status).toBe('fail');
     expect(toCheckResult(info, { state: 'failed', meta: meta(), durationMs: 1 }, false).status).toBe('warn');
     expect(toCheckResult(info, { state: 'failed', meta: meta(true), durationMs: 1 }, false, 'known bug #3').status).toBe('warn');
-    expect(exitCodeFor([toCheckResult(info, { state: 'failed', meta: meta(true), durationMs: 1 }, false)], [])).toBe(1);
+    expect(exitCodeFor([recorded], [])).toBe(0); // the INFO check alone fails nothing …
+    const verdict = noServerErrorResult([{ ...recorded, exchanges: [exchange(200, 'http://t/file.createFileUploadHandle')] }], false, undefined, [{ check: info.id, message: 'neither class', received: 'HTTP 200 {}' }]);
+    expect(verdict.status).toBe('fail'); // … the run-scoped check does, naming it
+    expect(verdict.message).toContain(`met by the INFO check ${info.id}`);
+    expect(exitCodeFor([recorded, verdict], [])).toBe(1);
   });
 });
 

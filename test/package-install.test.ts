@@ -128,11 +128,12 @@ describe('installed into an empty project', () => {
     expect(readFileSync(join(project, 'k6/full-flow.js'), 'utf8')).toMatch(/from ["']k6\/http["']/);
   });
 
-  it('runs the embed example (examples/embed) with the installed vitest', async () => {
+  it('runs the embed example (examples/embed, the README snippet quick-start.test.ts included) with the installed vitest', async () => {
     cpSync(join(ROOT, 'examples/embed'), join(project, 'embed'), { recursive: true });
     const r = await run(NPX, ['--no-install', 'vitest', 'run', '--root', 'embed']);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/Tests\s+6 passed/);
+    expect(r.stdout).toMatch(/quick-start\.test\.ts \(2 tests\)/);
+    expect(r.stdout).toMatch(/Tests\s+8 passed/);
   });
 
   it('public entries and schemas load in plain Node; deep imports are refused', async () => {

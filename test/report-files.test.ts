@@ -1,11 +1,12 @@
 // The renderer registry and the one report writer: every kind renders the same three files from its
 // model alone (renderers take the chart library as an argument and read no file), and the writer
-// redacts every text of every kind with the run's known secrets before writing it.
+// refuses to write a text that still holds a known secret (models are redacted where they are built).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportAssets, writeReports } from '../src/cli/report-files.ts';
+import { redactKnownSecrets } from '../src/config/redact.ts';
 import { Recorder } from '../src/load/recorder.ts';
 import { REPORT_FILES, renderReportFiles, type ReportAssets } from '../src/report/index.ts';
 import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, type LoadResults, type RunResults } from '../src/results/index.ts';
@@ -60,9 +61,11 @@ describe('the one report writer', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('redacts load reports with the run secrets too, and leaves the inlined uPlot intact', async () => {
-    const r = loadResults();
-    expect(renderReportFiles('load', r, await loadReportAssets())['results.json']).toContain(SECRET); // the model carries it
+  it('refuses a load model that still holds a known secret; the redacted model is written, uPlot intact', async () => {
+    const leaky = loadResults();
+    expect(renderReportFiles('load', leaky, await loadReportAssets())['results.json']).toContain(SECRET); // the model carries it
+    await expect(writeReports(join(dir, 'leaky'), 'load', leaky, [SECRET])).rejects.toThrow(/refusing to write the report/);
+    const r = redactKnownSecrets(leaky, [SECRET]); // what the load run does where it builds the model
     const paths = await writeReports(join(dir, 'load'), 'load', r, [SECRET]);
     const texts = await Promise.all([paths.json, paths.html, paths.junit].map((p) => readFile(p, 'utf8')));
     for (const text of texts) expect(text).not.toContain(SECRET);

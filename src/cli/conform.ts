@@ -14,7 +14,7 @@ import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts'
 import { useColour } from '../conformance/reporter.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
-import { writeReports } from './report-files.ts';
+import { checkReportDir, writeReports } from './report-files.ts';
 import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 
 /** Every option of `conform` (format: src/cli/args.ts). */
@@ -37,7 +37,11 @@ ${optionsHelp(OPTIONS)}
 ${PROXY_HELP}
 
 Checks that need what the target lacks are skipped with the reason (never passed).
-Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error.
+Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error, or
+interrupted (Ctrl-C at any moment: a partial report is written, unrun checks skipped).
+Levels: MUST and SHOULD checks can fail; INFO checks record what the target chose and never fail — an
+answer outside the documented classes that an INFO check meets fails envelope.no-server-error instead,
+naming the INFO check.
 
 Examples:
   upload-harness conform
@@ -62,7 +66,18 @@ export const command: Command = {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
     const { 'ca-file': caFile, ...targetFlags } = values;
     const config = resolveConformConfig(targetFlags as ConformFlags);
+    const reportDir = resolve(config.reportDir);
+    await checkReportDir(config.reportDir); // a bad --report-dir costs nothing: found before the run
     const progress = config.json ? process.stderr : process.stdout;
+    // Ctrl-C at any moment — while the mock starts, during the first request, while vitest starts or
+    // during the checks — cancels and still writes the (partial, `incomplete`) report, exit 2.
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
+      progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n');
+      interrupt.abort();
+    };
+    process.on('SIGINT', onSigint);
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
@@ -71,29 +86,17 @@ export const command: Command = {
       // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
       applyNetworkFlags({ 'ca-file': caFile }, process.env, mock ? [target.baseUrl] : []);
       // One request first: an unreachable target is one clear error (cause + hint), not 70 errored checks.
-      await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
+      if (!interrupt.signal.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
-      // Ctrl-C: cancel the running checks and still write the (partial, `incomplete`) report.
-      const interrupt = new AbortController();
-      const onSigint = () => {
-        if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
-        progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n');
-        interrupt.abort();
-      };
-      process.on('SIGINT', onSigint);
-      let results: RunResults;
-      try {
-        results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
-      } finally {
-        process.off('SIGINT', onSigint);
-      }
+      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
-      const written = await writeReports(resolve(config.reportDir), 'conformance', results, secrets);
+      const written = await writeReports(reportDir, 'conformance', results, secrets);
       progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {
+      process.off('SIGINT', onSigint);
       await mock?.close();
     }
   },

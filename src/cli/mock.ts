@@ -6,7 +6,8 @@ import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { FAULTS, parseFaults } from '../mock/faults.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { formatSize, parseSize } from '../../scenarios/flows/index.ts';
-import { DEFAULT_JOB_POSTING_ID, loadKeysFile, STORAGE_CAPS, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
+import { DEFAULT_JOB_POSTING_ID, loadKeysFile, parseStorageCors, STORAGE_CAPS, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
+import { describeCors, DEFAULT_STORAGE_CORS } from '../mock/storage/cors.ts';
 
 /** Every option of `mock` (format: src/cli/args.ts). */
 export const OPTIONS = {
@@ -18,6 +19,7 @@ export const OPTIONS = {
   'storage-dir': { type: 'string', value: 'DIR', help: 'where uploaded objects are stored (default: a fresh temp dir)' },
   'storage-max-objects': { type: 'string', value: 'N', default: STORAGE_CAPS.maxObjects, help: 'most objects kept; beyond it the oldest are evicted' },
   'storage-max-bytes': { type: 'string', value: 'SIZE', default: formatSize(STORAGE_CAPS.maxBytes), help: 'most bytes kept, e.g. 512MiB or 2GiB; oldest evicted first' },
+  'storage-cors': { type: 'string', value: 'ORIGINS', default: '*', help: "the bucket's CORS rule for browser uploads: * (any origin), none (S3's default:\nno CORS, so a page on another origin cannot read the upload's answer), or\norigins, comma-separated (http://localhost:3000,https://app.example.com)" },
   'enable-test-control': { type: 'boolean', help: 'expose /_control/{clock,faults,reset,calls} (no auth; tests only)' },
   'list-faults': { type: 'boolean', help: 'print every fault mode with the rule it breaks, then exit' },
   'client-report': { type: 'string', value: 'DIR', help: 'record and judge the clients that use this mock (like verify-client) and write\nDIR/{index.html,junit.xml,results.json} when it stops (SIGINT/SIGTERM)' },
@@ -67,6 +69,7 @@ export function mockOptionsFromArgs(argv: string[]): { options: MockServerOption
   }
   if (values.keys !== undefined) options.keys = loadKeysFile(values.keys);
   if (values['storage-dir'] !== undefined) options.storageDir = values['storage-dir'];
+  if (values['storage-cors'] !== undefined) options.storageCors = parseStorageCors(values['storage-cors']);
   if (values['storage-max-objects'] !== undefined) options.storageMaxObjects = parseIntegerOption('storage-max-objects', values['storage-max-objects'], 1, Number.MAX_SAFE_INTEGER);
   if (values['storage-max-bytes'] !== undefined) {
     const size = values['storage-max-bytes'];
@@ -101,6 +104,7 @@ export const command: Command = {
         `job posting: ${DEFAULT_JOB_POSTING_ID}`,
         `storage (S3 emulator test credentials): bucket ${c.bucket}, region ${c.region}, access key ${c.accessKeyId}, secret ${c.secretAccessKey}`,
         `upload URL lifetime: ${formatDurationMs(options.uploadTtlMs ?? 600_000)}`,
+        `storage CORS rule (browser uploads from other origins): ${describeCors(options.storageCors ?? DEFAULT_STORAGE_CORS)}`,
         `storage keeps at most ${options.storageMaxObjects ?? STORAGE_CAPS.maxObjects} objects and ${formatSize(options.storageMaxBytes ?? STORAGE_CAPS.maxBytes)} (oldest evicted first)`,
         `faults: ${options.faults?.length ? options.faults.join(', ') : 'none'}`,
         options.enableTestControl ? 'test control: enabled under /_control/' : '',
@@ -123,7 +127,8 @@ export const command: Command = {
 async function runWithClientReport(options: MockServerOptions, dir: string): Promise<number> {
   const { startVerifySession, formatClientEnv } = await import('../verify/session.ts');
   // Loaded only with --client-report: the report code would slow every mock start.
-  const [{ printClientSummary }, { writeReports }] = await Promise.all([import('./verify-client.ts'), import('./report-files.ts')]);
+  const [{ printClientSummary }, { checkReportDir, writeReports }] = await Promise.all([import('./verify-client.ts'), import('./report-files.ts')]);
+  await checkReportDir(dir, '--client-report');
   const session = await startVerifySession({ mock: options });
   console.log(`mock listening on ${session.server.baseUrl} (recording clients; report in ${dir} when stopped)\n${formatClientEnv(session.env)}`);
   await new Promise<void>((resolve) => {
@@ -132,7 +137,7 @@ async function runWithClientReport(options: MockServerOptions, dir: string): Pro
   });
   await session.close();
   const results = session.judge({});
-  await writeReports(dir, 'client', results, []);
-  printClientSummary(results, dir);
+  const written = await writeReports(dir, 'client', results, session.secrets());
+  printClientSummary(results, written.html);
   return results.summary.passed ? 0 : 1;
 }

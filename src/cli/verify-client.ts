@@ -9,16 +9,15 @@
 // the harness's exit codes are classes: a client exiting 2 or 99 must not read as a harness error or a
 // threshold); 2 harness error (bad option, command not found, mock failed) or an interrupted run (Ctrl-C,
 // SIGTERM: the report of what was seen is written, marked incomplete; as `conform` and `load` do).
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { Command } from '../cli.ts';
 import { optionsHelp, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
-import { writeReports } from './report-files.ts';
+import { checkReportDir, writeReports } from './report-files.ts';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
-import { redactText } from '../config/redact.ts';
 import type { ClientResults } from '../results/client.ts';
-import { clientEnvFor, formatClientEnv, startVerifySession, type VerifySession } from '../verify/session.ts';
+import { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from '../mock/storage/cors.ts';
+import { clientEnvFor, formatClientEnv } from '../verify/session.ts';
 import { parseRobustness, ROBUSTNESS_FAULT_NAMES, type RobustnessFault } from '../verify/robustness.ts';
+import { runVerification } from '../verify/verification.ts';
 
 export const DEFAULT_CLIENT_REPORT_DIR = 'reports/client';
 
@@ -27,8 +26,9 @@ export const OPTIONS = {
   port: { type: 'string', value: 'N', help: 'port for the mock (default: any free port); with --print-env: the port of\na mock you started yourself (default 4010)' },
   'report-dir': { type: 'string', value: 'DIR', default: DEFAULT_CLIENT_REPORT_DIR, help: 'where the report folder is written' },
   strict: { type: 'boolean', help: 'SHOULD violations fail the run too' },
-  'min-flows': { type: 'string', value: 'N', default: 1, help: 'fewest complete handle→upload flows that must be seen' },
-  robustness: { type: 'string', value: '[=LIST]', help: `inject failures, one per flow in rotation, and judge the reaction; LIST is\ncomma-separated from: ${ROBUSTNESS_FAULT_NAMES.join(', ')} (default: all)` },
+  'min-flows': { type: 'string', value: 'N', default: 1, help: 'fewest complete flows (a handle, then an upload the storage accepted) that must\nbe seen; fewer fails the run, naming why each flow is incomplete' },
+  robustness: { type: 'string', value: '[=LIST]', help: `after the clean run, run the command again once per fault (each on a fresh\nmock, the fault injected at the first request it applies to) and judge each\ncase on its own; a fault the command never reaches fails its case. LIST is\ncomma-separated from: ${ROBUSTNESS_FAULT_NAMES.join(', ')} (default: all)` },
+  'storage-cors': { type: 'string', value: 'ORIGINS', default: '*', help: "the storage bucket's CORS rule for browser clients: * (any origin), none (S3's\ndefault: no CORS, a cross-origin browser upload fails), or origins, comma-separated" },
   'print-env': { type: 'boolean', help: 'print the variables (export lines) for a mock on 127.0.0.1:--port, then exit' },
 } as const satisfies OptionTable;
 
@@ -45,13 +45,15 @@ code"). Writes <report-dir>/{index.html,junit.xml,results.json}.
 Options:
 ${optionsHelp(OPTIONS)}
 
-Exit codes: 0 all flows conform and the command exited 0; 1 a rule broken, no flow seen, the command
-failed (its code is printed and kept in results.json); 2 harness error, or the run was interrupted
-(report written, marked incomplete).
+Exit codes: 0 all flows conform and the command exited 0; 1 a rule broken, fewer complete flows than
+--min-flows, a robustness case failed (misbehaved, or its fault never exercised), the command failed
+(its code is printed and kept in results.json); 2 harness error (also a --report-dir that cannot be
+written, found before the run), or the run was interrupted (report written, marked incomplete).
 
 Examples:
   upload-harness verify-client -- bash examples/clients/upload.sh
-  upload-harness verify-client --strict --robustness -- env UPLOADS=5 node examples/clients/upload-fetch.mjs
+  upload-harness verify-client --strict --robustness -- node examples/clients/upload-fetch.mjs
+  upload-harness verify-client --storage-cors none -- node my-browser-upload-test.mjs
   upload-harness verify-client --print-env --port 4010`;
 
 export interface VerifyClientArgs {
@@ -60,6 +62,7 @@ export interface VerifyClientArgs {
   strict: boolean;
   minFlows: number;
   robustness?: RobustnessFault[];
+  storageCors: StorageCors;
   printEnv: boolean;
   command: string[];
 }
@@ -74,6 +77,7 @@ export function parseVerifyClientArgs(argv: string[]): VerifyClientArgs {
     reportDir: values['report-dir'] ?? DEFAULT_CLIENT_REPORT_DIR,
     strict: values.strict ?? false,
     minFlows: values['min-flows'] === undefined ? 1 : parseIntegerOption('min-flows', values['min-flows'], 0, 1_000_000),
+    storageCors: values['storage-cors'] === undefined ? DEFAULT_STORAGE_CORS : parseStorageCors(values['storage-cors']),
     printEnv: values['print-env'] ?? false,
     command,
   };
@@ -85,56 +89,22 @@ export function parseVerifyClientArgs(argv: string[]): VerifyClientArgs {
   return args;
 }
 
-/** The keys the command was given: scrubbed from the command line and every report text. */
-function sessionSecrets(session: VerifySession): string[] {
-  return [session.env.ASHBY_API_KEY, session.env.ASHBY_LIMITED_API_KEY].filter((k): k is string => !!k);
-}
-
-/** One line per reason, then where the report is (stderr: the command's stdout stays its own). */
-export function printClientSummary(results: ClientResults, dir: string): void {
+/**
+ * The console verdict (stderr: the command's stdout stays its own): the counts of the report, every
+ * violated rule by name (SHOULD too), each reason of a failure, each robustness case, where the report is.
+ */
+export function printClientSummary(results: ClientResults, reportHtml: string): void {
   const s = results.summary;
-  console.error(`verify-client: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.flows} flow(s), ${s.mustViolations} MUST / ${s.shouldViolations} SHOULD violation(s)${results.incomplete ? ' (incomplete)' : ''}`);
-  for (const f of s.failures) console.error(`  ${f}`);
-  for (const r of results.robustness ?? []) console.error(`  robustness ${r.fault}: ${r.verdict}`);
-  console.error(`report: ${join(dir, 'index.html')}`);
-}
-
-interface CommandOutcome {
-  exitCode: number | null;
-  signal?: string;
-  interrupted?: string;
-}
-
-/** Runs the command; SIGINT/SIGTERM to the harness stop it (SIGTERM, then SIGKILL after 5 s). */
-function runCommand(command: string[], env: NodeJS.ProcessEnv): Promise<CommandOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { env, stdio: 'inherit' });
-    let interrupted: string | undefined;
-    const stop = (signal: NodeJS.Signals): void => {
-      interrupted = signal;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    const done = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    };
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      done();
-      if (err.code === 'ENOENT') reject(new HarnessError('command-not-found', `command not found: ${command[0]}`, 'check the spelling and that it is on PATH (or give a path, e.g. ./upload.sh)'));
-      else if (err.code === 'EACCES') reject(new HarnessError('command-not-executable', `command is not executable: ${command[0]}`, `chmod +x ${command[0]}, or run it through its interpreter (bash ${command[0]})`));
-      else reject(new HarnessError('command-failed-to-start', `could not start ${command[0]}: ${err.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      done();
-      const outcome: CommandOutcome = { exitCode: code };
-      if (signal) outcome.signal = signal;
-      if (interrupted) outcome.interrupted = interrupted;
-      resolve(outcome);
-    });
-  });
+  console.error(`verify-client: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.flows} flow(s), ${s.completeFlows} complete (handle → accepted upload); ${s.mustViolations} MUST / ${s.shouldViolations} SHOULD violation(s)${results.incomplete ? ' (incomplete)' : ''}`);
+  const runs = [{ name: 'clean run', flows: results.flows, strayViolations: results.strayViolations }, ...(results.robustness ?? []).map((c) => ({ ...c, name: `case ${c.fault}` }))];
+  for (const r of s.violatedRules) {
+    const where = runs.filter((run) => [...run.flows.flatMap((f) => f.violations), ...run.strayViolations].some((v) => v.ruleId === r.id)).map((run) => run.name);
+    const warning = results.rules.find((x) => x.id === r.id)?.status === 'warn' ? ' — a warning (fails with --strict)' : '';
+    console.error(`  violated ${r.level} ${r.id} (${r.violations}×${results.robustness ? `, in ${where.join(', ')}` : ''})${warning}`);
+  }
+  for (const f of s.failures) console.error(`  FAIL ${f}`);
+  for (const r of results.robustness ?? []) console.error(`  robustness case ${r.fault}: ${r.passed ? 'PASS' : 'FAIL'} (${r.verdict}) — ${r.detail}`);
+  console.error(`report: ${reportHtml}`);
 }
 
 async function printEnv(port: number): Promise<number> {
@@ -152,30 +122,30 @@ export const command: Command = {
   async run(argv) {
     const args = parseVerifyClientArgs(argv);
     if (args.printEnv) return printEnv(args.port ?? 4010);
-    let session: VerifySession;
+    await checkReportDir(args.reportDir);
+    // Ctrl-C / SIGTERM: the running command is stopped and the report of what was seen is written.
+    const interrupt = new AbortController();
+    const stop = (signal: NodeJS.Signals): void => interrupt.abort(signal);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     try {
-      session = await startVerifySession({ ...(args.port !== undefined ? { port: args.port } : {}), ...(args.robustness ? { robustness: args.robustness } : {}) });
-    } catch (err) {
-      if (err instanceof HarnessError) throw err;
-      throw new HarnessError('mock-start', `the mock failed to start: ${err instanceof Error ? err.message : String(err)}`, args.port !== undefined ? `is port ${args.port} free? omit --port for any free port` : undefined);
-    }
-    try {
-      let outcome: CommandOutcome;
-      try {
-        outcome = await runCommand(args.command, { ...process.env, ...session.env });
-      } catch (err) {
-        if (session.recorder.requests.length > 0) await writeReports(args.reportDir, 'client', session.judge({ strict: args.strict, minFlows: args.minFlows, incomplete: true }), sessionSecrets(session));
-        throw err;
-      }
-      const commandInfo: NonNullable<ClientResults['command']> = { argv: args.command.map((a) => redactText(a, sessionSecrets(session))), exitCode: outcome.exitCode };
-      if (outcome.signal) commandInfo.signal = outcome.signal;
-      const results = session.judge({ strict: args.strict, minFlows: args.minFlows, incomplete: outcome.interrupted !== undefined, command: commandInfo });
-      await writeReports(args.reportDir, 'client', results, sessionSecrets(session));
-      printClientSummary(results, args.reportDir);
+      const outcome = await runVerification({
+        command: args.command,
+        strict: args.strict,
+        minFlows: args.minFlows,
+        storageCors: args.storageCors,
+        signal: interrupt.signal,
+        log: (line) => console.error(line),
+        ...(args.port !== undefined ? { port: args.port } : {}),
+        ...(args.robustness ? { robustness: args.robustness } : {}),
+      });
+      const written = await writeReports(args.reportDir, 'client', outcome.results, outcome.secrets);
+      printClientSummary(outcome.results, written.html);
       if (outcome.interrupted) return EXIT.usage; // not a verdict either way, as for conform and load
-      return results.summary.passed ? EXIT.ok : EXIT.checkFailed;
+      return outcome.results.summary.passed ? EXIT.ok : EXIT.checkFailed;
     } finally {
-      await session.close();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
     }
   },
 };

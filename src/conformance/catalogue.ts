@@ -74,7 +74,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   { id: 'envelope.candidate.schema', title: 'candidate.info answers the candidate object', group: 'envelope', level: 'MUST', source: S.cand, needs: ['candidate'] },
   { id: 'envelope.storage.success-204', title: 'a successful storage POST answers 204 with an empty body', group: 'envelope', level: 'SHOULD', source: `${S.s3Post}: default success_action_status (storage being S3 is inferred)` },
   { id: 'envelope.storage.error-xml', title: 'a storage rejection is S3 error XML {Error:{Code, Message, RequestId}}', group: 'envelope', level: 'MUST', source: S.s3Errors },
-  { id: 'envelope.no-server-error', title: 'no answer of the run is a 5xx (every API and storage exchange of every check, INFO and set-up steps included)', group: 'envelope', level: 'MUST', source: `${S.errors}: what would be 4XX errors return 200; ${S.s3Errors}`, scope: 'run' },
+  { id: 'envelope.no-server-error', title: 'no answer of the run is a 5xx (every API and storage exchange of every check, INFO and set-up steps included), and no answer an INFO check met falls outside the documented classes', group: 'envelope', level: 'MUST', source: `${S.errors}: what would be 4XX errors return 200; ${S.s3Errors}`, scope: 'run' },
 
   // contexts end to end
   { id: 'ctx.resume.roundtrip', title: 'CandidateResume: upload → uploadResume → candidate.info → file.info → same SHA-256', group: 'contexts', level: 'MUST', source: `${S.handle}; ${S.cand}; ${S.file}`, needs: ['candidate'] },

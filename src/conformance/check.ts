@@ -84,7 +84,11 @@ export function check(id: string, body: (c: CheckContext) => Promise<unknown>, o
     } catch (err) {
       meta.failure = classify(err);
       // Secrets may sit in an error text (e.g. a URL in a harness exception): redact before it leaves.
-      meta.failure.message = c.api.secrets.redact(meta.failure.message);
+      // Expected/received quote the target's answer, which may echo a key.
+      const f = meta.failure;
+      f.message = c.api.secrets.redact(f.message);
+      if (f.expected !== undefined) f.expected = c.api.secrets.redact(f.expected);
+      if (f.received !== undefined) f.received = c.api.secrets.redact(f.received);
       // No `cause`: the original error may hold the secrets just redacted from the message.
       // eslint-disable-next-line preserve-caught-error
       throw new Error(meta.failure.message);

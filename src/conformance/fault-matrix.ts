@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { FAULTS } from '../mock/faults.ts';
 import { hasCheck } from './catalogue.ts';
 import { SUITE_DIR } from './paths.ts';
-import type { RunResults } from '../results/index.ts';
+import { GROUPS, type CheckGroup, type RunResults } from '../results/index.ts';
 
 const FAULT_MATRIX_FILE = join(SUITE_DIR, 'fault-matrix.json');
 
@@ -15,11 +15,13 @@ export interface FaultRow {
   fault: string;
   layer: string;
   mustFail: string[];
+  /** Groups to run beyond those of the named checks (a run-scoped check is caught by another group's request). */
+  groups?: CheckGroup[];
   transport?: string;
 }
 
 export function loadFaultMatrix(file = FAULT_MATRIX_FILE): FaultRow[] {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { faults: Record<string, { mustFail?: string[]; transport?: string }> };
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as { faults: Record<string, { mustFail?: string[]; groups?: CheckGroup[]; transport?: string }> };
   const problems: string[] = [];
   const rows = FAULTS.map((f): FaultRow => {
     const entry = doc.faults[f.name];
@@ -29,7 +31,8 @@ export function loadFaultMatrix(file = FAULT_MATRIX_FILE): FaultRow[] {
       if (!entry?.transport) problems.push(`transport fault "${f.name}" needs a "transport" reason`);
     } else if (mustFail.length === 0) problems.push(`fault "${f.name}" (${f.layer}) names no check that catches it`);
     for (const id of mustFail) if (!hasCheck(id)) problems.push(`fault "${f.name}" names unknown check "${id}"`);
-    return { fault: f.name, layer: f.layer, mustFail, transport: entry?.transport };
+    for (const g of entry?.groups ?? []) if (!GROUPS.includes(g)) problems.push(`fault "${f.name}" names unknown group "${g}"`);
+    return { fault: f.name, layer: f.layer, mustFail, transport: entry?.transport, ...(entry?.groups ? { groups: entry.groups } : {}) };
   });
   for (const name of Object.keys(doc.faults)) if (!FAULTS.some((f) => f.name === name)) problems.push(`matrix lists unknown fault "${name}"`);
   if (problems.length) throw new Error(`conformance/fault-matrix.json: ${problems.join('; ')}`);

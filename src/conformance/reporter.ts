@@ -7,6 +7,7 @@ import type { CheckMeta } from './check.ts';
 import type { Deviations } from './deviations.ts';
 import type { CheckResult, CheckStatus } from '../results/index.ts';
 import { toCheckResult } from './results.ts';
+import type { UnclassifiedUnderInfo } from './server-errors.ts';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -27,16 +28,25 @@ export function progressLine(r: CheckResult, colour: boolean): string {
 }
 
 export class ConformanceReporter implements Reporter {
-  results: CheckResult[] = [];
+  private byId = new Map<string, CheckResult>();
   harnessErrors: string[] = [];
+  /** INFO checks that met an answer outside the documented classes (judged by envelope.no-server-error). */
+  unclassified: UnclassifiedUnderInfo[] = [];
+
+  /** One result per check id, whatever vitest reported: a cancelled run (Ctrl-C) can report a test case
+   * again (skipped) after it finished; the first real outcome stands. */
+  get results(): CheckResult[] {
+    return [...this.byId.values()];
+  }
 
   constructor(
     private readonly options: { strict: boolean; deviations: Deviations; progress?: ProgressStream },
   ) {}
 
   reset(): void {
-    this.results = [];
+    this.byId.clear();
     this.harnessErrors = [];
+    this.unclassified = [];
   }
 
   onTestCaseResult(testCase: TestCase): void {
@@ -48,13 +58,13 @@ export class ConformanceReporter implements Reporter {
     const result = testCase.result();
     const diagnostic = testCase.diagnostic();
     const note = result.state === 'skipped' ? result.note : result.state === 'failed' ? result.errors?.[0]?.message : undefined;
-    const r = toCheckResult(
-      getCheck(id),
-      { state: result.state, note, meta: testCase.meta().check as CheckMeta | undefined, durationMs: diagnostic?.duration ?? 0 },
-      this.options.strict,
-      this.options.deviations.get(id),
-    );
-    this.results.push(r);
+    const meta = testCase.meta().check as CheckMeta | undefined;
+    const def = getCheck(id);
+    const r = toCheckResult(def, { state: result.state, note, meta, durationMs: diagnostic?.duration ?? 0 }, this.options.strict, this.options.deviations.get(id));
+    const earlier = this.byId.get(id);
+    if (earlier && earlier.status !== 'skip') return;
+    this.byId.set(id, r);
+    if (def.level === 'INFO' && meta?.failure?.must) this.unclassified = [...this.unclassified.filter((u) => u.check !== id), { check: id, message: meta.failure.message, received: meta.failure.received ?? '' }];
     const out = this.options.progress;
     if (out) out.write(progressLine(r, useColour(out)));
   }

@@ -13,6 +13,9 @@ export interface RawOutcome {
   durationMs: number;
 }
 
+/** The run-scoped check that judges every exchange of a run (src/conformance/server-errors.ts). */
+export const NO_SERVER_ERROR = 'envelope.no-server-error';
+
 /** vitest outcome + level (+ --strict, + known deviation) → the check's status and message. */
 export function toCheckResult(def: CheckDefinition, outcome: RawOutcome, strict: boolean, deviation?: string): CheckResult {
   const meta = outcome.meta;
@@ -37,6 +40,9 @@ export function toCheckResult(def: CheckDefinition, outcome: RawOutcome, strict:
     return { ...base, status: 'error', message: failure ? `${failure.kind} error: ${failure.message}` : `harness error: ${outcome.note ?? 'the check did not finish'}` };
   }
   const detail = { message: failure.message, expected: failure.expected, received: failure.received };
+  // An INFO check records; it never fails. An answer outside the documented classes is still a failure
+  // of the target: envelope.no-server-error fails for it, naming this check (decision 0135).
+  if (def.level === 'INFO' && failure.must) return { ...base, ...detail, status: 'warn', message: `${failure.message} — recorded; it fails ${NO_SERVER_ERROR}` };
   if (deviation) return { ...base, ...detail, status: 'warn', message: `known deviation (${deviation}): ${failure.message}` };
   const status: CheckStatus = failure.must || def.level === 'MUST' || (def.level === 'SHOULD' && strict) ? 'fail' : 'warn';
   return { ...base, ...detail, status };

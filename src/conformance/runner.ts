@@ -6,14 +6,14 @@ import { Writable } from 'node:stream';
 import { createVitest, type TestSpecification, type Vitest } from 'vitest/node';
 import { networkEnv } from '../client/dispatcher.ts';
 import { closeAgent } from '../client/http.ts';
-import { redactUrl } from '../config/redact.ts';
+import { redactKnownSecrets, redactUrl } from '../config/redact.ts';
 import { CHECKS, GROUPS, type CheckGroup } from './catalogue.ts';
 import type { Deviations } from './deviations.ts';
 import { SUITE_DIR, REPO_ROOT } from './paths.ts';
 import { ConformanceReporter, progressLine, useColour, type ProgressStream } from './reporter.ts';
-import { CONFORMANCE_RESULTS_VERSION, exitCodeFor, summarise, type RunResults } from '../results/index.ts';
+import { CONFORMANCE_RESULTS_VERSION, exitCodeFor, summarise, type CheckResult, type RunResults } from '../results/index.ts';
 import { inCatalogueOrder, notRun } from './results.ts';
-import { NO_SERVER_ERROR, noServerErrorResult } from './server-errors.ts';
+import { NO_SERVER_ERROR, noServerErrorResult, type UnclassifiedUnderInfo } from './server-errors.ts';
 import { encodeTarget, TARGET_ENV, type TargetConfig } from './target.ts';
 
 export interface RunOptions {
@@ -50,7 +50,7 @@ export class ConformanceSession {
     const reporter = new ConformanceReporter({ strict: options.strict, deviations: options.deviations, progress: options.progress });
     const slowMs = options.target.slow && !options.target.control ? 15 * 60_000 : 0;
     const sigintBefore = process.listeners('SIGINT');
-    const vitest = await createVitest(
+    const pending = createVitest(
       'test',
       {
         config: false,
@@ -71,8 +71,11 @@ export class ConformanceSession {
       { stdout: nullStream(), stderr: nullStream() },
     );
     // vitest's logger exits the process on SIGINT; with a signal the caller handles Ctrl-C itself
-    // (cancel, then write the partial report), so that listener is removed again.
+    // (cancel, then write the partial report), so that listener is removed again — at once: it is added
+    // synchronously when createVitest starts, and a Ctrl-C during vitest's start-up (a second or two)
+    // must not end the process without a report.
     if (options.signal) for (const l of process.listeners('SIGINT')) if (!sigintBefore.includes(l)) process.off('SIGINT', l);
+    const vitest = await pending;
     return new ConformanceSession(vitest, reporter, options);
   }
 
@@ -81,7 +84,7 @@ export class ConformanceSession {
   async run(only: CheckGroup[] = this.options.only): Promise<RunResults> {
     const started = Date.now();
     this.reporter.reset();
-    const { target, strict } = this.options;
+    const { target } = this.options;
     const selected = (only.length ? only : [...GROUPS]) as CheckGroup[];
     const specs = (await this.vitest.globTestSpecifications()).filter((s) => selected.includes(groupOf(s) as CheckGroup));
     const exclusive = target.control ? specs.filter((s) => CLOCK_GROUPS.includes(groupOf(s)!)) : [];
@@ -99,30 +102,8 @@ export class ConformanceSession {
       }
     }
     signal?.removeEventListener('abort', cancel);
-    const incomplete = signal?.aborted === true;
-    if (incomplete) harnessErrors.push('interrupted (SIGINT): the run was cancelled, results are partial');
-    const seen = new Set(this.reporter.results.map((r) => r.id));
-    const missing = CHECKS.filter((c) => c.scope !== 'run' && selected.includes(c.group) && !seen.has(c.id)).map((c) =>
-      incomplete ? { ...notRun(c), status: 'skip' as const, message: 'not run: the run was interrupted' } : notRun(c));
-    // Run-scoped checks are judged here, once, over every exchange the suites recorded.
-    const serverErrors = noServerErrorResult(this.reporter.results, strict, this.options.deviations.get(NO_SERVER_ERROR));
-    const out = this.options.progress;
-    if (out) out.write(progressLine(serverErrors, useColour(out)));
-    const checks = inCatalogueOrder([...this.reporter.results, ...missing, serverErrors]);
     harnessErrors.push(...this.reporter.harnessErrors);
-    return {
-      schemaVersion: CONFORMANCE_RESULTS_VERSION,
-      tool: 'upload-harness conform',
-      target: { name: target.name, baseUrl: redactUrl(target.baseUrl), mock: target.control },
-      options: { strict, slow: target.slow, allowWrites: target.allowWrites, only: selected },
-      startedAt: new Date(started).toISOString(),
-      durationMs: Date.now() - started,
-      summary: summarise(checks),
-      harnessErrors,
-      exitCode: incomplete ? 2 : exitCodeFor(checks, harnessErrors),
-      ...(incomplete ? { incomplete: true } : {}),
-      checks,
-    };
+    return buildRunResults(this.options, selected, this.reporter.results, this.reporter.unclassified, harnessErrors, started);
   }
 
   async close(): Promise<void> {
@@ -131,8 +112,40 @@ export class ConformanceSession {
   }
 }
 
-/** One run: open, run, close. */
+/** The results model of a run from what the reporter collected (nothing, when interrupted before it began). */
+function buildRunResults(options: RunOptions, selected: CheckGroup[], reported: CheckResult[], unclassified: UnclassifiedUnderInfo[], harnessErrors: string[], started: number): RunResults {
+  const { target, strict } = options;
+  const incomplete = options.signal?.aborted === true;
+  if (incomplete) harnessErrors.push('interrupted (SIGINT): the run was cancelled, results are partial');
+  const seen = new Set(reported.map((r) => r.id));
+  const missing = CHECKS.filter((c) => c.scope !== 'run' && selected.includes(c.group) && !seen.has(c.id)).map((c) =>
+    incomplete ? { ...notRun(c), status: 'skip' as const, message: 'not run: the run was interrupted' } : notRun(c));
+  // Run-scoped checks are judged here, once, over every exchange the suites recorded.
+  const serverErrors = noServerErrorResult(reported, strict, options.deviations.get(NO_SERVER_ERROR), unclassified);
+  const out = options.progress;
+  if (out) out.write(progressLine(serverErrors, useColour(out)));
+  const checks = inCatalogueOrder([...reported, ...missing, serverErrors]);
+  // Exchanges, observations and failures were redacted as they were recorded; harness errors quote
+  // vitest and the target's texts, so the run's keys are removed from the whole model once more here.
+  const keys = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((k): k is string => k !== undefined);
+  return redactKnownSecrets<RunResults>({
+    schemaVersion: CONFORMANCE_RESULTS_VERSION,
+    tool: 'upload-harness conform',
+    target: { name: target.name, baseUrl: redactUrl(target.baseUrl), mock: target.control },
+    options: { strict, slow: target.slow, allowWrites: target.allowWrites, only: selected },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    summary: summarise(checks),
+    harnessErrors,
+    exitCode: incomplete ? 2 : exitCodeFor(checks, harnessErrors),
+    ...(incomplete ? { incomplete: true } : {}),
+    checks,
+  }, keys);
+}
+
+/** One run: open, run, close. Interrupted before it began: every check skipped, no vitest started. */
 export async function runConformance(options: RunOptions): Promise<RunResults> {
+  if (options.signal?.aborted) return buildRunResults(options, options.only.length ? options.only : [...GROUPS], [], [], [], Date.now());
   const session = await ConformanceSession.open(options);
   try {
     return await session.run();

@@ -1,5 +1,6 @@
 // `envelope.no-server-error` (Schemathesis' not_a_server_error): a 5xx is neither an acceptance nor a
-// refusal, whichever check met it. Judged once, here, over every exchange every check recorded — INFO
+// refusal, whichever check met it; nor is an answer outside the documented classes that an INFO check met
+// (an INFO check only records, so that failure is judged here, naming the check; decision 0135). Judged once, here, over every exchange every check recorded — INFO
 // checks, set-up steps (handle, candidate, posting fixtures), clock control and lifecycle probes alike —
 // instead of in each check, so no request can slip past it. No check provokes a 5xx on purpose today;
 // one that did would list it here as a documented exception. Retried 503s count too: the target did
@@ -8,9 +9,16 @@ import type { Exchange } from '../client/exchange.ts';
 import { getCheck } from './catalogue.ts';
 import type { CheckMeta } from './check.ts';
 import type { CheckResult } from '../results/index.ts';
-import { toCheckResult } from './results.ts';
+import { NO_SERVER_ERROR, toCheckResult } from './results.ts';
 
-export const NO_SERVER_ERROR = 'envelope.no-server-error';
+export { NO_SERVER_ERROR } from './results.ts';
+
+/** An INFO check that met an answer in neither documented class (UnclassifiedAnswer). */
+export interface UnclassifiedUnderInfo {
+  check: string;
+  message: string;
+  received: string;
+}
 
 export interface ServerError {
   /** The check whose request (or set-up step) was answered with the 5xx. */
@@ -29,7 +37,7 @@ const short = (text: string, max = 300) => (text.length > max ? `${text.slice(0,
 const line = (s: ServerError) => `${s.check}: ${s.exchange.method} ${path(s.exchange.url)} → HTTP ${s.exchange.status}`;
 
 /** The run-scoped check's result from the other checks' results (their recorded exchanges). */
-export function noServerErrorResult(checks: readonly CheckResult[], strict: boolean, deviation?: string): CheckResult {
+export function noServerErrorResult(checks: readonly CheckResult[], strict: boolean, deviation?: string, unclassified: readonly UnclassifiedUnderInfo[] = []): CheckResult {
   const def = getCheck(NO_SERVER_ERROR);
   const judged = checks.filter((c) => c.id !== NO_SERVER_ERROR);
   const total = judged.reduce((n, c) => n + c.exchanges.length, 0);
@@ -40,8 +48,16 @@ export function noServerErrorResult(checks: readonly CheckResult[], strict: bool
     observations: [
       `${total} exchanges of ${judged.filter((c) => c.exchanges.length > 0).length} checks inspected`,
       ...found.map((s) => `${line(s)} — reproduce: ${s.exchange.curl}`),
+      ...unclassified.map((u) => `${u.check} (INFO): ${u.message} — received ${short(u.received)}`),
     ],
   };
+  if (unclassified.length > 0 && found.length === 0) {
+    const first = unclassified[0]!;
+    meta.exchanges = judged.find((c) => c.id === first.check)?.exchanges ?? [];
+    const more = unclassified.length > 1 ? ` (+${unclassified.length - 1} more: ${unclassified.slice(1).map((u) => u.check).join(', ')})` : '';
+    meta.failure = { kind: 'failure', message: `an answer outside the documented classes, met by the INFO check ${first.check}: ${first.message}${more}`, expected: 'an acceptance (2xx with the success envelope) or a documented refusal (HTTP 200 or 4xx error envelope, 401/403, S3 4xx error XML)', received: `${short(first.received)} — to ${first.check}` };
+    return toCheckResult(def, { state: 'failed', note: meta.failure.message, meta, durationMs: 0 }, strict, deviation);
+  }
   // Nothing answered is nothing judged: never a pass (an unreachable target errors, an all-skipped run skips).
   if (total === 0) return toCheckResult(def, { state: 'skipped', note: 'no exchange to judge: no check of the run sent a request', meta, durationMs: 0 }, strict, deviation);
   if (answered === 0) {
@@ -51,7 +67,8 @@ export function noServerErrorResult(checks: readonly CheckResult[], strict: bool
   if (found.length === 0) return toCheckResult(def, { state: 'passed', meta, durationMs: 0 }, strict, deviation);
   const first = found[0]!;
   const checksHit = [...new Set(found.map((s) => s.check))];
-  const more = found.length > 1 ? ` (+${found.length - 1} more, from ${checksHit.join(', ')})` : '';
+  const alsoInfo = unclassified.length ? `; also outside the documented classes under INFO ${unclassified.map((u) => u.check).join(', ')}` : '';
+  const more = (found.length > 1 ? ` (+${found.length - 1} more, from ${checksHit.join(', ')})` : '') + alsoInfo;
   meta.failure = {
     kind: 'failure',
     message: `a server error: ${line(first)}${more}`,

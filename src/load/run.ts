@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
-import { redactUrl } from '../config/redact.ts';
+import { redactKnownSecrets, redactUrl } from '../config/redact.ts';
 import { closeNetwork, configureNetwork } from '../client/dispatcher.ts';
 import { preflight } from '../client/preflight.ts';
 import type { FlowConfig } from '../../scenarios/flows/index.ts';
@@ -132,7 +132,8 @@ type K6Meta = { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: n
 
 /** After the engine: results, thresholds, baseline comparison, reports, the summary lines, the exit code. */
 async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, log: (line: string) => void, secrets: string[], engine: EngineName, run: EngineRun, k6Meta?: K6Meta): Promise<LoadOutcome> {
-  const results = assembleResults(config, engine, run, k6Meta);
+  // Error reasons quote the target's answers: a target that echoes the key must not put it in a report.
+  const results = redactKnownSecrets(assembleResults(config, engine, run, k6Meta), secrets);
   results.thresholds = evaluateThresholds(results, config.thresholdRules);
   if (baseline) results.baseline = compareWithBaseline(results, baseline.results, baseline.file, config.maxRegressionPct);
   for (const line of summaryLines(results)) log(line);

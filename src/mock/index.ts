@@ -1,8 +1,8 @@
 // The mock's public surface: startMockServer() runs the API and the storage emulator on one Fastify
 // instance (API routes `/<category>.<method>`, storage path-style under `/<bucket>`).
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { createRequire } from 'node:module';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UPLOAD_URL_TTL_SECONDS } from '../protocol/constants.ts';
@@ -20,11 +20,14 @@ import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
 import { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 import type { ClientRecorder } from './client-recording.ts';
+import type { StorageCors } from './storage/cors.ts';
+import { HarnessError } from '../config/errors.ts';
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
 export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
+export { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from './storage/cors.ts';
 
 export interface MockServerOptions {
   host?: string;
@@ -32,7 +35,11 @@ export interface MockServerOptions {
   uploadTtlMs?: number;
   faults?: string[];
   keys?: MockKey[];
+  /** Where uploads are stored; default a new temp folder, removed again by close() (a given folder is kept). */
   storageDir?: string;
+  /** The storage bucket's CORS rule (default DEFAULT_STORAGE_CORS: any origin; `{allowedOrigins: []}` is
+   * S3's default, no CORS at all). */
+  storageCors?: StorageCors;
   /** Most objects the storage emulator keeps (default STORAGE_CAPS.maxObjects, 10,000); oldest evicted. */
   storageMaxObjects?: number;
   /** Most bytes it keeps (default STORAGE_CAPS.maxBytes, 2 GiB); oldest evicted. */
@@ -73,42 +80,79 @@ const LAZY_SCHEMA_COMPILERS = {
   },
 } as unknown as NonNullable<Parameters<typeof Fastify>[0]>['schemaController'];
 
+/** A listen() failure as a configuration error (busy port, unknown host), with what to do about it. */
+function listenError(err: unknown, host: string, port: number): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new HarnessError('port-in-use', `port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port (--port 0 = any free port)');
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HarnessError('host-not-found', `host "${host}" cannot be resolved`, 'give an address or a resolvable name, e.g. --host 127.0.0.1');
+  if (code === 'EADDRNOTAVAIL') return new HarnessError('host-not-local', `address ${host} is not an address of this machine`, 'bind to one of its addresses, e.g. --host 127.0.0.1 or --host 0.0.0.0');
+  if (code === 'EACCES') return new HarnessError('port-not-allowed', `not allowed to listen on port ${port}`, 'ports below 1024 need privileges: choose a port ≥ 1024 or --port 0');
+  return err;
+}
+
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const host = options.host ?? '127.0.0.1';
   const keys = options.keys ?? DEFAULT_KEYS;
   let faults: ActiveFaults = parseFaults(options.faults ?? []);
   const clock = new MockClock();
   const state = new MockState();
-  const rootDir = options.storageDir ?? (await mkdtemp(join(tmpdir(), 'upload-harness-mock-')));
+  // A folder the mock made is the mock's to remove (on close, and when start-up fails); a given one is the caller's.
+  const ownDir = options.storageDir === undefined ? await mkdtemp(join(tmpdir(), 'upload-harness-mock-')) : undefined;
+  const removeOwnDir = async (): Promise<void> => {
+    if (ownDir !== undefined) await rm(ownDir, { recursive: true, force: true });
+  };
+  const rootDir = ownDir ?? options.storageDir!;
   let baseUrl = '';
   const caps = { maxObjects: options.storageMaxObjects, maxBytes: options.storageMaxBytes };
-  const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps });
-  const limits = { ...SERVER_LIMITS, ...options.limits };
-  const api: ApiContext = {
-    state,
-    storage,
-    clock,
-    codec: new HandleCodec(),
-    uploadTtlMs: options.uploadTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000,
-    faults: () => faults,
-    keys: new Map(keys.map((k) => [k.key, k])),
-  };
-  // The hot route's plain case skips Fastify (docs/performance.md); the server is ours, with the lean
-  // path in front of Fastify's handler, and start-up fails if Fastify does not serve through it.
-  // close() ends every open connection at once: a test double must stop when asked, even while a client
-  // holds a keep-alive socket or an unread download (otherwise it waits out the 30 s idle limit).
-  const app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits, options.recordClient?.serverClasses), forceCloseConnections: true, schemaController: LAZY_SCHEMA_COMPILERS });
-  assertLeanPathInstalled(app.server);
-  const setFaults = (specs: string[]): void => {
-    faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
-  };
-  registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
-  await registerApi(app, api);
-  await storage.register(app);
-  if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
-  options.recordClient?.attach(app.server, clock); // outermost: sees the lean route's requests too
-  await app.listen({ host, port: options.port ?? 0 });
-  const port = (app.server.address() as { port: number }).port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  return { baseUrl, close: () => app.close(), clock, setFaults, state, storage, keys };
+  let app: FastifyInstance | undefined;
+  try {
+    const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps, ...(options.storageCors ? { cors: options.storageCors } : {}) });
+    const limits = { ...SERVER_LIMITS, ...options.limits };
+    const api: ApiContext = {
+      state,
+      storage,
+      clock,
+      codec: new HandleCodec(),
+      uploadTtlMs: options.uploadTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000,
+      faults: () => faults,
+      keys: new Map(keys.map((k) => [k.key, k])),
+    };
+    // The hot route's plain case skips Fastify (docs/performance.md); the server is ours, with the lean
+    // path in front of Fastify's handler, and start-up fails if Fastify does not serve through it.
+    // close() ends every open connection at once: a test double must stop when asked, even while a client
+    // holds a keep-alive socket or an unread download (otherwise it waits out the 30 s idle limit).
+    app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits, options.recordClient?.serverClasses), forceCloseConnections: true, schemaController: LAZY_SCHEMA_COMPILERS });
+    assertLeanPathInstalled(app.server);
+    const setFaults = (specs: string[]): void => {
+      faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
+    };
+    registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
+    await registerApi(app, api);
+    await storage.register(app);
+    if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
+    options.recordClient?.attach(app.server, clock); // outermost: sees the lean route's requests too
+    const port = options.port ?? 0;
+    await app.listen({ host, port }).catch((err: unknown) => {
+      throw listenError(err, host, port);
+    });
+    const bound = (app.server.address() as { port: number }).port;
+    baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    const server = app;
+    return {
+      baseUrl,
+      close: async () => {
+        await server.close();
+        await removeOwnDir();
+      },
+      clock,
+      setFaults,
+      state,
+      storage,
+      keys,
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await removeOwnDir();
+    throw err;
+  }
 }

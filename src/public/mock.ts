@@ -1,8 +1,8 @@
 // Public entry `upload-harness/mock`: the mock API + S3 storage emulator as a library, for a user's own
 // test suite (start it in beforeAll, switch faults per test, move its clock, inspect what it recorded).
 // Only the names listed here are public (docs/api.md); test/public-api.test.ts pins the list.
-export { startMockServer, SERVER_LIMITS, STORAGE_CAPS, DEFAULT_KEYS, loadKeysFile, DEFAULT_JOB_POSTING_ID } from '../mock/index.ts';
-export type { MockServer, MockServerOptions, ServerLimits, StorageCaps, MockKey } from '../mock/index.ts';
+export { startMockServer, SERVER_LIMITS, STORAGE_CAPS, DEFAULT_KEYS, loadKeysFile, DEFAULT_JOB_POSTING_ID, DEFAULT_STORAGE_CORS, parseStorageCors } from '../mock/index.ts';
+export type { MockServer, MockServerOptions, ServerLimits, StorageCaps, StorageCors, MockKey } from '../mock/index.ts';
 export { FAULTS, parseFaults, FaultSpecError } from '../mock/faults.ts';
 export type { FaultName, FaultDefinition, FaultLayer } from '../mock/faults.ts';
 export { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';

@@ -1,14 +1,19 @@
-// JUnit XML of a client verification run: one <testsuite> "client.rules" with a <testcase> per rule
-// (failed when a MUST — or, with --strict, a SHOULD — was broken; SHOULD warnings pass with their
-// message; never exercised → skipped), and "client.robustness" with one per injected fault.
-import type { ClientResults } from '../results/client.ts';
+// JUnit XML of a client verification run: one <testsuite> "client.rules" with a <testcase> per rule over
+// the clean run and every robustness case (failed when a MUST — or, with --strict, a SHOULD — was broken;
+// SHOULD warnings pass with their message; never exercised → skipped), "client.run" with one failed case
+// per reason the run failed that is not a rule (too few complete flows, the command's exit, an
+// interruption), and "client.robustness" with one case per robustness case, failed as its run failed.
+// The violation counts are the model's: the same numbers as the console and the HTML.
+import { allViolations, type ClientResults } from '../results/client.ts';
 import { toJUnitXml, type JUnitOutcome, type JUnitSuite } from './junit.ts';
 
 const RULE_OUTCOME = { pass: 'passed', warn: 'passed', fail: 'failed', 'not-exercised': 'skipped' } as const satisfies Record<string, JUnitOutcome>;
-const ROBUSTNESS_OUTCOME = { recovered: 'passed', 'gave up cleanly': 'passed', misbehaved: 'failed', 'not exercised': 'skipped' } as const satisfies Record<string, JUnitOutcome>;
+
+/** Failure lines that are about rules or robustness cases have their own suites. */
+const runFailure = (f: string): boolean => !/ violation\(s\)/.test(f) && !f.startsWith('robustness ');
 
 export function renderClientJUnit(r: ClientResults): string {
-  const violations = [...r.flows.flatMap((f) => f.violations), ...r.strayViolations];
+  const violations = allViolations(r);
   const suites: JUnitSuite[] = [
     {
       name: 'client.rules',
@@ -24,14 +29,19 @@ export function renderClientJUnit(r: ClientResults): string {
         };
       }),
     },
+    { name: 'client.run', cases: r.summary.failures.filter(runFailure).map((f, i) => ({ name: `run.${i + 1}`, classname: 'client.run', timeSeconds: 0, outcome: 'failed' as const, message: f })) },
   ];
-  if (r.summary.flows < r.minFlows || (r.command && r.command.exitCode !== 0)) {
-    suites.push({ name: 'client.run', cases: r.summary.failures.filter((f) => !/violation/.test(f)).map((f, i) => ({ name: `run.${i + 1}`, classname: 'client.run', timeSeconds: 0, outcome: 'failed' as const, message: f })) });
-  }
   if (r.robustness) {
     suites.push({
       name: 'client.robustness',
-      cases: r.robustness.map((x) => ({ name: `${x.fault}: ${x.description}`, classname: 'client.robustness', timeSeconds: 0, outcome: ROBUSTNESS_OUTCOME[x.verdict], message: `${x.verdict}: ${x.detail}`, details: `recovered means: ${x.recovered}\nsource: ${x.source}` })),
+      cases: r.robustness.map((x) => ({
+        name: `${x.fault}: ${x.description}`,
+        classname: 'client.robustness',
+        timeSeconds: 0,
+        outcome: x.passed ? 'passed' : 'failed',
+        message: `${x.verdict}: ${x.passed ? x.detail : x.failures.join('; ')}`,
+        details: `recovered means: ${x.recovered}\nsource: ${x.source}\nflows: ${x.summary.flows} (${x.summary.completeFlows} complete), ${x.summary.mustViolations} MUST / ${x.summary.shouldViolations} SHOULD violation(s)`,
+      })),
     });
   }
   return toJUnitXml(`upload-harness verify-client${r.incomplete ? ' (incomplete)' : ''}`, suites.filter((s) => s.cases.length > 0));

@@ -55,7 +55,7 @@ export function renderConformanceHtml(r: RunResults): string {
   const verdictClass = r.exitCode === 0 ? 'pass' : r.exitCode === 1 ? 'fail' : 'error';
   const body = `<h1>Conformance report</h1>
 <p class="verdict">${badge(verdictClass)} <strong>${verdict}</strong> — target <code>${escapeHtml(r.target.name)}</code> (<code>${escapeHtml(r.target.baseUrl)}</code>), ${r.summary.counts.total} checks in ${(r.durationMs / 1000).toFixed(1)} s, started ${escapeHtml(r.startedAt)}${r.options.strict ? ', --strict' : ''}.</p>
-<p class="muted">MUST: documented by Ashby or S3 (a failure fails the run). SHOULD: inferred (a warning unless --strict). INFO: recorded, never fails. Skipped checks need configuration the target lacks; they never pass.</p>
+<p class="muted">MUST: documented by Ashby or S3 (a failure fails the run). SHOULD: inferred (a warning unless --strict). INFO: recorded, never fails (an answer outside the documented classes met by an INFO check fails <code>envelope.no-server-error</code> instead, naming the INFO check). Skipped checks need configuration the target lacks; they never pass.</p>
 ${r.harnessErrors.length ? `<h2>Harness errors</h2><pre>${escapeHtml(r.harnessErrors.join('\n'))}</pre>` : ''}
 <h2>Summary</h2>
 ${summaryTable('by group', GROUPS.map((g) => [g, r.summary.byGroup[g]]))}

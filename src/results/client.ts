@@ -44,6 +44,8 @@ export interface ClientFlowResult {
   contentLength?: number;
   /** What became of it. */
   outcome: 'attached' | 'uploaded, not attached' | 'not uploaded' | 'no handle issued';
+  /** A handle was issued and the storage accepted an upload (a complete flow). */
+  complete: boolean;
   timeline: TimelineEntry[];
   violations: ClientViolation[];
 }
@@ -65,6 +67,10 @@ export interface ClientRuleResult extends ClientRuleInfo {
 
 type RobustnessVerdict = 'recovered' | 'gave up cleanly' | 'misbehaved' | 'not exercised';
 
+/**
+ * One robustness case: the command run once more, on its own fresh mock, with one fault injected at the
+ * first request it applies to (as Autobahn runs each case on its own connection), judged on its own.
+ */
 export interface RobustnessResult {
   fault: string;
   description: string;
@@ -73,6 +79,27 @@ export interface RobustnessResult {
   source: string;
   verdict: RobustnessVerdict;
   detail: string;
+  /** This case passed: recovered or gave up cleanly, no rule broken that fails a run, the command ended
+   * as the verdict expects. */
+  passed: boolean;
+  /** Why this case failed, one line each (empty when it passed). */
+  failures: string[];
+  /** The command's exit in this case's run. */
+  command?: { exitCode: number | null; signal?: string };
+  /** This case's flows (faulted requests marked `injected`) and stray violations. */
+  flows: ClientFlowResult[];
+  strayViolations: ClientViolation[];
+  summary: RunCounts;
+}
+
+/** Counts of one run (or, in ClientResults.summary, of the clean run and every robustness case). */
+export interface RunCounts {
+  /** Flows listed: one per handle request (a refused one included). */
+  flows: number;
+  /** Complete flows: a handle issued and an upload the storage accepted (what --min-flows counts). */
+  completeFlows: number;
+  mustViolations: number;
+  shouldViolations: number;
 }
 
 export interface ClientResults {
@@ -84,21 +111,30 @@ export interface ClientResults {
   incomplete: boolean;
   strict: boolean;
   minFlows: number;
-  /** The command under test (verify-client only). */
+  /** The command under test (verify-client only; its clean run). */
   command?: { argv: string[]; exitCode: number | null; signal?: string };
+  /** The clean run's flows (without any fault). */
   flows: ClientFlowResult[];
   stray: TimelineEntry[];
   strayViolations: ClientViolation[];
+  /** Every client rule over the clean run AND every robustness case. */
   rules: ClientRuleResult[];
+  /** With --robustness: one case per selected fault, each its own run. */
   robustness?: RobustnessResult[];
   /** Requests dropped by the recorder's memory bound (oldest first). */
   droppedRequests: number;
-  summary: {
-    flows: number;
-    mustViolations: number;
-    shouldViolations: number;
+  /** flows/completeFlows: the clean run's; violation counts: every run's (clean and robustness cases). */
+  summary: RunCounts & {
+    /** Every rule broken in any run, with its level, in catalogue order. */
+    violatedRules: Array<{ id: string; level: ClientRuleLevel; violations: number }>;
     /** Why the run failed, one line each (empty when it passed). */
     failures: string[];
     passed: boolean;
   };
+}
+
+/** Every violation of a results model: the clean run's (flows, stray) then each robustness case's. */
+export function allViolations(r: Pick<ClientResults, 'flows' | 'strayViolations' | 'robustness'>): ClientViolation[] {
+  const ofRun = (x: { flows: ClientFlowResult[]; strayViolations: ClientViolation[] }): ClientViolation[] => [...x.flows.flatMap((f) => f.violations), ...x.strayViolations];
+  return [...ofRun(r), ...(r.robustness ?? []).flatMap(ofRun)];
 }

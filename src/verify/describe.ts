@@ -1,6 +1,6 @@
 // One-line, redacted descriptions of recorded requests for the client report (what was sent).
 import { REDACTED, redactText, redactUrl } from '../config/redact.ts';
-import type { MultipartShape } from './multipart-shape.ts';
+import { isFilePart, type MultipartShape } from './multipart-shape.ts';
 import type { Exchange } from './flows.ts';
 
 const MAX = 400;
@@ -9,9 +9,10 @@ const clip = (s: string): string => (s.length > MAX ? `${s.slice(0, MAX)}…` : 
 function describeParts(shape: MultipartShape | undefined): string {
   if (!shape) return '(no multipart body)';
   const parts = shape.parts.map((p) => {
-    if (p.filename !== undefined) return `${p.name} (file "${p.filename}", ${p.contentType ?? 'no Content-Type'}, ${p.size} B)`;
-    if (p.value === undefined) return `${p.name}=${REDACTED}`;
-    return `${p.name}=${JSON.stringify(p.value.length > 80 ? `${p.value.slice(0, 80)}…` : p.value)}`;
+    if (isFilePart(p)) return `${p.name} (file${p.filename !== undefined ? ` "${p.filename}"` : ''}, ${p.contentType ?? 'no Content-Type'}, ${p.size} B)`;
+    const attr = p.filename !== undefined ? ` (filename "${p.filename}")` : '';
+    if (p.value === undefined) return `${p.name}=${REDACTED}${attr}`;
+    return `${p.name}=${JSON.stringify(p.value.length > 80 ? `${p.value.slice(0, 80)}…` : p.value)}${attr}`;
   });
   return clip(`${parts.length} part(s) in order: ${parts.join(', ') || '(none)'}${shape.wellFormed ? '' : ` — malformed: ${shape.problem}`}`);
 }

@@ -38,6 +38,8 @@ export interface Flow {
   declared?: { fileUploadContext?: unknown; filename?: unknown; contentType?: unknown; contentLength?: unknown };
   context?: UploadContext;
   issued?: IssuedHandle;
+  /** CORS preflights (OPTIONS) a browser sent to the storage before this flow's upload. */
+  preflights: Exchange[];
   uploads: Exchange[];
   followUps: Exchange[];
 }
@@ -102,8 +104,14 @@ function strings(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
+/** The values of a form-urlencoded body (a follow-up sent as a form still names its handle). */
+function formValues(ex: Exchange): string[] {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(ex.rec.headers['content-type'] ?? '') || !ex.rec.body) return [];
+  return [...new URLSearchParams(Buffer.concat(ex.rec.body).toString('utf8')).values()];
+}
+
 function candidateHandles(ex: Exchange): string[] {
-  const found = strings(ex.json);
+  const found = [...strings(ex.json), ...formValues(ex)];
   for (const p of ex.rec.multipart?.parts ?? []) {
     if (p.value === undefined) continue;
     found.push(p.value);
@@ -128,7 +136,7 @@ export function groupFlows(records: readonly RecordedRequest[]): GroupedRequests
     const ex = toExchange(rec);
     all.push(ex);
     if (ex.endpoint === HANDLE_ENDPOINT) {
-      const flow: Flow = { id: flows.length + 1, handleRequest: ex, uploads: [], followUps: [] };
+      const flow: Flow = { id: flows.length + 1, handleRequest: ex, preflights: [], uploads: [], followUps: [] };
       if (ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json)) {
         flow.declared = ex.json as Flow['declared'];
         const c = flow.declared!.fileUploadContext;
@@ -141,12 +149,13 @@ export function groupFlows(records: readonly RecordedRequest[]): GroupedRequests
         if (issued.fields.key !== undefined) byKey.set(issued.fields.key, flow);
       }
       flows.push(flow);
-    } else if (rec.kind === 'storage' && rec.method === 'POST') {
+    } else if (rec.kind === 'storage' && (rec.method === 'POST' || rec.method === 'OPTIONS')) {
       const key = rec.multipart?.parts.find((p) => p.name.toLowerCase() === 'key')?.value;
-      // No readable or no known key (a malformed body, a changed key): the newest issued flow still
-      // waiting for its upload (clients under test upload one file at a time or name the key right).
+      // No readable or no known key (a malformed body, a changed key, a preflight that has no body): the
+      // newest issued flow still waiting for its upload (clients under test upload one file at a time or
+      // name the key right).
       const flow = (key !== undefined ? byKey.get(key) : undefined) ?? [...flows].reverse().find((f) => f.issued && !f.uploads.some((u) => u.ok));
-      if (flow) flow.uploads.push(ex);
+      if (flow) (rec.method === 'POST' ? flow.uploads : flow.preflights).push(ex);
       else stray.push(ex);
     } else if (ex.endpoint !== undefined && FOLLOW_UP_ENDPOINTS.has(ex.endpoint)) {
       const handle = candidateHandles(ex).find((s) => byHandle.has(s));

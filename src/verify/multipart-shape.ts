@@ -1,6 +1,8 @@
 // The structure of a multipart/form-data body, read as it streams past (RFC 7578 / RFC 2046): part
-// names in order, the values of small non-file parts, and each file part's name, filename, type and
-// byte size. File bytes are only counted, never kept or copied (a chunk is searched in place; only a
+// names in order, the values of small non-file parts, and each part's filename attribute, type and byte
+// size. As S3 does, the FILE is the part named `file`, not a part that carries `filename=`: clients such
+// as Python requests (`files=`) give every part a filename, and their field values must still be read
+// (docs/decisions/0132-form-shape-as-s3-judges-it.md). File bytes are only counted, never kept or copied (a chunk is searched in place; only a
 // tail shorter than the delimiter is carried over), so recording an upload costs a boundary search.
 import { createHash } from 'node:crypto';
 import { isSecretName } from '../config/redact.ts';
@@ -11,7 +13,7 @@ export interface PartShape {
   contentType?: string;
   /** Bytes of the part's body. */
   size: number;
-  /** The value of a non-file, non-secret part (first VALUE_CAP bytes). */
+  /** The value of a non-file, non-secret part (first VALUE_CAP bytes), with or without a filename attribute. */
   value?: string;
   /** For secret parts (Policy, X-Amz-Signature, …): a fingerprint to compare with what was issued. */
   fingerprint?: string;
@@ -35,6 +37,11 @@ export interface MultipartShape {
 const VALUE_CAP = 4096;
 const HEADER_CAP = 16 * 1024;
 const EMPTY = Buffer.alloc(0);
+
+/** The part S3 stores: the one named `file` (field names are compared without case, as S3 does). */
+export function isFilePart(part: Pick<PartShape, 'name'>): boolean {
+  return part.name.toLowerCase() === 'file';
+}
 
 /** A short, non-reversible fingerprint of a secret value, so "unchanged" can be judged without keeping it. */
 export function fingerprint(value: string): string {
@@ -172,7 +179,7 @@ export class MultipartShapeReader {
     const shape: PartShape = { name, size: 0 };
     if (filename !== undefined) shape.filename = filename;
     if (type !== undefined) shape.contentType = type;
-    this.part = { shape, isFile: filename !== undefined, secret: isSecretName(name), value: [], valueBytes: 0 };
+    this.part = { shape, isFile: isFilePart(shape), secret: isSecretName(name), value: [], valueBytes: 0 };
     return true;
   }
 

@@ -1,11 +1,14 @@
-// The robustness profile (`--robustness[=list]`): failures a real deployment produces, injected
-// deterministically in front of the mock, one fault per flow in rotation (flow 1 gets the first
-// selected fault, flow 2 the next, …; a fault moves on at the first handle request of the next flow),
-// and the client's reaction judged as recovered / gave up cleanly / misbehaved.
+// The robustness profile (`--robustness[=list]`): failures a real deployment produces, each a CASE of
+// its own — the command is run once more on a fresh mock with that one fault injected, deterministically,
+// at the first request it applies to — and the client's reaction judged as recovered / gave up cleanly /
+// misbehaved; a fault the run never reached is "not exercised" and fails the case (nothing was proven).
+// docs/decisions/0131-robustness-as-separate-cases.md.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MockClock } from '../mock/clock.ts';
 import { ERROR_CODES } from '../protocol/constants.ts';
 import type { ClientViolation, RobustnessResult } from '../results/client.ts';
+import { corsHeaders, type StorageCors } from '../mock/storage/cors.ts';
+import { type JudgedCase, type JudgedRun, violationFailures } from './judge.ts';
 import { type Flow, FOLLOW_UP_ENDPOINTS, type GroupedRequests, HANDLE_ENDPOINT } from './flows.ts';
 import type { Interceptor } from './recorder.ts';
 import { UsageError } from '../config/errors.ts';
@@ -59,14 +62,14 @@ export const ROBUSTNESS_FAULTS = [
 export type RobustnessFault = (typeof ROBUSTNESS_FAULTS)[number]['name'];
 export const ROBUSTNESS_FAULT_NAMES: readonly RobustnessFault[] = ROBUSTNESS_FAULTS.map((f) => f.name);
 
-/** `--robustness` (all) or `--robustness=a,b`: the faults to inject, in rotation order. */
+/** `--robustness` (all) or `--robustness=a,b`: the faults, one case each, in this order. */
 export function parseRobustness(value: string | true): RobustnessFault[] {
   if (value === true || value === '' || value === 'all') return [...ROBUSTNESS_FAULT_NAMES];
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const n of names) {
     if (!(ROBUSTNESS_FAULT_NAMES as readonly string[]).includes(n)) throw new UsageError(`--robustness: unknown fault "${n}"`, `one of ${ROBUSTNESS_FAULT_NAMES.join(', ')} (comma-separated), or none for all`);
   }
-  return names as RobustnessFault[];
+  return [...new Set(names)] as RobustnessFault[];
 }
 
 const info = (name: string): FaultInfo => ROBUSTNESS_FAULTS.find((f) => f.name === name)!;
@@ -89,49 +92,42 @@ export interface Firing {
   seq: number;
 }
 
+/**
+ * Injects ONE fault, once: at the first request it applies to (a robustness case is its own run of the
+ * command on its own mock, so there is nothing to rotate). Later requests reach the mock unchanged.
+ */
 export class RobustnessInjector {
-  private index = 0;
   private fired = false;
-  private handlesSinceFire = 0;
   readonly firings: Firing[] = [];
 
   constructor(
-    private readonly faults: readonly RobustnessFault[],
+    private readonly fault: RobustnessFault,
     private readonly clock: MockClock,
     private readonly uploadTtlMs: number,
     private readonly bucket: string,
+    private readonly cors: StorageCors,
   ) {}
 
   readonly intercept: Interceptor = (req, res, rec) => {
-    if (this.faults.length === 0) return false;
+    if (this.fired) return false;
     const path = pathOf(rec.url);
     const target = path === `/${HANDLE_ENDPOINT}` ? 'handle' : path.startsWith(`/${this.bucket}`) && rec.method === 'POST' ? 'storage' : FOLLOW_UP_ENDPOINTS.has(path.slice(1)) ? 'follow-up' : undefined;
-    if (target === undefined) return false;
-    if (target === 'handle' && this.fired) {
-      this.handlesSinceFire++;
-      const current = this.faults[this.index % this.faults.length]!;
-      const retryOfOwnFlow = current === 'api-429' || current === 'url-expired';
-      if (!retryOfOwnFlow || this.handlesSinceFire >= 2) {
-        this.index++;
-        this.fired = false;
-        this.handlesSinceFire = 0;
-      }
-    }
-    const fault = this.faults[this.index % this.faults.length]!;
-    if (this.fired || info(fault).target !== target) return false;
+    if (target === undefined || info(this.fault).target !== target) return false;
     this.fired = true;
-    this.firings.push({ fault, seq: rec.seq });
-    rec.injected = fault;
-    return this.inject(fault, req, res);
+    this.firings.push({ fault: this.fault, seq: rec.seq });
+    rec.injected = this.fault;
+    return this.inject(req, res);
   };
 
-  private inject(fault: RobustnessFault, req: IncomingMessage, res: ServerResponse): boolean {
-    switch (fault) {
+  private inject(req: IncomingMessage, res: ServerResponse): boolean {
+    // An injected storage answer carries the bucket's CORS headers, as S3's own error answers do.
+    const cors = corsHeaders(this.cors, req.headers.origin);
+    switch (this.fault) {
       case 'api-429':
         answerAfterBody(req, res, 429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' }, envelope('rate_limit_exceeded', 'Rate limit exceeded. Try again in 1 second.'));
         return true;
       case 'storage-503':
-        answerAfterBody(req, res, 503, { 'content-type': 'application/xml' }, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        answerAfterBody(req, res, 503, { ...cors, 'content-type': 'application/xml' }, '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
         return true;
       case 'upload-reset':
         req.once('data', () => req.socket.destroy());
@@ -155,17 +151,45 @@ function flowOf(grouped: GroupedRequests, seq: number): Flow | undefined {
 }
 const attached = (f: Flow | undefined): boolean => f?.followUps.some((x) => x.ok) ?? false;
 
-/** The verdict for each selected fault (the first firing of each; later firings are judged alike). */
-export function judgeRobustness(faults: readonly RobustnessFault[], firings: readonly Firing[], grouped: GroupedRequests, violations: readonly ClientViolation[]): RobustnessResult[] {
-  return faults.map((fault) => {
-    const meta = info(fault);
-    const base = { fault, description: meta.description, recovered: meta.recovered, source: meta.source };
-    const fired = firings.filter((f) => f.fault === fault);
-    if (fired.length === 0) return { ...base, verdict: 'not exercised', detail: 'the client made no request this fault applies to (run more flows, e.g. UPLOADS=5)' };
-    const verdicts = fired.map((firing) => judgeFiring(fault, firing.seq, grouped, violations));
-    const worst = verdicts.find((v) => v.verdict === 'misbehaved') ?? verdicts.find((v) => v.verdict === 'gave up cleanly') ?? verdicts[0]!;
-    return { ...base, ...worst };
-  });
+const NOT_EXERCISED: Record<FaultInfo['target'], string> = {
+  handle: 'the client sent no handle request',
+  storage: 'the client sent no upload to the storage URL',
+  'follow-up': 'the client made no follow-up call (no upload was attached)',
+};
+
+/**
+ * One robustness case: the verdict on the client's reaction to the fault in its own run, and whether
+ * the case passed. It fails when the fault never fired (nothing was proven), when the client misbehaved,
+ * when the run broke a rule that fails a run (MUST; SHOULD with --strict), or when the command failed
+ * although the flow recovered. A client that gave up cleanly may exit non-zero: that is giving up.
+ */
+export function judgeCase(fault: RobustnessFault, firings: readonly Firing[], run: JudgedRun, options: { strict: boolean; command?: { exitCode: number | null; signal?: string } }): JudgedCase {
+  const meta = info(fault);
+  const violations = [...run.flows.flatMap((f) => f.violations), ...run.strayViolations];
+  const judged = firings.length === 0
+    ? { verdict: 'not exercised' as const, detail: `${NOT_EXERCISED[meta.target]}, so the fault never fired` }
+    : judgeFiring(fault, firings[0]!.seq, run.grouped, violations);
+  const failures: string[] = [];
+  if (judged.verdict === 'not exercised') failures.push(`not exercised: ${judged.detail}`);
+  if (judged.verdict === 'misbehaved') failures.push(`misbehaved: ${judged.detail}`);
+  failures.push(...violationFailures(violations, options.strict));
+  const cmd = options.command;
+  if (cmd?.signal) failures.push(`the command was stopped by ${cmd.signal}`);
+  else if (judged.verdict === 'recovered' && cmd && cmd.exitCode !== 0) failures.push(`the command exited with code ${cmd.exitCode} although its flow recovered`);
+  const result: RobustnessResult = {
+    fault,
+    description: meta.description,
+    recovered: meta.recovered,
+    source: meta.source,
+    ...judged,
+    passed: failures.length === 0,
+    failures,
+    flows: run.flows,
+    strayViolations: run.strayViolations,
+    summary: run.counts,
+  };
+  if (cmd) result.command = cmd.signal ? { exitCode: cmd.exitCode, signal: cmd.signal } : { exitCode: cmd.exitCode };
+  return { result, exercised: run.exercised };
 }
 
 function judgeFiring(fault: RobustnessFault, seq: number, grouped: GroupedRequests, violations: readonly ClientViolation[]): Pick<RobustnessResult, 'verdict' | 'detail'> {

@@ -7,17 +7,22 @@ import { isSecretName } from '../config/redact.ts';
 import type { ClientRuleInfo } from '../results/client.ts';
 import type { Exchange, Flow, GroupedRequests } from './flows.ts';
 import { describeAnswer, describeExchange } from './describe.ts';
-import { fingerprint } from './multipart-shape.ts';
+import { fingerprint, isFilePart } from './multipart-shape.ts';
+import { corsAllows, describeCors, type StorageCors } from '../mock/storage/cors.ts';
 
 export interface Finding {
   ex?: Exchange;
   message: string;
   sent: string;
   expected: string;
+  /** What real S3 / Ashby answers in THIS case, when the rule's general line would say too much. */
+  realAnswer?: string;
 }
 
 export interface RunFacts {
   grouped: GroupedRequests;
+  /** The storage's bucket CORS rule in this run (src/mock/storage/cors.ts). */
+  cors: StorageCors;
 }
 
 export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
@@ -27,7 +32,6 @@ const MAX_ATTEMPTS = 5;
 /** The shortest pause before retrying an answer that named no Retry-After (no hot loop). */
 const MIN_RETRY_PAUSE_MS = 100;
 
-const FILE = 'file';
 const lower = (s: string): string => s.toLowerCase();
 const mediaType = (t: string | undefined): string => (t ?? '').split(';')[0]!.trim().toLowerCase();
 /** Uploads whose whole body was seen (not cut short, not stopped early by the storage, not answered
@@ -40,7 +44,7 @@ type SentFields = Map<string, { value?: string; fingerprint?: string }>;
 
 function sentFields(ex: Exchange): SentFields {
   const out: SentFields = new Map();
-  for (const p of ex.rec.multipart?.parts ?? []) if (p.name !== FILE) out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
+  for (const p of ex.rec.multipart?.parts ?? []) if (!isFilePart(p)) out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
   return out;
 }
 
@@ -63,8 +67,8 @@ function policyExpiration(fields: Record<string, string>): number | undefined {
   }
 }
 
-function finding(ex: Exchange, message: string, expected: string, sent = describeExchange(ex)): Finding {
-  return { ex, message, sent, expected };
+function finding(ex: Exchange, message: string, expected: string, sent = describeExchange(ex), realAnswer?: string): Finding {
+  return realAnswer === undefined ? { ex, message, sent, expected } : { ex, message, sent, expected, realAnswer };
 }
 
 /** Decodes `Authorization: Basic …` into user and password. */
@@ -141,10 +145,12 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       return seenUploadsOf(flow).flatMap((u) => {
         const shape = u.rec.multipart!;
         const parts = shape.parts;
-        const at = parts.findIndex((p) => p.name === FILE);
+        const at = parts.findIndex(isFilePart);
         if (at === -1) return [];
         if (at === parts.length - 1) return shape.partsFollow && !parts[at]!.open ? [finding(u, 'another part followed the file (the storage stopped reading there)', 'every field before the file; "file" last')] : [];
-        return [finding(u, `${parts.length - at - 1} field(s) after the file: ${parts.slice(at + 1).map((p) => p.name).join(', ')}`, 'every field before the file; "file" last')];
+        // A second part named file is multipart-well-formed's finding (S3 refuses the count), not a field.
+        const after = parts.slice(at + 1).filter((p) => !isFilePart(p));
+        return after.length ? [finding(u, `${after.length} field(s) after the file: ${after.map((p) => p.name).join(', ')}`, 'every field before the file; "file" last')] : [];
       });
     },
   },
@@ -210,7 +216,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       const declared = flow.declared?.contentLength;
       if (!flow.issued || typeof declared !== 'number') return [];
       return seenUploadsOf(flow).flatMap((u) => {
-        const file = u.rec.multipart!.parts.find((p) => p.name === FILE && !p.open);
+        const file = u.rec.multipart!.parts.find((p) => isFilePart(p) && !p.open);
         return file && file.size !== declared ? [finding(u, `file part has ${file.size} B, ${declared} B were declared`, `${declared} B`)] : [];
       });
     },
@@ -230,7 +236,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
         const problems: string[] = [];
         const field = sentFields(u).get('content-type');
         if (field?.value !== undefined && field.value !== declared) problems.push(`Content-Type field "${field.value}"`);
-        const file = u.rec.multipart!.parts.find((p) => p.name === FILE);
+        const file = u.rec.multipart!.parts.find(isFilePart);
         if (file && mediaType(file.contentType) !== mediaType(declared)) problems.push(`file part type "${file.contentType ?? '(none)'}"`);
         return problems.length ? [finding(u, `${problems.join(' and ')} instead of the declared "${declared}"`, `"${declared}" in both`)] : [];
       });
@@ -239,20 +245,22 @@ export const CLIENT_RULES: readonly ClientRule[] = [
   {
     id: 'client.upload.multipart-well-formed',
     level: 'MUST',
-    title: 'The storage POST is well-formed multipart/form-data with exactly one file part',
-    source: 'HTTP semantics: RFC 7578 (multipart/form-data); S3 POST Object (one file per request)',
-    fix: 'let a multipart encoder build the body (FormData, curl -F, a form with enctype="multipart/form-data"); never hand-assemble it',
-    realAnswer: 'S3: 412 PreconditionFailed "Bucket POST must be of the enclosure-type multipart/form-data", 400 MalformedPOSTRequest, or 400 InvalidArgument "POST requires exactly one file upload per request"',
+    title: 'The storage POST is well-formed multipart/form-data with exactly one part named "file" (other parts may carry a filename attribute)',
+    source: 'HTTP semantics: RFC 7578 (multipart/form-data); S3 POST Object (the part named file is the upload); s3-tests POST forms: every part a file part',
+    fix: 'let a multipart encoder build the body (FormData, curl -F, a form with enctype="multipart/form-data"); name the file part "file" and send it once, last',
+    realAnswer: 'S3: 412 PreconditionFailed for a body that is not multipart/form-data; 400 MalformedPOSTRequest for broken framing or a part without a name; 400 InvalidArgument "POST requires exactly one file upload per request" without a part named file or with two',
     scope: 'flow',
     check(flow) {
       return flow.uploads.flatMap((u) => {
         if (u.rec.injected !== undefined) return [];
         const shape = u.rec.multipart;
-        if (!shape) return [finding(u, `the body is not multipart/form-data (Content-Type: ${u.rec.headers['content-type'] ?? 'none'})`, 'Content-Type: multipart/form-data; boundary=…')];
+        if (!shape) return [finding(u, `the body is not multipart/form-data (Content-Type: ${u.rec.headers['content-type'] ?? 'none'})`, 'Content-Type: multipart/form-data; boundary=…', describeExchange(u), 'S3: 412 PreconditionFailed "Bucket POST must be of the enclosure-type multipart/form-data"')];
         if (!u.rec.bodyComplete || u.rec.aborted) return []; // cut short: the shape seen is not the shape sent
-        if (!shape.wellFormed) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, closed by --boundary--')];
-        const files = shape.parts.filter((p) => p.filename !== undefined || p.name === FILE).length;
-        return files !== 1 ? [finding(u, `${files} file parts`, 'exactly one part named "file"')] : [];
+        if (!shape.wellFormed) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, each with a name, closed by --boundary--', describeExchange(u), 'S3: 400 MalformedPOSTRequest "The body of your POST request is not well-formed multipart/form-data."')];
+        const files = shape.parts.filter(isFilePart).length;
+        if (files === 0) return [finding(u, 'no part is named "file" (S3 takes the upload from the part of that name, whatever filename attribute other parts carry)', 'exactly one part named "file"', describeExchange(u), 'S3: 400 InvalidArgument "POST requires exactly one file upload per request."')];
+        if (files > 1) return [finding(u, `${files} parts named "file"`, 'exactly one part named "file"', describeExchange(u), `S3: 400 InvalidArgument "POST requires exactly one file upload per request." (ArgumentValue ${files}): nothing is stored`)];
+        return [];
       });
     },
   },
@@ -272,6 +280,23 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       return flow.uploads.flatMap((u) =>
         u.rec.at > expiry && u.rec.injected === undefined ? [finding(u, `the upload started ${((u.rec.at - expiry) / 1000).toFixed(1)} s after the URL expired`, `before ${new Date(expiry).toISOString()}`)] : [],
       );
+    },
+  },
+  {
+    id: 'client.upload.cors-allowed',
+    level: 'MUST',
+    title: "A browser upload (a request with an Origin header) comes from an origin the bucket's CORS rule allows",
+    source: 'S3 CORS: the bucket answers Access-Control-Allow-Origin only for an origin its CORS rule allows; Fetch standard: CORS protocol (the browser hides a cross-origin answer without it)',
+    fix: 'serve the upload page from an origin the bucket allows (mock: --storage-cors, default *); for Ashby, check which origins its upload bucket allows before uploading from a browser, or upload from your server',
+    realAnswer: 'S3: the upload itself may be stored, but the answer carries no Access-Control-Allow-Origin (a preflight is refused: 403 AccessForbidden "CORSResponse: This CORS request is not allowed"), so the browser reports a network error ("Unknown error", "Failed to fetch") and the client never learns the upload succeeded',
+    scope: 'run',
+    check(run) {
+      return run.grouped.all.flatMap((ex) => {
+        const origin = ex.rec.headers.origin;
+        if (ex.rec.kind !== 'storage' || origin === undefined || corsAllows(run.cors, origin)) return [];
+        const what = ex.rec.method === 'OPTIONS' ? 'the preflight was refused' : 'the answer carried no Access-Control-Allow-Origin';
+        return [finding(ex, `a browser on ${origin} would block this ${ex.rec.method === 'OPTIONS' ? 'upload' : 'answer'}: ${what} (the storage's CORS rule: ${describeCors(run.cors)})`, `an Origin the bucket allows (${describeCors(run.cors)})`)];
+      });
     },
   },
   {
@@ -339,7 +364,9 @@ export const CLIENT_RULES: readonly ClientRule[] = [
     scope: 'flow',
     check(flow) {
       if (!flow.issued || flow.followUps.length > 0) return [];
-      const gaveUp = flow.uploads.length > 0 && !flow.uploads.some((u) => u.ok);
+      // Every attempt failed — refused by the storage, or stopped by the browser at a refused preflight.
+      const attempts = flow.uploads.length > 0 ? flow.uploads : flow.preflights;
+      const gaveUp = attempts.length > 0 && !attempts.some((u) => u.ok);
       return gaveUp ? [] : [{ ex: flow.handleRequest, message: flow.uploads.length ? 'uploaded but never attached' : 'created but never used', sent: describeExchange(flow.handleRequest), expected: 'a follow-up call with this handle' }];
     },
   },

@@ -12,10 +12,11 @@ const ISSUE_IDS = [
   'client.upload.size-declared', 'client.upload.content-type-declared', 'client.upload.multipart-well-formed', 'client.upload.within-expiry',
   'client.handle.request-valid', 'client.attach.after-upload', 'client.attach.context-endpoint', 'client.attach.json',
   'client.handle.single-use', 'client.handle.unused', 'client.auth.basic', 'client.retry.retry-after', 'client.retry.bounded',
+  'client.upload.cors-allowed', // issue 22: a cross-origin browser upload the bucket's CORS rule does not allow
 ];
 
 describe('client rule catalogue', () => {
-  it('has exactly the ids of issue 11, each once, fully described', () => {
+  it('has exactly the ids of issues 11 and 22, each once, fully described', () => {
     expect(CLIENT_RULES.map((r) => r.id).sort()).toEqual([...ISSUE_IDS].sort());
     for (const r of CLIENT_RULES) for (const k of ['title', 'source', 'fix', 'realAnswer'] as const) expect(r[k].length, `${r.id}.${k}`).toBeGreaterThan(10);
     expect(CLIENT_RULES.find((r) => r.id === 'client.handle.unused')!.level).toBe('SHOULD');

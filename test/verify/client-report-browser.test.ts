@@ -1,6 +1,7 @@
 // The client report in headless Chromium: it loads offline (no request leaves the file), has no console
-// errors, shows the verdict and statuses as text, opens failing flows with their timeline and, per
-// violation, what was sent / expected / what S3 would answer / the fix; secrets are absent. The JUnit
+// errors, shows the verdict and statuses as text, leads with the violations — what was sent / expected /
+// what S3 would answer / the fix — above the rule table, opens failing flows with their timeline; secrets
+// are absent. The JUnit
 // file names the broken rule. A screenshot goes to reports/screenshots/ for review.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,10 +43,18 @@ describe('client report in Chromium', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(fileUrl(path));
     expect(await page.locator('.verdict').innerText()).toContain('FAILED');
+    // What failed leads: the violation comes before the rule table, high on the page.
+    const violation = page.locator('.violation').first();
+    const rulesHeading = page.locator('h2', { hasText: 'Rules' });
+    const [vBox, rBox] = await Promise.all([violation.boundingBox(), rulesHeading.boundingBox()]);
+    expect(vBox!.y).toBeLessThan(rBox!.y);
+    expect(vBox!.y).toBeLessThan(900); // in the first screen, not ~1,900 px down
+    const vText = await violation.innerText();
+    for (const s of ['client.upload.fields-complete', 'flow 1', 'missing field(s): X-Amz-Date', 'real S3 / Ashby', 'AccessDenied', 'fix']) expect(vText).toContain(s);
     const flow = page.locator('details.flow').first();
     expect(await flow.getAttribute('open')).not.toBeNull(); // failing flows are open
     const text = await flow.innerText();
-    for (const s of ['since handle', '/file.createFileUploadHandle', '/ashby-mock-uploads', 'client.upload.fields-complete', 'missing field(s): X-Amz-Date', 'real S3 / Ashby', 'AccessDenied', 'fix']) expect(text).toContain(s);
+    for (const s of ['since handle', '/file.createFileUploadHandle', '/ashby-mock-uploads']) expect(text).toContain(s);
     expect(await page.locator('tr#client\\.upload\\.fields-complete').innerText()).toContain('FAIL');
     await mkdir(REVIEW_SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(REVIEW_SCREENSHOT_DIR, 'client-fail.png'), fullPage: true });

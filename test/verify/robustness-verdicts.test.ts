@@ -1,5 +1,6 @@
 // The robustness verdicts can each be reached: the same client recovers, gives up cleanly or misbehaves
-// depending on how it reacts to an injected fault (test/fixtures/clients/mutant-client.mjs, ON_FAILURE).
+// depending on how it reacts to an injected fault (test/fixtures/clients/mutant-client.mjs, ON_FAILURE);
+// each case is a run of its own, and only a misbehaving one fails.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RobustnessFault } from '../../src/verify/robustness.ts';
@@ -20,6 +21,7 @@ describe('robustness verdicts', () => {
     const run = await runClient([process.execPath, MUTANT], { env, robustness: [fault] });
     expect(run.results.robustness, run.stderr).toHaveLength(1);
     expect(run.results.robustness![0]).toMatchObject({ fault, verdict });
-    if (verdict === 'misbehaved') expect(run.results.summary.failures.join('\n')).toContain(`misbehaved under ${fault}`);
+    expect(run.results.robustness![0]!.passed).toBe(verdict !== 'misbehaved');
+    if (verdict === 'misbehaved') expect(run.results.summary.failures.join('\n')).toContain(`robustness ${fault}: misbehaved`);
   });
 });

@@ -1,33 +1,44 @@
-// Test helper: runs a client command against a verify-client session (mock + recorder) and judges it.
-import { spawn } from 'node:child_process';
-import type { ClientResults } from '../../src/results/client.ts';
+// Test helper: verifies a client command the way `verify-client` does (src/verify/verification.ts: the
+// clean run on its own mock, then one run per robustness case) and returns the results model.
+import { allViolations, type ClientResults } from '../../src/results/client.ts';
+import type { StorageCors } from '../../src/mock/storage/cors.ts';
 import type { RobustnessFault } from '../../src/verify/robustness.ts';
-import { startVerifySession } from '../../src/verify/session.ts';
+import { runVerification } from '../../src/verify/verification.ts';
 
 export interface ClientRun {
   results: ClientResults;
+  /** The clean run's exit code. */
   exitCode: number | null;
   stderr: string;
 }
 
-export async function runClient(command: string[], options: { env?: Record<string, string>; robustness?: RobustnessFault[]; uploadTtlMs?: number; strict?: boolean } = {}): Promise<ClientRun> {
-  const session = await startVerifySession({ ...(options.robustness ? { robustness: options.robustness } : {}), ...(options.uploadTtlMs ? { uploadTtlMs: options.uploadTtlMs } : {}) });
-  try {
-    const child = spawn(command[0]!, command.slice(1), { env: { ...process.env, ...session.env, ...options.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('exit', (code) => resolve(code));
-    });
-    const results = session.judge({ strict: options.strict ?? true, command: { argv: command, exitCode } });
-    return { results, exitCode, stderr };
-  } finally {
-    await session.close();
-  }
+export interface RunClientOptions {
+  env?: Record<string, string>;
+  robustness?: RobustnessFault[];
+  uploadTtlMs?: number;
+  /** Default true: SHOULD violations fail too. */
+  strict?: boolean;
+  minFlows?: number;
+  storageCors?: StorageCors;
 }
 
-/** The ids of every rule broken in a run (flows and stray requests). */
+export async function runClient(command: string[], options: RunClientOptions = {}): Promise<ClientRun> {
+  let stderr = '';
+  const outcome = await runVerification({
+    command,
+    env: { ...process.env, ...options.env },
+    strict: options.strict ?? true,
+    minFlows: options.minFlows ?? 1,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    onStderr: (text) => (stderr += text),
+    ...(options.robustness ? { robustness: options.robustness } : {}),
+    ...(options.uploadTtlMs ? { uploadTtlMs: options.uploadTtlMs } : {}),
+    ...(options.storageCors ? { storageCors: options.storageCors } : {}),
+  });
+  return { results: outcome.results, exitCode: outcome.results.command?.exitCode ?? null, stderr };
+}
+
+/** The ids of every rule broken in a run (the clean run and every robustness case). */
 export function brokenRules(results: ClientResults): string[] {
-  return [...new Set([...results.flows.flatMap((f) => f.violations), ...results.strayViolations].map((v) => v.ruleId))].sort();
+  return [...new Set(allViolations(results).map((v) => v.ruleId))].sort();
 }

@@ -2,7 +2,7 @@
 // move the clock and switch faults, so expiry is tested in milliseconds. No auth: loopback test use only.
 import type { FastifyInstance } from 'fastify';
 import { FaultSpecError } from '../faults.ts';
-import type { MockClock } from '../clock.ts';
+import { ClockRangeError, type MockClock } from '../clock.ts';
 import type { MockState } from './state.ts';
 import { controlErrors } from './errors.ts';
 
@@ -28,7 +28,12 @@ export async function registerControl(app: FastifyInstance, target: ControlTarge
     scope.post('/_control/clock', async (request, reply) => {
       const advanceMs = (request.body as { advanceMs?: unknown } | undefined)?.advanceMs;
       if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs)) return reply.code(400).send(bad(controlErrors.advanceMs));
-      target.clock.advance(advanceMs);
+      try {
+        target.clock.advance(advanceMs);
+      } catch (err) {
+        if (err instanceof ClockRangeError) return reply.code(400).send(bad(err.message));
+        throw err;
+      }
       return { success: true, now: target.clock.now() };
     });
     scope.post('/_control/faults', async (request, reply) => {

@@ -17,7 +17,7 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 /** Multipart applicationForm.submit carries the file itself (50 MB per file: docs/sources.md, "Ashby help: candidate files"). */
 const MULTIPART_BODY_LIMIT = 60 * 1024 * 1024;
 
-interface CallInfo { key?: MockKey; code?: string }
+interface CallInfo { key?: MockKey; code?: string; recorded?: true }
 const calls = new WeakMap<FastifyRequest, CallInfo>();
 
 function sendError(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
@@ -62,10 +62,17 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
 
     scope.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, request, reply, toApiError(err)));
 
-    scope.addHook('onResponse', async (request, reply) => {
-      const info = calls.get(request);
-      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status: reply.statusCode, code: info?.code, keyTitle: info?.key?.title, via: 'fastify' });
-    });
+    // Every call is recorded once: when answered, or — a client that gave up waiting (a time-out under the
+    // latency fault) — when it went away unanswered, so a test can still see that it was made.
+    const record = (request: FastifyRequest, status: number, aborted: boolean): void => {
+      const info = calls.get(request) ?? {};
+      if (info.recorded) return;
+      info.recorded = true;
+      calls.set(request, info);
+      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status, code: info.code, keyTitle: info.key?.title, via: 'fastify', ...(aborted ? { aborted: true as const } : {}) });
+    };
+    scope.addHook('onResponse', async (request, reply) => record(request, reply.statusCode, false));
+    scope.addHook('onRequestAbort', async (request) => record(request, 0, true));
 
     for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
       const permission = ENDPOINTS[endpoint];

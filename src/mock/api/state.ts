@@ -47,7 +47,10 @@ export interface SubmissionRecord {
 
 export interface CallRecord {
   endpoint: string;
+  /** The HTTP status answered; 0 when the client went away before the answer (`aborted`). */
   status: number;
+  /** The client closed the connection before it was answered (e.g. its time-out under the latency fault). */
+  aborted?: true;
   code?: string;
   keyTitle?: string;
   /** Which of the two API paths answered: the lean handle path (lean-handle.ts) or the Fastify routes.

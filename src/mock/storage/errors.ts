@@ -43,10 +43,11 @@ export const s3Errors = {
     new S3Error(400, 'MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.'),
   preDataTooLarge: () =>
     new S3Error(400, 'MaxPostPreDataLengthExceededError', 'Your POST request fields preceding the upload file were too large.'),
-  noFile: () =>
+  /** No part named `file`, or more than one (ArgumentValue: how many; decision 0132). */
+  fileCount: (count: number) =>
     new S3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', [
       ['ArgumentName', 'file'],
-      ['ArgumentValue', '0'],
+      ['ArgumentValue', String(count)],
     ]),
   /** Also used for the auth fields: `name` in canonical case (`key`, `X-Amz-Signature`, `Policy`). */
   missingField: (name: string) =>

@@ -2,6 +2,7 @@
 // URL shapes (path-style, below options.baseUrl()):
 //   POST <baseUrl>/<bucket>                         browser POST upload (presignPost's `url`)
 //   GET  <baseUrl>/<bucket>/<key>?expires=…&sig=…   presigned download (presignGet)
+//   OPTIONS <baseUrl>/<bucket>[/<key>]             CORS preflight, by the bucket's CORS rule (cors.ts)
 // The API's routes are `/<category>.<method>` (a dot, no slash) and bucket names have no dot, so the
 // two never clash. The routes live in an encapsulated plugin whose only content-type parser passes
 // the raw stream through for ANY type: non-multipart bodies reach the handler (412), and the API
@@ -14,6 +15,7 @@ import { PostPresigner } from './presign-post.ts';
 import { handlePost } from './post-object.ts';
 import { DownloadSigner, handleDownload } from './download.ts';
 import { SigningKeyCache } from './sigv4.ts';
+import { DEFAULT_STORAGE_CORS, registerCors } from './cors.ts';
 
 export type { Storage, StorageOptions } from './types.ts';
 export { STORAGE_CAPS, type StorageCaps } from './object-store.ts';
@@ -75,6 +77,7 @@ export function createStorage(options: StorageOptions): Storage {
         // Leave the body unread: the handlers stream request.raw themselves.
         scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
         scope.setErrorHandler(sendS3Error);
+        registerCors(scope, options.cors ?? DEFAULT_STORAGE_CORS, credentials.bucket);
         // The store's hash worker ends with the server (it is unref'd, but a closed mock leaves nothing).
         scope.addHook('onClose', () => store.close());
         const upload = (request: FastifyRequest, reply: FastifyReply) => handlePost(postContext, request, reply);

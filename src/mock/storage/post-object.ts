@@ -76,7 +76,11 @@ export async function handlePost(ctx: PostContext, request: FastifyRequest, repl
     await readMultipart(request.raw, boundary, PRE_FILE_LIMIT, {
       onPart: async (part, bodyOffset) => {
         const isFile = part.name.toLowerCase() === 'file';
-        if (filePart !== undefined) return fileMustBeLast ? 'stop' : isFile ? 'skip' : 'field';
+        // After the file S3 ignores fields, but it counts file parts: a second one refuses the upload.
+        if (filePart !== undefined) {
+          if (isFile) throw s3Errors.fileCount(2);
+          return fileMustBeLast ? 'skip' : 'field';
+        }
         if (!isFile) return 'field';
         filePart = part;
         if (fileMustBeLast) authorised = authorise(ctx, faults, fields, part);
@@ -107,7 +111,7 @@ export async function handlePost(ctx: PostContext, request: FastifyRequest, repl
       },
     });
     if (filePart === undefined || !fileDone || temp === undefined) {
-      throw fields.has('key') ? s3Errors.noFile() : s3Errors.missingField('key');
+      throw fields.has('key') ? s3Errors.fileCount(0) : s3Errors.missingField('key');
     }
     authorised ??= authorise(ctx, faults, fields, filePart);
     const { range } = authorised;

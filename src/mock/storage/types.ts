@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { ActiveFaults } from '../faults.ts';
 import type { StorageCaps } from './object-store.ts';
+import type { StorageCors } from './cors.ts';
 
 export interface StorageCredentials {
   bucket: string;
@@ -32,6 +33,8 @@ export interface StorageOptions {
   baseUrl: () => string;
   /** Bounds on what is kept (defaults STORAGE_CAPS); the oldest objects are evicted beyond them. */
   caps?: Partial<StorageCaps>;
+  /** The bucket's CORS rule (default DEFAULT_STORAGE_CORS: any origin). */
+  cors?: StorageCors;
 }
 
 export interface PresignPostInput {
