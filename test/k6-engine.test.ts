@@ -116,7 +116,7 @@ describe('k8s manifest', () => {
     expect(tr).toMatchObject({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', spec: { parallelism: 4, script: { configMap: { name: 'upload-harness-upload', file: 'upload.js' } } } });
     const env = Object.fromEntries(tr.spec.runner.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toMatchObject({ UH_BASE_URL: 'https://staging.example', UH_RATE: '40', UH_THRESHOLDS: '{"checks":["rate>0.99"]}', UH_API_KEY: { secretKeyRef: { name: 'upload-harness', key: 'api-key' } } });
-    await expect(renderK8sManifest(['--parallelism', '0', '--target', 'https://x'], {})).rejects.toThrow(/--parallelism must be between 1/);
+    await expect(renderK8sManifest(['--parallelism', '0', '--target', 'https://x'], {})).rejects.toThrow(/--parallelism must be ≥ 1, got 0/);
     await expect(renderK8sManifest([], {})).rejects.toThrow(/--target/);
   });
 });
