@@ -24,7 +24,7 @@ export interface NumberRange {
  */
 export function parseNumber(text: string, range: NumberRange = {}): number {
   const t = text.trim();
-  if (!NUMBER.test(t)) throw new NumberError(`must be a number (e.g. 10, 0.5, 1e3), got "${text}"`);
+  if (!NUMBER.test(t)) throw new NumberError(range.integer ? `must be a whole number, got "${text}"` : `must be a number (e.g. 10, 0.5, 1e3), got "${text}"`);
   const n = Number(t);
   const min = range.min ?? 0;
   if (n < 0 && min >= 0) throw new NumberError(`must be ≥ ${min > 0 && !range.exclusiveMin ? min : 0}, got ${t}`);

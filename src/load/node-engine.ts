@@ -94,23 +94,38 @@ function startClock(): RunClock {
  * before would have ended had it started on time (its intended start plus its service time). So a
  * late start (a stalled event loop or target) adds to every stage it delays, as wrk2 corrects one
  * request; the intended latency is never below the service time.
+ *
+ * It also records the iteration's start delay, once: from its due time to when its first request went
+ * out (the call, plus any wait for a free connection), as the target sees it — after a stall the
+ * overdue iterations start at once but their requests can still queue for connections.
  */
 class IntendedStageObserver implements StageObserver {
   private intendedStart: number;
+  private delayed = false;
   constructor(
     private readonly recorder: Recorder,
     private readonly clock: RunClock,
-    dueMs: number,
+    private readonly dueMs: number,
+    private readonly maxStartDelayMs: number,
   ) {
     this.intendedStart = dueMs;
   }
 
-  stage(stage: Stage, ok: boolean, durationMs: number, sent: number, received: number, reason?: string): void {
+  stage(stage: Stage, ok: boolean, durationMs: number, sent: number, received: number, reason?: string, queuedMs = 0): void {
     const now = this.clock.elapsed();
+    if (!this.delayed) this.startDelayed(now - durationMs + queuedMs);
     this.recorder.request(stage, ok, durationMs, sent, received, this.clock.epochOf(now), reason);
     this.recorder.check(ok);
     this.recorder.intendedStage(stage, ok, Math.max(durationMs, now - this.intendedStart));
     this.intendedStart += durationMs;
+  }
+
+  /** The start delay, when the first request went out at `sentMs` (or, without any request, the iteration started). */
+  startDelayed(sentMs: number): void {
+    if (this.delayed) return;
+    this.delayed = true;
+    const delay = Math.max(0, sentMs - this.dueMs);
+    this.recorder.startDelayed(delay, delay > this.maxStartDelayMs, this.clock.epochOf(sentMs));
   }
 }
 
@@ -136,14 +151,16 @@ class IterationPool {
     const worker = this.free.pop() ?? this.flow.newWorker(++this.workers);
     if (++this.active > this.peak) this.peak = this.active;
     const start = this.clock.elapsed();
-    const delay = Math.max(0, start - dueMs);
-    this.recorder.iterationStarted(this.clock.epochOf(start), { ms: delay, late: delay > this.maxStartDelayMs });
+    this.recorder.iterationStarted(this.clock.epochOf(start));
+    const observer = new IntendedStageObserver(this.recorder, this.clock, dueMs, this.maxStartDelayMs);
     let ok: boolean;
     try {
-      ok = await this.flow.iterate(this.transport, new IntendedStageObserver(this.recorder, this.clock, dueMs), worker, k);
+      ok = await this.flow.iterate(this.transport, observer, worker, k);
     } catch {
       ok = false;
     }
+    observer.startDelayed(start); // an iteration that ended before any request
+
     const end = this.clock.elapsed();
     this.recorder.iterationDone(ok, end - start, this.clock.epochOf(end));
     this.recorder.intendedIterationDone(ok, Math.max(end - start, end - dueMs));

@@ -177,19 +177,19 @@ export class Recorder {
     else this.checksFailed++;
   }
 
-  /** An iteration started at `atEpochMs`; the node engine also gives its start delay and whether that was late. */
-  iterationStarted(atEpochMs: number, delay?: { ms: number; late: boolean }): void {
-    const sec = this.second(atEpochMs);
-    sec.started++;
+  iterationStarted(atEpochMs: number): void {
+    this.second(atEpochMs).started++;
     this.started++;
     if (atEpochMs < this.firstStartAt) this.firstStartAt = atEpochMs;
     if (atEpochMs > this.lastStartAt) this.lastStartAt = atEpochMs;
-    if (delay) {
-      recordMs(this.startDelay, delay.ms);
-      if (delay.late) {
-        this.late++;
-        sec.late++;
-      }
+  }
+
+  /** An iteration's start delay (node engine): its first request went out `ms` after its due time, at `atEpochMs`. */
+  startDelayed(ms: number, late: boolean, atEpochMs: number): void {
+    recordMs(this.startDelay, ms);
+    if (late) {
+      this.late++;
+      this.second(atEpochMs).late++;
     }
   }
 
