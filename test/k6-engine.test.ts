@@ -27,7 +27,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 afterEach(() => {
-  for (const k of ['K6_BIN', 'FAKE_K6_RECORD', 'FAKE_K6_EXIT', 'FAKE_K6_FAIL_EVERY', 'FAKE_K6_DROPPED']) if (saved[k] === undefined) delete process.env[k];
+  for (const k of ['K6_BIN', 'FAKE_K6_RECORD', 'FAKE_K6_EXIT', 'FAKE_K6_FAIL_EVERY', 'FAKE_K6_DROPPED', 'FAKE_K6_MISSING', 'FAKE_K6_VUS_WARNING']) if (saved[k] === undefined) delete process.env[k];
 });
 
 async function run(args: string[], sub: string) {
@@ -78,6 +78,25 @@ describe('k6 engine with a fake k6', () => {
     expect(outcome.results!.totals).toMatchObject({ iterations: 20, iterationsFailed: 2, droppedIterations: 3, checksFailed: 2 });
     expect(outcome.results!.run.k6ExitCode).toBe(99);
     expect(outcome.results!.thresholds.map((t) => t.ok)).toEqual([false, false]);
+  });
+
+  it('the rate record from what k6 gives (dropped_iterations, its VU warning, vus); what it cannot give is said, not invented', async () => {
+    process.env.FAKE_K6_DROPPED = '3';
+    process.env.FAKE_K6_MISSING = '4';
+    process.env.FAKE_K6_VUS_WARNING = '1';
+    const { outcome, lines } = await run(['--scenario', 'handle-create', '--rate', '10', '--duration', '2s', '--allow-rate-shortfall'], 'rate');
+    const r = outcome.results!.rate;
+    // 20 scheduled: 16 ran, 3 dropped for lack of a VU (k6's count), 1 neither (k6 fell behind and its duration ended).
+    expect(r).toMatchObject({ scheduled: 20, started: 16, dropped: { maxVUs: 3, notStarted: 1 }, held: false, allowShortfall: true });
+    expect(r.maxVUs).toEqual({ limit: 20, peak: 2, exhausted: true, warning: 'Insufficient VUs, reached 2 active VUs and cannot initialize more' });
+    expect(r.late).toBeUndefined();
+    expect(r.startDelay).toBeUndefined();
+    expect(r.generator).toBeUndefined();
+    expect(r.notMeasured).toEqual([expect.stringMatching(/^late iterations and start delays: k6 reports no iteration/), expect.stringMatching(/^generator saturation: k6 runs in its own process/)]);
+    expect(outcome.results!.series.every((s) => s.late === undefined)).toBe(true);
+    expect(outcome.exitCode).toBe(0); // --allow-rate-shortfall: reported, not failed
+    expect(lines.join('\n')).toMatch(/RATE NOT HELD \(allowed by --allow-rate-shortfall\).*late: not measured/);
+    expect(lines.join('\n')).toMatch(/maxVUs \(20\) exhausted: 3 iterations found every VU busy \(k6: Insufficient VUs/);
   });
 
   it('a crashing k6 is a harness error, never success', async () => {
