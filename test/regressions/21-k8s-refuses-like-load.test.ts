@@ -3,20 +3,11 @@
 // `load`, `k8s` and the bundle reading its UH_* variables: a setting one refuses, all refuse, with the
 // same message.
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../fixtures/usage-refusal.ts';
 import { renderK8sManifest } from '../../src/cli/k8s.ts';
 import { parseLoadArgs } from '../../src/cli/load.ts';
-import { UsageError } from '../../src/config/errors.ts';
 import { checkK6Env, encodeK6Env, WorkloadError } from '../../scenarios/flows/index.ts';
 
-async function refusal(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 const TARGET = ['--target', 'https://staging.example'];
 

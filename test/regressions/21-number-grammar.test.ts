@@ -3,21 +3,12 @@
 // every command reads one grammar (src/config/number.ts): `1e3` and `100001` are numbers, a negative is
 // refused as out of range ("must be ≥ 0"), an out-of-range value names its bound.
 import { describe, expect, it } from 'vitest';
+import { refusal } from '../fixtures/usage-refusal.ts';
 import { parseLoadArgs } from '../../src/cli/load.ts';
 import { renderK8sManifest } from '../../src/cli/k8s.ts';
 import { mockOptionsFromArgs } from '../../src/cli/mock.ts';
 import { command as verifyClient } from '../../src/cli/verify-client.ts';
-import { UsageError } from '../../src/config/errors.ts';
 
-async function refusal(fn: () => unknown): Promise<string> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error('accepted');
-}
 
 describe('one number grammar', () => {
   it('reads 1e3 and 100001 as numbers', () => {
