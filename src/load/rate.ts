@@ -79,9 +79,11 @@ export function assembleRate(recorder: Recorder, input: RateInput): { rate: Rate
   const scheduledMs = Math.max(1, endMs - (firstDueAt - t0));
   const windowMs = Math.max(scheduledMs, recorder.lastCompletionAt - firstDueAt);
   const targetRate = endMs > 0 ? (schedule.integral(endMs) * share) / (endMs / 1000) : 0;
-  // A schedule shorter than one arrival interval (0.5/s for 1 ms) still starts its first iteration:
-  // the start window is at least as long as the target rate needs for the iterations scheduled.
-  const startWindowMs = Math.max(scheduledMs, recorder.lastStartAt - firstDueAt, targetRate > 0 ? (scheduled / targetRate) * 1000 : 0);
+  // Starts are rated over the schedule, stretched only by what started later than the start-delay
+  // bound allows (a start within it is on time, also for this rate: one iteration 2 ms late is not a
+  // rate of a few hundred per second); and at least as long as the target rate needs for the
+  // iterations scheduled (0.5/s for 1 ms still starts its one iteration).
+  const startWindowMs = Math.max(scheduledMs, recorder.lastStartAt - firstDueAt - input.maxStartDelayMs, targetRate > 0 ? (scheduled / targetRate) * 1000 : 0);
   const peak = recorder.peakVUs();
   const rate: RateRecord = {
     targetRate: round3(targetRate),

@@ -145,7 +145,7 @@ export interface RateRecord {
   scheduled: number;
   /** Iterations started. */
   started: number;
-  /** Iterations started per second, from the first scheduled start to the later of the schedule's end and the last start. */
+  /** Iterations started per second, from the first scheduled start to the later of the schedule's end and the last start less maxStartDelayMs. */
   startRate: number;
   /** Iterations completed per second of `windowMs` (= totals.achievedRate). */
   achievedRate: number;
