@@ -4,7 +4,7 @@
 // achieved iterations and errors per second, latency percentiles per stage over time, latency
 // distribution, bytes/s. Tables: the arrival rate (held or not, and why), totals per stage, thresholds
 // (colour + text), baseline deltas, errors, run configuration.
-import { decodeHistogram, describeFault, percentileMs, type LoadResults, type RateRecord, type StageName, type StageSummary } from '../results/index.ts';
+import { decodeHistogram, describeFault, percentileMs, type LoadResults, type RateRecord, type SecondBucket, type StageName, type StageSummary } from '../results/index.ts';
 import { embedJson, escapeHtml, htmlPage } from './html.ts';
 
 const DISTRIBUTION_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.99, 100];
@@ -63,20 +63,36 @@ function rateSection(rate: RateRecord): string {
 <p class="muted">Held when iterations started at ≥ 95 % of the target rate and no more than 1 % of the scheduled iterations were late or dropped.</p>`;
 }
 
+/**
+ * The part of each wall-clock second of the series that lies inside the run's window (or its first
+ * `durationMs`): the run's first and last seconds are partial, and their counts divided by it are
+ * rates per second like the others — so the achieved line, averaged over the run, is the achieved
+ * rate. (Under a tenth of a second the estimate is too noisy to scale further; parts merged one after
+ * another are shown as recorded.)
+ */
+function secondShares(r: LoadResults, durationMs = r.run.durationMs): number[] {
+  const start = Date.parse(r.run.startedAt) / 1000;
+  const end = start + durationMs / 1000;
+  return r.series.map((s) => (r.run.sequential ? 1 : Math.min(1, Math.max(0.1, Math.min(s.t + 1, end) - Math.max(s.t, start)))));
+}
+
 export function renderLoadHtml(r: LoadResults, uplot: ChartAssets): string {
   const { js, css } = uplot;
   const stages = (Object.keys(r.stages) as StageName[]).filter((s) => s !== 'setup');
   const t0 = r.series[0]?.t ?? 0;
+  const share = secondShares(r);
+  const perSecond = (f: (s: SecondBucket) => number, of = share) => r.series.map((s, i) => Math.round(f(s) / of[i]!));
   const chartData = {
     x: r.series.map((s) => s.t - t0),
-    scheduled: r.series.map((s) => s.scheduled),
-    started: r.series.map((s) => s.started),
-    completed: r.series.map((s) => s.completed),
-    failed: r.series.map((s) => s.failed),
-    dropped: r.series.map((s) => s.dropped),
-    httpFailed: r.series.map((s) => s.httpFailed),
-    bytesSent: r.series.map((s) => s.bytesSent),
-    bytesReceived: r.series.map((s) => s.bytesReceived),
+    // The target over the schedule's own seconds (it may end inside a second the run still fills).
+    scheduled: perSecond((s) => s.scheduled, secondShares(r, r.options.durationMs)),
+    started: perSecond((s) => s.started),
+    completed: perSecond((s) => s.completed),
+    failed: perSecond((s) => s.failed),
+    dropped: perSecond((s) => s.dropped),
+    httpFailed: perSecond((s) => s.httpFailed),
+    bytesSent: perSecond((s) => s.bytesSent),
+    bytesReceived: perSecond((s) => s.bytesReceived),
     stages: Object.fromEntries(stages.map((st) => [st, { p50: r.series.map((s) => s.stages[st]?.p50 ?? null), p95: r.series.map((s) => s.stages[st]?.p95 ?? null), p99: r.series.map((s) => s.stages[st]?.p99 ?? null) }])),
     distribution: { x: DISTRIBUTION_PERCENTILES, stages: Object.fromEntries(stages.map((st) => { const h = decodeHistogram(r.stages[st]!.histogram); return [st, DISTRIBUTION_PERCENTILES.map((p) => percentileMs(h, p))]; })) },
   };
@@ -109,7 +125,7 @@ ${r.baseline ? `<h2>Baseline comparison</h2><p class="muted">against ${escapeHtm
 <table><tr><th>result</th><th>metric</th><th>baseline</th><th>current</th><th>delta</th></tr>
 ${r.baseline.rows.map((row) => `<tr><td><span class="badge ${row.regression ? 'fail' : 'pass'}">${row.regression ? 'REGRESSED' : 'OK'}</span></td><td>${escapeHtml(row.metric)}</td><td>${fmt(row.baseline)}</td><td>${fmt(row.current)}</td><td>${row.deltaPct > 0 ? '+' : ''}${fmt(row.deltaPct, 1)}%</td></tr>`).join('\n')}</table>` : ''}
 <h2>Throughput and errors per second</h2><div id="chart-throughput" role="figure" aria-label="chart: target and achieved iterations, and errors, per second over time"></div>
-<p class="muted">target: iterations the schedule had due that second; achieved: iterations completed that second.</p>
+<p class="muted">Per second: target, iterations the schedule had due; achieved, iterations completed. The run's first and last seconds are partial: their counts are shown as rates per second.</p>
 <h2>Latency percentiles over time</h2>${stages.map((st) => `<h3>${escapeHtml(st)}</h3><div id="chart-latency-${escapeHtml(st)}" role="figure" aria-label="chart: ${escapeHtml(st)} latency p50, p95, p99 over time"></div>`).join('')}
 <h2>Latency distribution</h2><div id="chart-distribution" role="figure" aria-label="chart: latency by percentile per stage"></div><p class="muted">x: percentile, y: milliseconds.</p>
 <h2>Bytes per second</h2><div id="chart-bytes" role="figure" aria-label="chart: bytes sent and received per second"></div>

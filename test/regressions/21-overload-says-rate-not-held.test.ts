@@ -57,6 +57,11 @@ describe('an overloaded run says so', () => {
     expect(html).not.toContain('badge pass">PASSED');
     expect(html).toContain('RATE NOT HELD');
     expect(html).toContain('{ label: \'target\', data: d.scheduled }');
+    // The chart's achieved line (per second, the partial first and last seconds as rates) spans the reported rate.
+    const chart = JSON.parse(/<script type="application\/json" id="load-data">(.*?)<\/script>/s.exec(html)![1]!) as { completed: number[]; scheduled: number[] };
+    expect(Math.min(...chart.completed)).toBeLessThanOrEqual(r.achievedRate);
+    expect(Math.max(...chart.completed)).toBeGreaterThanOrEqual(r.achievedRate);
+    expect(Math.max(...chart.scheduled)).toBeGreaterThan(Math.max(...chart.completed));
     expect(junit).toMatch(/<testcase name="rate held"[^>]*>\s*<failure message="rate not held: /);
     expect(junit).toMatch(/<property name="rate.held" value="false"\/>/);
   }, 60_000);
