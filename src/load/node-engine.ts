@@ -49,6 +49,8 @@ export interface EngineRun {
   arrivalWaits?: { spin: number; completion: number };
   /** Epoch ms of the schedule's time 0 (its due times are offsets from it). */
   scheduleStartAt: number;
+  /** Where the engine cut the schedule, in ms after its time 0 (the stop signal); absent: its end. */
+  scheduleEndMs?: number;
   /** Node engine: the harness process's own load during the run (a saturated generator holds no rate). */
   generator?: RateRecord['generator'];
   /** k6's own warning when its VUs ran out ("Insufficient VUs, …"). */
@@ -327,7 +329,7 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
   recordNotStarted(recorder, schedule, clock.startedAt, handled, stoppedAtMs);
   recorder.observeVUs(pool.peak);
   const durationMs = Math.max(interrupted ? Math.min(actualDurationMs, schedule.totalMs) : schedule.totalMs, 1);
-  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, scheduleStartAt: clock.startedAt, generator: generatorLoad(), ...(interrupted ? { interrupted } : {}) };
+  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, scheduleStartAt: clock.startedAt, scheduleEndMs: stoppedAtMs, generator: generatorLoad(), ...(interrupted ? { interrupted } : {}) };
 }
 
 function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {
