@@ -53,7 +53,7 @@ async function expectTextAndColourBadges(page: Page): Promise<void> {
   const badges = await page.$$eval('.badge', (els) => els.map((e) => ({ text: (e.textContent ?? '').trim(), bg: (globalThis as Dom).getComputedStyle(e).backgroundColor as string, fg: (globalThis as Dom).getComputedStyle(e).color as string })));
   expect(badges.length).toBeGreaterThan(0);
   for (const b of badges) {
-    expect(b.text).toMatch(/^(PASS|FAIL|WARN|SKIP|ERROR|OK|REGRESSED|PASSED|FAILED)$/);
+    expect(b.text).toMatch(/^(PASS|FAIL|WARN|SKIP|ERROR|OK|REGRESSED|PASSED|FAILED|RATE HELD|RATE NOT HELD)$/);
     expect(b.bg).not.toMatch(/rgba\(0, 0, 0, 0\)|rgb\(255, 255, 255\)/);
     expect(b.bg).not.toBe(b.fg);
   }

@@ -98,14 +98,15 @@ describe('the production rate guard: one for load and k8s', () => {
     const load = await usageMessage(() => parseLoadArgs(args, {}));
     expect(load).toMatch(/refusing 50 it\/s against api\.ashbyhq\.com/);
     expect(await usageMessage(() => renderK8sManifest(args, {}))).toBe(load);
-    expect((await k8sEnv([...args, '--i-understand-this-hits-production'])).UH_RATE).toBe('50');
-    expect((await k8sEnv(['--target', 'https://api.ashbyhq.com', '--rate', '20'])).UH_RATE).toBe('20');
+    const posting = ['--job-posting-id', 'jp']; // the default mix has form attaches
+    expect((await k8sEnv([...args, ...posting, '--i-understand-this-hits-production'])).UH_RATE).toBe('50');
+    expect((await k8sEnv(['--target', 'https://api.ashbyhq.com', '--rate', '20', ...posting])).UH_RATE).toBe('20');
   });
 });
 
 describe('the UH_* contract: load, k8s and the bundles agree', () => {
   it('k8s passes the same workload variables as load for the same flags (and the same defaults)', async () => {
-    for (const flags of [[], ['--rate', '30', '--duration', '1m', '--file-sizes', '2KiB:1', '--mix', 'files:1', '--max-vus', '7', '--job-posting-id', 'jp']]) {
+    for (const flags of [['--job-posting-id', 'jp'], ['--rate', '30', '--duration', '1m', '--file-sizes', '2KiB:1', '--mix', 'files:1', '--max-vus', '7', '--job-posting-id', 'jp']]) {
       const target = ['--target', 'http://127.0.0.1:9'];
       const k6 = loadK6Vars([...target, ...flags]);
       const pods = await k8sEnv([...target, ...flags]);

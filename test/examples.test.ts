@@ -97,7 +97,8 @@ async function helpOptions(name: string): Promise<{ options: Record<string, { ty
   return { options: parserConfig(command.options) };
 }
 
-const STAGING_ENV = { ASHBY_BASE_URL: 'https://staging.example', ASHBY_API_KEY: 'k' };
+/** What the examples' load jobs set (a job posting for full-flow's form attaches included). */
+const STAGING_ENV = { ASHBY_BASE_URL: 'https://staging.example', ASHBY_API_KEY: 'k', ASHBY_JOB_POSTING_ID: 'jp' };
 
 describe.each(FILES)('%s', (file) => {
   const found = invocations(file);

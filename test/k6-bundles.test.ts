@@ -109,4 +109,14 @@ describe('k6 bundles', () => {
     const mod = (await import(`${pathToFileURL(doubled['handle-create']!).href}?ramp`)) as { options: Record<string, any> };
     expect(mod.options.scenarios.handle_create).toMatchObject({ executor: 'ramping-arrival-rate', startRate: 5, stages: [{ duration: '10000ms', target: 50 }], maxVUs: 9 });
   });
+
+  it('a fractional rate reaches k6 as an integer per time unit (k6 takes integer rates); bad settings stop it at start', async () => {
+    const g = globalThis as unknown as { __ENV: Record<string, string> };
+    g.__ENV = { UH_RATE: '2.5', UH_DURATION: '2000ms' };
+    const mod = (await import(`${pathToFileURL(doubled['handle-create']!).href}?fraction`)) as { options: Record<string, any> };
+    expect(mod.options.scenarios.handle_create).toMatchObject({ executor: 'constant-arrival-rate', rate: 2500, timeUnit: '1000s', duration: '2000ms' });
+    // The same check and message as `load`/`k8s`: here at the bundle's start, not in every iteration.
+    g.__ENV = { UH_MIX: 'resume:1,form:1' };
+    await expect(import(`${pathToFileURL(doubled['full-flow']!).href}?noposting`)).rejects.toThrow('the form context needs a job posting id');
+  });
 });

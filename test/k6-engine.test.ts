@@ -27,7 +27,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 afterEach(() => {
-  for (const k of ['K6_BIN', 'FAKE_K6_RECORD', 'FAKE_K6_EXIT', 'FAKE_K6_FAIL_EVERY', 'FAKE_K6_DROPPED']) if (saved[k] === undefined) delete process.env[k];
+  for (const k of ['K6_BIN', 'FAKE_K6_RECORD', 'FAKE_K6_EXIT', 'FAKE_K6_FAIL_EVERY', 'FAKE_K6_DROPPED', 'FAKE_K6_MISSING', 'FAKE_K6_VUS_WARNING']) if (saved[k] === undefined) delete process.env[k];
 });
 
 async function run(args: string[], sub: string) {
@@ -80,6 +80,25 @@ describe('k6 engine with a fake k6', () => {
     expect(outcome.results!.thresholds.map((t) => t.ok)).toEqual([false, false]);
   });
 
+  it('the rate record from what k6 gives (dropped_iterations, its VU warning, vus); what it cannot give is said, not invented', async () => {
+    process.env.FAKE_K6_DROPPED = '3';
+    process.env.FAKE_K6_MISSING = '4';
+    process.env.FAKE_K6_VUS_WARNING = '1';
+    const { outcome, lines } = await run(['--scenario', 'handle-create', '--rate', '10', '--duration', '2s', '--allow-rate-shortfall'], 'rate');
+    const r = outcome.results!.rate;
+    // 20 scheduled: 16 ran, 3 dropped for lack of a VU (k6's count), 1 neither (k6 fell behind and its duration ended).
+    expect(r).toMatchObject({ scheduled: 20, started: 16, dropped: { maxVUs: 3, notStarted: 1 }, held: false, allowShortfall: true });
+    expect(r.maxVUs).toEqual({ limit: 20, peak: 2, exhausted: true, warning: 'Insufficient VUs, reached 2 active VUs and cannot initialize more' });
+    expect(r.late).toBeUndefined();
+    expect(r.startDelay).toBeUndefined();
+    expect(r.generator).toBeUndefined();
+    expect(r.notMeasured).toEqual([expect.stringMatching(/^late iterations and start delays: k6 reports no iteration/), expect.stringMatching(/^generator saturation: k6 runs in its own process/)]);
+    expect(outcome.results!.series.every((s) => s.late === undefined)).toBe(true);
+    expect(outcome.exitCode).toBe(0); // --allow-rate-shortfall: reported, not failed
+    expect(lines.join('\n')).toMatch(/RATE NOT HELD \(allowed by --allow-rate-shortfall\).*late: not measured/);
+    expect(lines.join('\n')).toMatch(/maxVUs \(20\) exhausted: 3 iterations found every VU busy \(k6: Insufficient VUs/);
+  });
+
   it('a crashing k6 is a harness error, never success', async () => {
     process.env.FAKE_K6_EXIT = '107';
     process.env.K6_BIN = FAKE_K6;
@@ -116,7 +135,7 @@ describe('k8s manifest', () => {
     expect(tr).toMatchObject({ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', spec: { parallelism: 4, script: { configMap: { name: 'upload-harness-upload', file: 'upload.js' } } } });
     const env = Object.fromEntries(tr.spec.runner.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toMatchObject({ UH_BASE_URL: 'https://staging.example', UH_RATE: '40', UH_THRESHOLDS: '{"checks":["rate>0.99"]}', UH_API_KEY: { secretKeyRef: { name: 'upload-harness', key: 'api-key' } } });
-    await expect(renderK8sManifest(['--parallelism', '0', '--target', 'https://x'], {})).rejects.toThrow(/--parallelism must be between 1/);
+    await expect(renderK8sManifest(['--parallelism', '0', '--target', 'https://x'], {})).rejects.toThrow(/--parallelism must be ≥ 1, got 0/);
     await expect(renderK8sManifest([], {})).rejects.toThrow(/--target/);
   });
 });

@@ -51,7 +51,7 @@ async function testRun(args: string[]) {
 describe('k8s output against the k6-operator TestRun CRD', () => {
   it('validates with every option the command takes', async () => {
     for (const args of [
-      ['--target', 'https://staging.example'],
+      ['--target', 'https://staging.example', '--job-posting-id', 'jp-1'],
       ['--scenario', 'full-flow', '--parallelism', '4', '--target', 'https://staging.example', '--rate', '15', '--duration', '2m', '--file-sizes', '1KiB:1', '--mix', 'resume:1', '--max-vus', '30', '--namespace', 'load', '--threshold', 'checks:rate>0.99', '--job-posting-id', 'jp-1', '--secret-name', 'uh-key', '--image', 'grafana/k6:1.0.0'],
     ]) {
       const tr = await testRun(args);
@@ -61,7 +61,7 @@ describe('k8s output against the k6-operator TestRun CRD', () => {
   });
 
   it('rejects what the operator would reject: an unknown field, a wrong type, a bad env entry', async () => {
-    const tr = await testRun(['--target', 'https://staging.example']);
+    const tr = await testRun(['--target', 'https://staging.example', '--job-posting-id', 'jp-1']);
     const mutants: [string, (t: any) => void, RegExp][] = [
       ['misspelled field', (t) => (t.spec.paralelism = 2), /additionalProperty.*paralelism/],
       ['parallelism as text', (t) => (t.spec.parallelism = '4'), /\/spec\/parallelism must be integer/],

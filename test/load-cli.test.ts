@@ -24,27 +24,35 @@ describe('load flags', () => {
   };
 
   it('defaults, env fallbacks and stages', () => {
-    const c = parseLoadArgs([], { ASHBY_BASE_URL: 'http://127.0.0.1:9', ASHBY_API_KEY: 'k' });
-    expect(c).toMatchObject({ engine: 'auto', scenario: 'full-flow', rate: 10, durationMs: 30_000, target: 'http://127.0.0.1:9', apiKey: 'k', reportDir: 'reports/load', maxVUs: 20 });
+    const c = parseLoadArgs([], { ASHBY_BASE_URL: 'http://127.0.0.1:9', ASHBY_API_KEY: 'k', ASHBY_JOB_POSTING_ID: 'jp' });
+    expect(c).toMatchObject({ engine: 'auto', scenario: 'full-flow', rate: 10, durationMs: 30_000, target: 'http://127.0.0.1:9', apiKey: 'k', jobPostingId: 'jp', reportDir: 'reports/load', maxVUs: 20, maxStartDelayMs: 1000, allowRateShortfall: false });
     const r = parseLoadArgs(['--stages', '10s:50,30s:200', '--start-rate', '5'], {});
     expect(r).toMatchObject({ rate: undefined, startRate: 5, durationMs: 40_000, stages: [{ durationMs: 10_000, target: 50 }, { durationMs: 30_000, target: 200 }], maxVUs: 400 });
+    // The default max VUs follows the peak rate, but never beyond 1000 (a limit a run can reach).
+    expect(parseLoadArgs(['--rate', '1e3'], {}).maxVUs).toBe(1000);
+    expect(parseLoadArgs(['--rate', '100001'], {}).maxVUs).toBe(1000);
+    expect(parseLoadArgs(['--max-start-delay', '250ms', '--allow-rate-shortfall'], {})).toMatchObject({ maxStartDelayMs: 250, allowRateShortfall: true });
   });
 
   it('rejects each bad value with one line', () => {
     bad(['--engine', 'jmeter'], /--engine must be auto, k6 or node/);
     bad(['--scenario', 'everything'], /--scenario must be one of handle-create, upload, full-flow/);
-    bad(['--rate', '0'], /--rate must be a positive number/);
+    bad(['--rate', '0'], /--rate must be > 0, got 0/);
+    bad(['--rate', '-1'], /--rate must be ≥ 0, got -1/);
+    bad(['--duration', '-5s'], /--duration must be ≥ 0, got -5s/);
     bad(['--rate', '5', '--stages', '1s:5'], /either --rate .* or --stages/);
     bad(['--stages', '10s'], /must be duration:target/);
     bad(['--duration', 'soon'], /invalid duration "soon"/);
     bad(['--file-sizes', '1KiB:x'], /weight of "1KiB"/);
     bad(['--mix', 'resume:1,cv:1'], /unknown context "cv"/);
     bad(['--threshold', 'p95<3'], /must look like 'metric:expression'/);
-    bad(['--max-regression', 'lots', '--baseline', 'x.json'], /--max-regression must be a percentage/);
+    bad(['--max-regression', 'lots', '--baseline', 'x.json'], /--max-regression must be a number/);
     bad(['--max-regression', '5%'], /needs --baseline/);
     bad(['--target', 'ftp://x'], /http or https/);
     bad(['--target', 'nope'], /"mock" or an http\(s\) base URL/);
-    bad(['--max-vus', '0'], /--max-vus must be between 1/);
+    bad(['--max-vus', '0'], /--max-vus must be ≥ 1, got 0/);
+    bad(['--max-start-delay', 'soon'], /--max-start-delay: invalid duration "soon"/);
+    bad(['--target', 'https://x.example', '--scenario', 'full-flow', '--mix', 'form:1'], /^the form context needs a job posting id$/);
     bad(['--execution-segment', 'half'], /--execution-segment must look like/);
     bad(['--engine', 'node', '--segments', '2'], /need the k6 engine/);
     bad(['--bogus'], /Unknown option '--bogus'/);
@@ -53,10 +61,10 @@ describe('load flags', () => {
   });
 
   it('refuses high rates against a non-local target unless acknowledged', () => {
-    bad(['--target', 'https://api.ashbyhq.com', '--rate', '50'], /refusing 50 it\/s against api\.ashbyhq\.com: above 20\/s .*--i-understand-this-hits-production/);
-    bad(['--target', 'https://api.ashbyhq.com', '--stages', '5s:10,5s:30'], /refusing 30 it\/s/);
-    expect(parseLoadArgs(['--target', 'https://api.ashbyhq.com', '--rate', '50', '--i-understand-this-hits-production'], {}).rate).toBe(50);
-    expect(parseLoadArgs(['--target', 'https://api.ashbyhq.com', '--rate', '20'], {}).rate).toBe(20);
+    bad(['--target', 'https://api.ashbyhq.com', '--scenario', 'upload', '--rate', '50'], /refusing 50 it\/s against api\.ashbyhq\.com: above 20\/s .*--i-understand-this-hits-production/);
+    bad(['--target', 'https://api.ashbyhq.com', '--scenario', 'upload', '--stages', '5s:10,5s:30'], /refusing 30 it\/s/);
+    expect(parseLoadArgs(['--target', 'https://api.ashbyhq.com', '--scenario', 'upload', '--rate', '50', '--i-understand-this-hits-production'], {}).rate).toBe(50);
+    expect(parseLoadArgs(['--target', 'https://api.ashbyhq.com', '--scenario', 'upload', '--rate', '20'], {}).rate).toBe(20);
   });
 
   it('the CLI maps a usage error to exit 2 and has --help with examples', async () => {

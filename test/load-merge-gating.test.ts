@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.ts';
 import { checkMergeable, mergeResults } from '../src/load/merge.ts';
 import { Recorder } from '../src/load/recorder.ts';
-import { LOAD_RESULTS_KIND, type LoadResults } from '../src/results/index.ts';
+import type { LoadResults } from '../src/results/index.ts';
 import { evaluateThresholds, parseThresholdFlag } from '../src/load/thresholds.ts';
+import { loadResultsOf } from './fixtures/load-results.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -25,18 +26,7 @@ function part(o: { n: number; dropped?: number; thresholds: string[]; segment?: 
     r.iterationDone(true, ms, at);
   }
   for (let i = 0; i < (o.dropped ?? 0); i++) r.droppedIteration(T0 + 100 * i);
-  const scenario = o.scenario ?? 'upload';
-  const results: LoadResults = {
-    kind: LOAD_RESULTS_KIND,
-    schemaVersion: 1,
-    scenario,
-    engine: 'k6',
-    target: 'https://staging.example',
-    options: { scenario, durationMs: 3000, fileSizes: '1KiB', mix: 'resume:1', maxVUs: 5, thresholds: o.thresholds, ...(o.segment ? { executionSegment: o.segment } : {}) },
-    run: { startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 3000).toISOString(), durationMs: 3000, harnessVersion: '0', nodeVersion: '', hostname: '', instances: ['0'] },
-    ...r.freeze(3000),
-    thresholds: [],
-  };
+  const results = loadResultsOf(r, { startedAt: T0, durationMs: 3000, rate: 10, scenario: o.scenario, target: 'https://staging.example', thresholds: o.thresholds, executionSegment: o.segment });
   results.thresholds = evaluateThresholds(results, o.thresholds.flatMap(parseThresholdFlag));
   return results;
 }
@@ -127,7 +117,7 @@ describe('merged runs are gated like single runs', () => {
       [[part({ n: 5, thresholds: gate, segment: '0:1/2' }), part({ n: 5, thresholds: gate, segment: '1/4:3/4' })], /overlapping execution segments: 0:1\/2 \(.*part0\.json\) and 1\/4:3\/4/],
       [[part({ n: 5, thresholds: gate, segment: '0:1/2' }), part({ n: 5, thresholds: gate, segment: '0:1/2' })], /overlapping execution segments/],
       [[part({ n: 5, thresholds: gate, segment: '0:1/2' }), part({ n: 5, thresholds: gate })], /segmented and unsegmented runs: .*part1\.json has no execution segment/],
-      [[part({ n: 5, thresholds: gate }), { ...part({ n: 5, thresholds: gate }), schemaVersion: 7 }], /results schema 7, expected 1/],
+      [[part({ n: 5, thresholds: gate }), { ...part({ n: 5, thresholds: gate }), schemaVersion: 7 }], /results schema 7; this upload-harness reads schema 2/],
     ];
     for (const [parts, message] of cases) {
       const { code, lines, merged } = await merge(parts);

@@ -10,7 +10,8 @@ import { compareWithBaseline } from '../src/load/baseline.ts';
 import { mergeResults } from '../src/load/merge.ts';
 import { Recorder } from '../src/load/recorder.ts';
 import { writeReports } from '../src/cli/report-files.ts';
-import { LOAD_RESULTS_KIND as RESULTS_KIND, type LoadResults } from '../src/results/index.ts';
+import type { LoadResults } from '../src/results/index.ts';
+import { loadResultsOf } from './fixtures/load-results.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -22,17 +23,9 @@ function results(samples: { stage: 'handle_create' | 'upload'; ms: number; ok: b
     r.iterationStarted(T0 + s.at);
     r.iterationDone(s.ok, s.ms, T0 + s.at);
   }
-  return {
-    kind: RESULTS_KIND,
-    schemaVersion: 1,
-    scenario: 'upload',
-    engine: 'k6',
-    target: 'mock',
-    options: { scenario: 'upload', durationMs: 3000, fileSizes: '1KiB', mix: 'resume:1', maxVUs: 5, thresholds: ['upload_duration:p(99)<1000'] },
-    run: { startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 3000).toISOString(), durationMs: 3000, harnessVersion: '0', nodeVersion: '', hostname: '', instances: [instance] },
-    ...r.freeze(3000),
-    thresholds: [],
-  };
+  const results = loadResultsOf(r, { startedAt: T0, durationMs: 3000, rate: 100 / 3, thresholds: ['upload_duration:p(99)<1000'] });
+  results.run.instances = [instance];
+  return results;
 }
 
 // Skewed, different distributions per instance: averaging their percentiles would be wrong.
@@ -110,7 +103,9 @@ describe('load report files', () => {
     expect(html).toContain('FAIL');
     expect(html).toContain('Baseline comparison');
     const junit = await readFile(paths.junit, 'utf8');
-    expect(junit.match(/<testcase /g)!.length).toBe(2 + r.baseline.rows.length);
+    // The rate testcase, one per threshold, one per baseline row.
+    expect(junit.match(/<testcase /g)!.length).toBe(1 + 2 + r.baseline.rows.length);
+    expect(junit).toMatch(/<testcase name="rate held"/);
     expect(junit).toContain('upload_duration: p(95)&lt;100');
   });
 });

@@ -31,7 +31,9 @@ describe('load against the embedded mock', () => {
     expect(results.series.length).toBeGreaterThanOrEqual(10);
     const html = await readFile(join(dir, 'done-when', 'index.html'), 'utf8');
     expect(html).toContain('Load report: full-flow');
-    expect(await readFile(join(dir, 'done-when', 'junit.xml'), 'utf8')).toMatch(/tests="2" failures="0"/);
+    // The rate testcase and one per threshold, none failed.
+    expect(results.rate).toMatchObject({ held: true, late: 0, dropped: { maxVUs: 0, notStarted: 0 } });
+    expect(await readFile(join(dir, 'done-when', 'junit.xml'), 'utf8')).toMatch(/tests="3" failures="0"/);
   }, 40_000);
 
   it('random-5xx=0.2 makes http_req_failed rate<0.01 fail → exit 99', async () => {

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, parseThreshold, parseThresholdFlag, ThresholdError } from '../src/load/thresholds.ts';
 import { Recorder } from '../src/load/recorder.ts';
-import { LOAD_RESULTS_KIND as RESULTS_KIND, type LoadResults } from '../src/results/index.ts';
+import type { LoadResults } from '../src/results/index.ts';
+import { loadResultsOf } from './fixtures/load-results.ts';
 
 function resultsFrom(fill: (r: Recorder) => void, durationMs = 10_000): LoadResults {
   const r = new Recorder(0);
   fill(r);
-  return {
-    kind: RESULTS_KIND,
-    schemaVersion: 1,
-    scenario: 'handle-create',
-    engine: 'node',
-    target: 'mock',
-    options: { scenario: 'handle-create', durationMs, fileSizes: '1KiB', mix: 'resume:1', maxVUs: 1, thresholds: [] },
-    run: { startedAt: '', finishedAt: '', durationMs, harnessVersion: '', nodeVersion: '', hostname: '', instances: ['0'] },
-    ...r.freeze(durationMs),
-    thresholds: [],
-  };
+  return loadResultsOf(r, { startedAt: 0, durationMs, rate: 1, scenario: 'handle-create', engine: 'node', maxVUs: 1 });
 }
 
 describe('threshold parser', () => {

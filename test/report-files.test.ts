@@ -9,7 +9,8 @@ import { loadReportAssets, writeReports } from '../src/cli/report-files.ts';
 import { redactKnownSecrets } from '../src/config/redact.ts';
 import { Recorder } from '../src/load/recorder.ts';
 import { REPORT_FILES, renderReportFiles, type ReportAssets } from '../src/report/index.ts';
-import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, type LoadResults, type RunResults } from '../src/results/index.ts';
+import type { LoadResults, RunResults } from '../src/results/index.ts';
+import { loadResultsOf } from './fixtures/load-results.ts';
 import { runResultsOf } from './fixtures/run-results.ts';
 
 const SECRET = 'sk_live_load_key_0123456789';
@@ -23,17 +24,9 @@ function loadResults(): LoadResults {
     r.iterationDone(i % 5 !== 0, 3 + i, T0 + i * 50);
   }
   return {
-    kind: LOAD_RESULTS_KIND,
-    schemaVersion: LOAD_RESULTS_VERSION,
-    scenario: 'handle-create',
-    engine: 'node',
-    target: 'https://staging.example',
-    options: { scenario: 'handle-create', durationMs: 1000, fileSizes: '1KiB', mix: 'resume:1', maxVUs: 5, thresholds: [] },
-    run: { startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + 1000).toISOString(), durationMs: 1000, harnessVersion: '0', nodeVersion: '', hostname: '', instances: ['0'] },
-    ...r.freeze(1000),
+    ...loadResultsOf(r, { startedAt: T0, durationMs: 1000, rate: 20, scenario: 'handle-create', engine: 'node', target: 'https://staging.example' }),
     // A target that echoes the key into an error message: the reason lands in results.json and the HTML.
     errors: { [`handle_create: HTTP 403 unknown key ${SECRET}`]: 4 },
-    thresholds: [],
   };
 }
 

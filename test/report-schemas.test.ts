@@ -24,6 +24,9 @@ import {
   STAGE_NAMES,
   STATUSES,
   type CheckResult,
+  type DelaySummary,
+  type InjectedFault,
+  type RateRecord,
   type Counts,
   type Exchange,
   type LatencyStats,
@@ -176,15 +179,15 @@ describe('report schemas: compile and stay in step with the code', () => {
     const results: Presence<LoadResults> = {
       kind: 'required', schemaVersion: 'required', scenario: 'required', engine: 'required', target: 'required', options: 'required', run: 'required',
       totals: 'required', stages: 'required', http: 'required', iteration: 'required', series: 'required', errors: 'required', thresholds: 'required', baseline: 'optional',
-      intended: 'optional',
+      intended: 'optional', rate: 'required', faults: 'required',
     };
     const options: Presence<LoadOptionsRecord> = {
       scenario: 'required', rate: 'optional', stages: 'optional', durationMs: 'required', fileSizes: 'required', mix: 'required', maxVUs: 'required',
-      thresholds: 'required', executionSegment: 'optional',
+      maxStartDelayMs: 'required', thresholds: 'required', executionSegment: 'optional',
     };
     const rateStage: Presence<NonNullable<LoadOptionsRecord['stages']>[number]> = { durationMs: 'required', target: 'required' };
     const run: Presence<LoadResults['run']> = {
-      startedAt: 'required', finishedAt: 'required', durationMs: 'required', harnessVersion: 'required', nodeVersion: 'required', hostname: 'required',
+      id: 'required', mergedFrom: 'optional', sequential: 'optional', startedAt: 'required', finishedAt: 'required', durationMs: 'required', harnessVersion: 'required', nodeVersion: 'required', hostname: 'required',
       instances: 'required', k6ExitCode: 'optional', k6TestRunDurationMs: 'optional', incomplete: 'optional',
     };
     const incomplete: Presence<NonNullable<LoadResults['run']['incomplete']>> = { signal: 'required', aborted: 'required', plannedDurationMs: 'required', actualDurationMs: 'required' };
@@ -196,13 +199,23 @@ describe('report schemas: compile and stay in step with the code', () => {
     const stage: Presence<StageSummary> = { count: 'required', errors: 'required', bytesSent: 'required', bytesReceived: 'required', latencyMs: 'required', histogram: 'required' };
     const latency: Presence<LatencyStats> = { min: 'required', avg: 'required', med: 'required', p90: 'required', p95: 'required', p99: 'required', max: 'required' };
     const second: Presence<SecondBucket> = {
-      t: 'required', started: 'required', completed: 'required', failed: 'required', dropped: 'required', httpReqs: 'required', httpFailed: 'required',
+      t: 'required', scheduled: 'required', started: 'required', late: 'optional', completed: 'required', failed: 'required', dropped: 'required', httpReqs: 'required', httpFailed: 'required',
       bytesSent: 'required', bytesReceived: 'required', stages: 'required',
     };
     const secondStage: Presence<SecondStage> = { count: 'required', errors: 'required', p50: 'required', p90: 'required', p95: 'required', p99: 'required', histogram: 'required' };
     const threshold: Presence<ThresholdOutcome> = { metric: 'required', expression: 'required', ok: 'required', actual: 'required', message: 'required' };
     const baseline: Presence<BaselineComparison> = { file: 'required', maxRegressionPct: 'required', rows: 'required', ok: 'required' };
     const row: Presence<BaselineRow> = { metric: 'required', baseline: 'required', current: 'required', deltaPct: 'required', regression: 'required' };
+    const rate: Presence<RateRecord> = {
+      targetRate: 'required', scheduled: 'required', started: 'required', startRate: 'required', achievedRate: 'required', windowMs: 'required', maxStartDelayMs: 'required',
+      late: 'optional', startDelay: 'optional', dropped: 'required', maxVUs: 'required', generator: 'optional', held: 'required', allowShortfall: 'required', shortfalls: 'required',
+      notMeasured: 'required',
+    };
+    const dropped: Presence<RateRecord['dropped']> = { maxVUs: 'required', notStarted: 'required' };
+    const vus: Presence<RateRecord['maxVUs']> = { limit: 'required', peak: 'optional', exhausted: 'required', warning: 'optional' };
+    const generator: Presence<NonNullable<RateRecord['generator']>> = { eventLoopUtilization: 'required', eventLoopDelayMs: 'required', saturated: 'required' };
+    const delay: Presence<DelaySummary> = { count: 'required', ms: 'required', histogram: 'required' };
+    const fault: Presence<InjectedFault> = { spec: 'required', source: 'required', fromMs: 'required', untilMs: 'required' };
     expectFields(loadSchema, '#', results);
     expectFields(loadSchema, '#/properties/options', options);
     expectFields(loadSchema, '#/properties/options/properties/stages/items', rateStage);
@@ -217,6 +230,14 @@ describe('report schemas: compile and stay in step with the code', () => {
     expectFields(loadSchema, '#/$defs/thresholdOutcome', threshold);
     expectFields(loadSchema, '#/$defs/baselineComparison', baseline);
     expectFields(loadSchema, '#/$defs/baselineRow', row);
+    expectFields(loadSchema, '#/$defs/rateRecord', rate);
+    expectFields(loadSchema, '#/$defs/rateRecord/properties/dropped', dropped);
+    expectFields(loadSchema, '#/$defs/rateRecord/properties/maxVUs', vus);
+    expectFields(loadSchema, '#/$defs/rateRecord/properties/generator', generator);
+    expectFields(loadSchema, '#/$defs/delaySummary', delay);
+    expectFields(loadSchema, '#/$defs/injectedFault', fault);
+    const sources = { 'mock-fault': true, 'control-api': true } satisfies Record<InjectedFault['source'], true>;
+    expect(node(loadSchema, '#/$defs/injectedFault/properties/source').enum).toEqual(Object.keys(sources));
   });
 
   it('the API-message loader (schemas/*.json, Ajv strict) does not see schemas/reports/ and still works', () => {
@@ -328,9 +349,9 @@ describe('real load results.json files from short node-engine runs against the e
     expect(second.baseline?.rows.length).toBeGreaterThan(0);
     expect(second.thresholds).toHaveLength(2);
     expectValid(validateLoad, second);
-    // `report merge` writes the merged model as JSON (undefined fields dropped).
-    // (merge refuses different threshold sets, so the first run is given the second's for this check)
-    expectValid(validateLoad, JSON.parse(JSON.stringify(mergeResults([{ ...first, options: { ...first.options, thresholds: second.options.thresholds } }, second]))));
+    // `report merge` writes the merged model as JSON (undefined fields dropped). The two runs ran one
+    // after the other (--sequential); merge refuses different threshold sets, so the first run is given the second's.
+    expectValid(validateLoad, JSON.parse(JSON.stringify(mergeResults([{ ...first, options: { ...first.options, thresholds: second.options.thresholds } }, second], undefined, { sequential: true }))));
   });
 
   it('shapes the short run does not produce validate too: k6 metadata, ramping stages, a threshold without data', () => {

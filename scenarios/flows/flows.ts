@@ -146,7 +146,7 @@ async function ensureCandidate(plan: FlowPlan, t: Transport, obs: StageObserver,
     const res = await t.request(req);
     const env = res.status === 200 ? parseEnvelope<{ id?: string }>(res.body) : undefined;
     const id = env?.kind === 'success' && typeof env.results?.id === 'string' ? env.results.id : undefined;
-    obs.stage('setup', id !== undefined, res.durationMs, utf8ByteLength(req.body), receivedBytes(res), id ? undefined : describe(res));
+    obs.stage('setup', id !== undefined, res.durationMs, utf8ByteLength(req.body), receivedBytes(res), id ? undefined : describe(res), res.queuedMs);
     if (id) w.candidateId = id;
     w.candidatePending = undefined;
     return id;
@@ -161,7 +161,7 @@ async function createHandle(plan: FlowPlan, t: Transport, obs: StageObserver, v:
     const env = parseEnvelope<UploadHandleResults>(res.body);
     if (env.kind === 'success' && typeof env.results?.url === 'string' && typeof env.results.handle === 'string' && env.results.fields) results = env.results;
   }
-  obs.stage('handle_create', results !== undefined, res.durationMs, v.bodyBytes, receivedBytes(res), results ? undefined : describe(res));
+  obs.stage('handle_create', results !== undefined, res.durationMs, v.bodyBytes, receivedBytes(res), results ? undefined : describe(res), res.queuedMs);
   return results;
 }
 
@@ -176,7 +176,7 @@ async function upload(plan: FlowPlan, t: Transport, obs: StageObserver, v: Handl
     tags: { stage: 'upload', name: ENDPOINT_NAMES.upload },
   });
   const ok = res.status >= 200 && res.status < 300;
-  obs.stage('upload', ok, res.durationMs, length, receivedBytes(res), ok ? undefined : describe(res));
+  obs.stage('upload', ok, res.durationMs, length, receivedBytes(res), ok ? undefined : describe(res), res.queuedMs);
   return ok;
 }
 
@@ -200,7 +200,7 @@ async function attach(plan: FlowPlan, t: Transport, obs: StageObserver, w: Worke
   const http = jsonPost(plan, 'attach', attachRequest(plan, v.context, candidateId, handle, w, n));
   const res = await t.request(http);
   const ok = res.status === 200 && parseEnvelope(res.body).kind === 'success';
-  obs.stage('attach', ok, res.durationMs, utf8ByteLength(http.body), receivedBytes(res), ok ? undefined : describe(res));
+  obs.stage('attach', ok, res.durationMs, utf8ByteLength(http.body), receivedBytes(res), ok ? undefined : describe(res), res.queuedMs);
   return ok;
 }
 

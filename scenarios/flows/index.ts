@@ -4,3 +4,4 @@ export * from './mix.ts';
 export * from './payloads.ts';
 export * from './flows.ts';
 export * from './k6-env.ts';
+export * from './workload.ts';

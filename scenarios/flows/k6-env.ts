@@ -2,7 +2,11 @@
 // names, the defaults a bundle uses when a variable is absent (also the `load`/`k8s` defaults, so a bare
 // `k6 run dist/k6/full-flow.js` and `upload-harness load` run the same workload), how the harness
 // encodes its settings (src/load/k6-engine.ts, src/cli/k8s.ts) and how a bundle reads them back
-// (scenarios/k6/k6-runtime.ts). Runs inside k6 as well as Node: no Node built-ins, no DOM globals.
+// (scenarios/k6/k6-runtime.ts), which checks them at start the way `load` and `k8s` check their flags
+// (workload.ts). Runs inside k6 as well as Node: no Node built-ins, no DOM globals.
+import { parseContextMix } from './mix.ts';
+import type { ScenarioName } from './flows.ts';
+import { checkWorkload } from './workload.ts';
 
 /** The variable names (docs/load.md lists them for users running the bundles by hand). */
 export const K6_ENV = {
@@ -33,10 +37,17 @@ export const WORKLOAD_DEFAULTS = {
 
 /** Pre-allocated VUs never exceed this (k6 starts the rest on demand up to maxVUs). */
 const PRE_ALLOCATED_VUS_CAP = 20;
+/** The default max VUs never exceed this: a higher concurrency is a choice (--max-vus), not a default. */
+export const DEFAULT_MAX_VUS_CAP = 1000;
 
-/** Most concurrent iterations when not given: twice the peak arrival rate, at least 20. */
+/**
+ * Most concurrent iterations when not given (k6's maxVUs: iterations that find every VU busy are
+ * dropped and counted): enough for 2 s iterations at the peak arrival rate, at least 20 and at most
+ * DEFAULT_MAX_VUS_CAP — without the cap a high rate got a limit no run ever reaches (2 × 100,001), so an
+ * overloaded run never showed a single dropped iteration.
+ */
 export function defaultMaxVUs(peakRate: number): number {
-  return Math.max(20, Math.ceil(peakRate * 2));
+  return Math.min(DEFAULT_MAX_VUS_CAP, Math.max(20, Math.ceil(peakRate * 2)));
 }
 
 interface K6Stage {
@@ -107,6 +118,41 @@ export function decodeK6Schedule(env: K6EnvSource): K6Schedule {
   const preAllocatedVUs = Number(k6Var(env, K6_ENV.preAllocatedVUs, String(Math.min(maxVUs, PRE_ALLOCATED_VUS_CAP))));
   if (stages) return { kind: 'ramping', startRate, stages, preAllocatedVUs, maxVUs };
   return { kind: 'constant', rate, duration: k6Var(env, K6_ENV.duration, WORKLOAD_DEFAULTS.duration), preAllocatedVUs, maxVUs };
+}
+
+/**
+ * k6 takes integer rates per `timeUnit` (k6 docs: constant-arrival-rate, "rate: integer"): a fractional
+ * rate is given per 1000 s instead (0.5/s = 500 per 1000s), an integer one per second as usual.
+ */
+export function k6RateUnit(schedule: K6Schedule): { scale: number; timeUnit: string } {
+  const rates = schedule.kind === 'constant' ? [schedule.rate] : [schedule.startRate, ...schedule.stages.map((s) => s.target)];
+  return rates.every(Number.isInteger) ? { scale: 1, timeUnit: '1s' } : { scale: 1000, timeUnit: '1000s' };
+}
+
+/** UH_DURATION as the harness writes it (`1500ms`); undefined for any other k6 duration text, which k6 checks itself. */
+function encodedDurationMs(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)ms$/.exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The bundle's own check of its variables at start (k6-runtime.ts buildOptions): the same check, and
+ * the same message, as `load` and `k8s` give for the same settings. Throws WorkloadError.
+ */
+export function checkK6Env(env: K6EnvSource, scenario: ScenarioName): void {
+  const schedule = decodeK6Schedule(env);
+  const ramping = schedule.kind === 'ramping';
+  checkWorkload(
+    {
+      scenario,
+      ...(ramping ? { stages: schedule.stages, startRate: schedule.startRate } : { rate: schedule.rate }),
+      durationMs: ramping ? schedule.stages.reduce((a, s) => a + s.durationMs, 0) : encodedDurationMs(schedule.duration),
+      maxVUs: schedule.maxVUs,
+      contexts: parseContextMix(k6Var(env, K6_ENV.mix, WORKLOAD_DEFAULTS.mix)),
+      hasJobPosting: Boolean(env[K6_ENV.jobPostingId]),
+    },
+    'k6',
+  );
 }
 
 export function decodeK6Thresholds(env: K6EnvSource): Record<string, string[]> {

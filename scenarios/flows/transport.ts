@@ -29,6 +29,9 @@ export interface TransportResponse {
   /** Bytes of the body as received, when the engine counted them (node engine); else the flows count
    * the decoded text's UTF-8 bytes (k6), which costs a pass over every answer. */
   bodyBytes?: number;
+  /** Node engine: how long the request waited for a free connection before it was written (part of
+   * durationMs). With it an iteration's start delay is measured to when its first request went out. */
+  queuedMs?: number;
 }
 
 export interface Transport {
@@ -37,7 +40,7 @@ export interface Transport {
 
 /** Where a flow reports each stage's outcome; engines map it to Trends/checks or HDR histograms. */
 export interface StageObserver {
-  stage(stage: Stage, ok: boolean, durationMs: number, bytesSent: number, bytesReceived: number, reason?: string): void;
+  stage(stage: Stage, ok: boolean, durationMs: number, bytesSent: number, bytesReceived: number, reason?: string, queuedMs?: number): void;
 }
 
 /** One contiguous buffer, for engines without chunked bodies (k6). */

@@ -8,11 +8,13 @@ import exec from 'k6/execution';
 import { Counter, Rate, Trend } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import {
+  checkK6Env,
   concatBody,
   createFlow,
   decodeK6Flow,
   decodeK6Schedule,
   decodeK6Thresholds,
+  k6RateUnit,
   K6_ENV,
   parseContextMix,
   parseFileSizeMix,
@@ -24,21 +26,27 @@ import {
   type WorkerState,
 } from '../flows/index.ts';
 
-/** The k6 options of a scenario: one arrival-rate scenario named after it (UH_* as in flows/k6-env.ts). */
+/**
+ * The k6 options of a scenario: one arrival-rate scenario named after it (UH_* as in flows/k6-env.ts),
+ * after the same check of the settings `load` and `k8s` make (a bad setting stops k6 at start, with
+ * the harness's message, instead of failing every iteration).
+ */
 export function buildOptions(scenario: ScenarioName): Options {
+  checkK6Env(__ENV, scenario);
   const schedule = decodeK6Schedule(__ENV);
   const { preAllocatedVUs, maxVUs } = schedule;
+  const { scale, timeUnit } = k6RateUnit(schedule);
   const executor =
     schedule.kind === 'ramping'
       ? {
           executor: 'ramping-arrival-rate' as const,
-          startRate: schedule.startRate,
-          timeUnit: '1s',
-          stages: schedule.stages.map((s) => ({ duration: `${s.durationMs}ms`, target: s.target })),
+          startRate: Math.round(schedule.startRate * scale),
+          timeUnit,
+          stages: schedule.stages.map((s) => ({ duration: `${s.durationMs}ms`, target: Math.round(s.target * scale) })),
           preAllocatedVUs,
           maxVUs,
         }
-      : { executor: 'constant-arrival-rate' as const, rate: schedule.rate, timeUnit: '1s', duration: schedule.duration, preAllocatedVUs, maxVUs };
+      : { executor: 'constant-arrival-rate' as const, rate: Math.round(schedule.rate * scale), timeUnit, duration: schedule.duration, preAllocatedVUs, maxVUs };
   return {
     scenarios: { [scenario.replace(/-/g, '_')]: executor },
     thresholds: decodeK6Thresholds(__ENV),

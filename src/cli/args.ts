@@ -15,6 +15,7 @@
 import { parseArgs } from 'node:util';
 import { DurationError } from '../config/duration.ts';
 import { UsageError } from '../config/errors.ts';
+import { NumberError, parseNumber, type NumberRange } from '../config/number.ts';
 import { flagOrEnv, type Env } from '../config/precedence.ts';
 import { MixError } from '../../scenarios/flows/index.ts';
 import { ThresholdError } from '../load/threshold-error.ts';
@@ -41,9 +42,28 @@ export function parserConfig<T extends OptionTable>(table: T): ParserConfig<T> {
   return out as ParserConfig<T>;
 }
 
+/**
+ * `--rate -1` as `--rate=-1`: node:util's parser takes any token after a value option that starts with
+ * a dash for an option ("argument is ambiguous"), so a negative number would never reach the option's
+ * own check, which says what is wrong with it ("must be ≥ 0").
+ */
+function joinNegativeValues(argv: readonly string[], table: OptionTable): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    if (arg.startsWith('--') && table[arg.slice(2)]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export function parseCommandArgs<T extends OptionTable>(command: string, argv: string[], table: T, allowPositionals = false) {
   try {
-    return parseArgs({ args: argv, options: parserConfig(table), allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, table), options: parserConfig(table), allowPositionals, strict: true });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `see upload-harness ${command} --help`);
@@ -83,15 +103,17 @@ export function optionValue<T extends OptionTable>(table: T, values: Partial<Rec
   return flagOrEnv(name, typeof flag === 'string' ? flag : undefined, def.env, env, def.default === undefined ? undefined : String(def.default));
 }
 
-export function parseIntegerOption(name: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
-  const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
+/** A numeric option by the one number grammar (src/config/number.ts): `--rate must be ≥ 0, got -1`. */
+export function parseNumberOption(name: string, value: string, range: NumberRange, hint?: string): number {
+  return asUsage(() => parseNumber(value, range), { label: `--${name}`, hint });
 }
 
-/** The errors the value parsers (mixes, thresholds, durations, fault specs) throw for bad user input. */
-const VALUE_ERRORS = [MixError, ThresholdError, DurationError, FaultSpecError];
+export function parseIntegerOption(name: string, value: string, min: number, max: number): number {
+  return parseNumberOption(name, value, { min, max, integer: true });
+}
+
+/** The errors the value parsers (numbers, mixes, thresholds, durations, fault specs) throw for bad user input. */
+const VALUE_ERRORS = [NumberError, MixError, ThresholdError, DurationError, FaultSpecError];
 
 /**
  * Runs a value parser and turns its error into a UsageError (exit 2, one line): `label` prefixes the
@@ -101,7 +123,9 @@ export function asUsage<T>(fn: () => T, how: { label?: string; hint?: string } =
   try {
     return fn();
   } catch (err) {
-    if (VALUE_ERRORS.some((E) => err instanceof E)) throw new UsageError(how.label ? `${how.label}: ${(err as Error).message}` : (err as Error).message, how.hint);
-    throw err;
+    if (!VALUE_ERRORS.some((E) => err instanceof E)) throw err;
+    const message = (err as Error).message;
+    // "--rate must be ≥ 0" reads as one sentence; other messages stand after the option's name.
+    throw new UsageError(how.label ? `${how.label}${message.startsWith('must ') ? ' ' : ': '}${message}` : message, how.hint);
   }
 }

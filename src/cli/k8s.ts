@@ -12,6 +12,7 @@ import type { Env } from '../config/precedence.ts';
 import { baseUrlOf } from '../config/target-url.ts';
 import { encodeK6Env, K6_ENV } from '../../scenarios/flows/index.ts';
 import { buildK6Bundles } from '../load/build.ts';
+import { assertK6Thresholds, assertWorkload, workloadOf } from '../load/config.ts';
 import { toK6Thresholds } from '../load/thresholds.ts';
 import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
 import { WORKLOAD_OPTIONS as W, guardProductionRate, parseMaxVUs, parseMixes, parseRate, parseScenario, parseThresholds, parseWorkloadTarget } from './workload-options.ts';
@@ -26,7 +27,7 @@ export const OPTIONS = {
   'file-sizes': W['file-sizes'],
   mix: W.mix,
   threshold: W.threshold,
-  'max-vus': { ...W['max-vus'], help: 'most concurrent iterations in total (default max(20, 2 × rate))' },
+  'max-vus': { ...W['max-vus'], help: W['max-vus'].help.replace('most concurrent iterations', 'most concurrent iterations in total') },
   'job-posting-id': W['job-posting-id'],
   'i-understand-this-hits-production': W['i-understand-this-hits-production'],
   'secret-name': { type: 'string', value: 'NAME', default: 'upload-harness', help: 'Secret with key "api-key" holding the API key' },
@@ -58,19 +59,15 @@ export async function renderK8sManifest(argv: string[], env: Env = process.env):
   const target = parseWorkloadTarget(OPTIONS, v, env, { allowMock: false });
   const rate = parseRate('rate', optionValue(OPTIONS, v, 'rate', env)!);
   guardProductionRate(target, rate, v);
-  const durationMs = asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'duration', env)!), { hint: HINT });
-  const { fileSizes, mix } = parseMixes(OPTIONS, v, env, HINT);
+  const durationMs = asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'duration', env)!), { label: '--duration', hint: HINT });
+  const { fileSizes, mix, contextMix } = parseMixes(OPTIONS, v, env, HINT);
   const thresholds = parseThresholds(v.threshold ?? [], HINT);
-  const vars = encodeK6Env({
-    baseUrl: baseUrlOf(target),
-    rate,
-    durationMs,
-    maxVUs: parseMaxVUs(v['max-vus'], rate),
-    fileSizes,
-    mix,
-    jobPostingId: optionValue(OPTIONS, v, 'job-posting-id', env),
-    thresholds: toK6Thresholds(thresholds),
-  });
+  const maxVUs = parseMaxVUs(v['max-vus'], rate);
+  const jobPostingId = optionValue(OPTIONS, v, 'job-posting-id', env);
+  // What `load --engine k6` refuses, k8s refuses too (the pods run the same bundle, which checks again).
+  assertWorkload(workloadOf({ scenario, rate, durationMs, maxVUs, contextMix, jobPostingId, target: baseUrlOf(target) }), 'k6');
+  assertK6Thresholds(thresholds);
+  const vars = encodeK6Env({ baseUrl: baseUrlOf(target), rate, durationMs, maxVUs, fileSizes, mix, jobPostingId, thresholds: toK6Thresholds(thresholds) });
 
   const dir = await mkdtemp(join(tmpdir(), 'uh-k8s-'));
   let script: string;

@@ -6,12 +6,12 @@ import { parseDurationMs } from '../config/duration.ts';
 import { EXIT, UsageError } from '../config/errors.ts';
 import type { Env } from '../config/precedence.ts';
 import { baseUrlOf, type Target } from '../config/target-url.ts';
-import { peakRateOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
+import { assertK6Thresholds, assertWorkload, peakRateOf, workloadOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
 import { runLoad, type LoadOutcome } from '../load/run.ts';
 import { handleStopSignals, RunInterrupt } from '../load/interrupt.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseFaults } from '../mock/faults.ts';
-import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
+import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, parseNumberOption, type OptionTable } from './args.ts';
 import { WORKLOAD_OPTIONS as W, guardProductionRate, parseMaxVUs, parseMixes, parseRate, parseScenario, parseThresholds, parseWorkloadTarget } from './workload-options.ts';
 import { NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 import { writeReports, type WrittenReports } from './report-files.ts';
@@ -35,6 +35,8 @@ export const OPTIONS = {
   'api-key': { type: 'string', value: 'K', env: 'ASHBY_API_KEY', help: '' },
   'job-posting-id': W['job-posting-id'],
   'max-vus': W['max-vus'],
+  'max-start-delay': { type: 'string', value: 'D', default: '1s', help: 'an iteration that starts later than this after its due time counts as late' },
+  'allow-rate-shortfall': { type: 'boolean', help: 'report a rate the run did not hold, but do not exit 99 for it' },
   'report-dir': { type: 'string', value: 'DIR', default: 'reports/load', help: '' },
   'i-understand-this-hits-production': W['i-understand-this-hits-production'],
   'mock-fault': { type: 'string', multiple: true, value: 'SPEC', help: 'fault of the embedded mock, repeatable (random-5xx=0.2, latency=50)' },
@@ -59,8 +61,12 @@ ${PROXY_HELP} The node engine applies --ca-file; k6 reads the proxy variables it
 Ctrl-C or SIGTERM stops starting iterations and lets in-flight ones finish (graceful stop); a second
 one aborts them. Either way the reports are written from what was recorded, marked incomplete.
 
+Rate held: a run whose achieved arrival rate is below 95 % of the target, or whose late + dropped
+iterations exceed 1 % of those scheduled, is marked "rate not held" (console, HTML, JSON, JUnit) and
+exits 99 like a failed threshold, unless --allow-rate-shortfall.
+
 Exit codes: 0 ok, 2 usage or harness error or the run was interrupted (incomplete),
-99 a threshold failed or the baseline regressed.
+99 a threshold failed, the baseline regressed, or the rate was not held.
 
 Examples:
   upload-harness load --engine node --scenario full-flow --rate 50 --duration 10s
@@ -75,11 +81,12 @@ type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
 export function parseStages(text: string): RateStage[] {
   const stages = text.split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
-    const [d, t] = item.split(':');
-    if (d === undefined || t === undefined || !/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--stages item "${item}" must be duration:target, e.g. 30s:200`);
-    const durationMs = asUsage(() => parseDurationMs(d), { hint: HINT });
-    if (durationMs <= 0) throw new UsageError(`--stages item "${item}" needs a positive duration`);
-    return { durationMs, target: Number(t) };
+    const [d, t, extra] = item.split(':');
+    if (d === undefined || t === undefined || extra !== undefined) throw new UsageError(`--stages item "${item}" must be duration:target, e.g. 30s:200`);
+    const label = `--stages item "${item}":`;
+    const durationMs = asUsage(() => parseDurationMs(d), { label: `${label} duration`, hint: HINT });
+    if (durationMs <= 0) throw new UsageError(`${label} duration must be > 0`);
+    return { durationMs, target: parseRate(`stages item "${item}": target`, t, { exclusive: false }) };
   });
   if (stages.length === 0) throw new UsageError('--stages is empty (example: 10s:50,30s:200)');
   return stages;
@@ -92,25 +99,26 @@ function parseArrival(v: Values, env: Env): Pick<LoadConfig, 'rate' | 'stages' |
   if (v['start-rate'] !== undefined && v.stages === undefined) throw new UsageError('--start-rate applies to --stages');
   if (v.stages !== undefined) {
     const stages = parseStages(v.stages);
-    const startRate = v['start-rate'] === undefined ? undefined : v['start-rate'] === '0' ? 0 : parseRate('start-rate', v['start-rate']);
-    return { rate: undefined, stages, startRate, durationMs: checkDuration(stages.reduce((a, s) => a + s.durationMs, 0)) };
+    const startRate = v['start-rate'] === undefined ? undefined : parseRate('start-rate', v['start-rate'], { exclusive: false });
+    return { rate: undefined, stages, startRate, durationMs: stages.reduce((a, s) => a + s.durationMs, 0) };
   }
   const rate = parseRate('rate', optionValue(OPTIONS, v, 'rate', env)!);
-  return { rate, durationMs: checkDuration(asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'duration', env)!), { hint: HINT })) };
+  return { rate, durationMs: asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'duration', env)!), { label: '--duration', hint: HINT }) };
 }
 
-function checkDuration(ms: number): number {
-  if (ms <= 0 || ms > 24 * 3_600_000) throw new UsageError(`--duration must be between 1ms and 24h`);
-  return ms;
+/** --max-start-delay (a duration > 0) and --allow-rate-shortfall. */
+function parseRateGate(v: Values, env: Env): Pick<LoadConfig, 'maxStartDelayMs' | 'allowRateShortfall'> {
+  const maxStartDelayMs = asUsage(() => parseDurationMs(optionValue(OPTIONS, v, 'max-start-delay', env)!), { label: '--max-start-delay', hint: HINT });
+  if (maxStartDelayMs < 1) throw new UsageError(`--max-start-delay must be at least 1ms, got ${v['max-start-delay']}`);
+  return { maxStartDelayMs, allowRateShortfall: v['allow-rate-shortfall'] === true };
 }
 
 /** --baseline and --max-regression (a percentage, only meaningful with a baseline). */
 function parseBaseline(v: Values, env: Env): Pick<LoadConfig, 'baseline' | 'maxRegressionPct'> {
   const regression = optionValue(OPTIONS, v, 'max-regression', env)!;
-  const m = /^(\d+(?:\.\d+)?)%?$/.exec(regression);
-  if (!m || Number(m[1]) > 1000) throw new UsageError(`--max-regression must be a percentage like 10%, got "${regression}"`);
+  const maxRegressionPct = parseNumberOption('max-regression', regression.replace(/%$/, ''), { min: 0, max: 1000 }, 'a percentage like 10%');
   if (v['max-regression'] !== undefined && !v.baseline) throw new UsageError('--max-regression needs --baseline FILE');
-  return { baseline: v.baseline, maxRegressionPct: Number(m[1]) };
+  return { baseline: v.baseline, maxRegressionPct };
 }
 
 const SEGMENT = /^(\d+(?:\.\d+)?|\d+\/\d+):(\d+(?:\.\d+)?|\d+\/\d+)$/;
@@ -149,7 +157,7 @@ export function parseLoadArgs(argv: string[], env: Env = process.env): LoadConfi
   const target = parseWorkloadTarget(OPTIONS, v, env, { allowMock: true });
   const peak = peakRateOf(arrival);
   const allowProduction = guardProductionRate(target, peak, v);
-  return {
+  const config: LoadConfig = {
     engine,
     scenario,
     ...arrival,
@@ -161,12 +169,17 @@ export function parseLoadArgs(argv: string[], env: Env = process.env): LoadConfi
     apiKey: optionValue(OPTIONS, v, 'api-key', env),
     jobPostingId: optionValue(OPTIONS, v, 'job-posting-id', env),
     maxVUs: parseMaxVUs(v['max-vus'], peak),
+    ...parseRateGate(v, env),
     reportDir: optionValue(OPTIONS, v, 'report-dir', env)!,
     allowProduction,
     ...parseK6Options(v, engine),
     mockFaults: parseMockFaults(v, target),
     caFile: optionValue(OPTIONS, v, 'ca-file', env),
   };
+  // The checks k8s makes too; with `--engine auto` the k6 ones wait until the engine is known (runLoad).
+  assertWorkload(workloadOf(config), engine === 'k6' ? 'k6' : 'node');
+  if (engine === 'k6') assertK6Thresholds(thresholdRules);
+  return config;
 }
 
 /** One load run and its report folder (what `load` does; tests call it with a built config). */

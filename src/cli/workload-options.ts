@@ -4,10 +4,10 @@
 import { UsageError } from '../config/errors.ts';
 import type { Env } from '../config/precedence.ts';
 import { parseTarget, type Target } from '../config/target-url.ts';
-import { defaultMaxVUs, parseContextMix, parseFileSizeMix, SCENARIOS, WORKLOAD_DEFAULTS, type ScenarioName } from '../../scenarios/flows/index.ts';
+import { DEFAULT_MAX_VUS_CAP, defaultMaxVUs, parseContextMix, parseFileSizeMix, SCENARIOS, WORKLOAD_DEFAULTS, WORKLOAD_LIMITS, type ScenarioName } from '../../scenarios/flows/index.ts';
 import { PRODUCTION_RATE_CAP, assertRateAllowed } from '../load/config.ts';
 import { parseThresholdFlag } from '../load/thresholds.ts';
-import { asUsage, optionValue, parseIntegerOption, type OptionTable } from './args.ts';
+import { asUsage, optionValue, parseNumberOption, type OptionTable } from './args.ts';
 
 const DEFAULT_SCENARIO: ScenarioName = 'full-flow';
 
@@ -26,7 +26,7 @@ export const WORKLOAD_OPTIONS = {
     help: "k6 syntax, repeatable: 'handle_create_duration:p(95)<300',\n'http_req_failed:rate<0.01', 'checks:rate>0.99', 'iterations:count>100'",
   },
   'job-posting-id': { type: 'string', value: 'ID', env: 'ASHBY_JOB_POSTING_ID', help: 'for the form context' },
-  'max-vus': { type: 'string', value: 'N', help: 'most concurrent iterations (default max(20, 2 × peak rate))' },
+  'max-vus': { type: 'string', value: 'N', help: `most concurrent iterations; one due while all are busy is dropped\n(default max(20, 2 × peak rate), at most ${DEFAULT_MAX_VUS_CAP})` },
   'i-understand-this-hits-production': { type: 'boolean', help: `allow more than ${PRODUCTION_RATE_CAP} it/s against a non-mock target` },
 } as const satisfies OptionTable;
 
@@ -38,10 +38,9 @@ export function parseScenario(table: OptionTable, values: WorkloadValues, env: E
   return scenario;
 }
 
-export function parseRate(name: string, text: string): number {
-  const n = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text) || !(n > 0) || n > 1_000_000) throw new UsageError(`--${name} must be a positive number of iterations per second, got "${text}"`);
-  return n;
+/** An arrival rate in iterations per second (--rate, --start-rate), by the one number grammar. */
+export function parseRate(name: string, text: string, min: { exclusive: boolean } = { exclusive: true }): number {
+  return parseNumberOption(name, text, { min: 0, exclusiveMin: min.exclusive, max: WORKLOAD_LIMITS.maxRate });
 }
 
 /** The target (flag > ASHBY_BASE_URL > the mock where allowed), by the rules every command shares. */
@@ -64,7 +63,7 @@ export function parseThresholds(specs: readonly string[], hint: string) {
 
 /** --max-vus, else the default every entry point shares (k6-env.ts defaultMaxVUs). */
 export function parseMaxVUs(value: string | undefined, peakRate: number): number {
-  return value !== undefined ? parseIntegerOption('max-vus', value, 1, 100_000) : defaultMaxVUs(peakRate);
+  return value !== undefined ? parseNumberOption('max-vus', value, { min: 1, max: WORKLOAD_LIMITS.maxVUs, integer: true }) : defaultMaxVUs(peakRate);
 }
 
 /** The production guard (src/load/config.ts) with the acknowledgement flag of the table. */

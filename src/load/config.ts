@@ -3,8 +3,8 @@
 import type { UploadContext } from '../protocol/index.ts';
 import { UsageError } from '../config/errors.ts';
 import { isLoopback, type Target } from '../config/target-url.ts';
-import type { ScenarioName, Weighted } from '../../scenarios/flows/index.ts';
-import type { Threshold } from './thresholds.ts';
+import { checkWorkload, WorkloadError, type ScenarioName, type Weighted, type WorkloadSettings } from '../../scenarios/flows/index.ts';
+import { INTENDED_SUFFIX, type Threshold } from './thresholds.ts';
 import type { RateStage } from './schedule.ts';
 import type { ProgressSink } from './node-engine.ts';
 import type { RunInterrupt } from './interrupt.ts';
@@ -36,6 +36,10 @@ export interface LoadConfig {
   apiKey?: string;
   jobPostingId?: string;
   maxVUs: number;
+  /** An iteration that starts later than this after its due time counts as late (--max-start-delay). */
+  maxStartDelayMs: number;
+  /** Report a rate the run did not hold, but do not fail the run for it (--allow-rate-shortfall). */
+  allowRateShortfall: boolean;
   reportDir: string;
   allowProduction: boolean;
   k6Docker: boolean;
@@ -70,4 +74,40 @@ export function peakRateOf(config: Pick<LoadConfig, 'rate' | 'stages' | 'startRa
 export function assertRateAllowed(target: Target, peakRate: number, allowProduction: boolean): void {
   if (target === 'mock' || isLoopback(target) || peakRate <= PRODUCTION_RATE_CAP || allowProduction) return;
   throw new UsageError(`refusing ${peakRate} it/s against ${target.host}: above ${PRODUCTION_RATE_CAP}/s a real target needs --i-understand-this-hits-production`);
+}
+
+/** How each setting is given on the command line, for the hint under a refusal. */
+const WORKLOAD_HINT = 'see upload-harness load --help (or k8s --help)';
+const JOB_POSTING_HINT = 'pass --job-posting-id, set ASHBY_JOB_POSTING_ID, or drop form from --mix';
+
+/**
+ * The one check of a workload (scenarios/flows/workload.ts) as a usage error: `load` (at parse time, and
+ * again once `auto` has picked its engine) and `k8s` call it with the same settings, the k6 bundles
+ * make the same check of their UH_* variables, so all refuse alike, with the same message.
+ */
+export function assertWorkload(w: WorkloadSettings, engine: 'node' | 'k6'): void {
+  try {
+    checkWorkload(w, engine);
+  } catch (err) {
+    if (err instanceof WorkloadError) throw new UsageError(err.message, err.message.includes('job posting') ? JOB_POSTING_HINT : WORKLOAD_HINT);
+    throw err;
+  }
+}
+
+/** k6 does not measure latency from the intended start: such a threshold is refused for a k6 run (load or k8s). */
+export function assertK6Thresholds(rules: readonly Threshold[]): void {
+  const intended = rules.find((t) => t.base.endsWith(INTENDED_SUFFIX));
+  if (intended) throw new UsageError(`${intended.base} is measured by the node engine only`, 'use --engine node, or a service-time metric such as ' + intended.base.slice(0, -INTENDED_SUFFIX.length));
+}
+
+/** The workload of a config, for assertWorkload; the embedded mock supplies its own job posting. */
+export function workloadOf(config: Pick<LoadConfig, 'scenario' | 'rate' | 'stages' | 'startRate' | 'durationMs' | 'maxVUs' | 'contextMix' | 'jobPostingId' | 'target'>): WorkloadSettings {
+  return {
+    scenario: config.scenario,
+    ...(config.stages ? { stages: config.stages, startRate: config.startRate } : { rate: config.rate }),
+    durationMs: config.durationMs,
+    maxVUs: config.maxVUs,
+    contexts: config.contextMix,
+    hasJobPosting: config.jobPostingId !== undefined || config.target === 'mock',
+  };
 }

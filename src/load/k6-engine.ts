@@ -174,7 +174,8 @@ function readSummaryDurations(files: readonly string[]): number[] {
 export async function runK6Engine(o: K6RunOptions): Promise<K6EngineRun> {
   const invocations = await prepareK6(o);
   const startedAt = Date.now();
-  const exitCodes = await Promise.all(invocations.map((inv) => spawnK6(inv, o.log, o.interrupt)));
+  const warnings: string[] = [];
+  const exitCodes = await Promise.all(invocations.map((inv) => spawnK6(inv, o.log, warnings, o.interrupt)));
   const finishedAt = Date.now();
   const files = invocations.map((i) => i.outFile).filter((f) => existsSync(f));
   const interrupted = o.interrupt?.stop.aborted === true;
@@ -192,10 +193,16 @@ export async function runK6Engine(o: K6RunOptions): Promise<K6EngineRun> {
   const actualDurationMs = k6TestRunDurationMs.length > 0 ? Math.max(...k6TestRunDurationMs) : finishedAt - startedAt;
   const stopped = interrupted ? { interrupted: { aborted: o.interrupt!.abort.aborted, actualDurationMs } } : {};
   const durationMs = interrupted ? Math.max(1, Math.min(plannedMs, actualDurationMs)) : plannedMs;
-  return { recorder, startedAt, finishedAt, durationMs, exitCodes, instances: [...info.instances].sort(), k6TestRunDurationMs, ...stopped };
+  // k6 starts iteration 0 when its scenario starts: the schedule's time 0 is the first iteration's start.
+  const scheduleStartAt = Number.isFinite(recorder.firstStartAt) ? recorder.firstStartAt : startedAt;
+  const maxVUsWarning = warnings[0];
+  return { recorder, startedAt, finishedAt, durationMs, scheduleStartAt, exitCodes, instances: [...info.instances].sort(), k6TestRunDurationMs, ...(maxVUsWarning ? { maxVUsWarning } : {}), ...stopped };
 }
 
-function spawnK6(inv: K6Invocation, log: (line: string) => void, interrupt?: RunInterrupt): Promise<number> {
+/** k6's warning when an arrival-rate executor has no VU left to start an iteration with (k6 executor source). */
+const K6_MAX_VUS_WARNING = /Insufficient VUs, reached \d+ active VUs and cannot initialize more/;
+
+function spawnK6(inv: K6Invocation, log: (line: string) => void, warnings: string[], interrupt?: RunInterrupt): Promise<number> {
   return new Promise((resolveExit, reject) => {
     // detached: k6 gets its own process group, so a terminal's Ctrl-C reaches it once (forwarded below),
     // not twice (which k6 would take as "abort at once").
@@ -212,7 +219,12 @@ function spawnK6(inv: K6Invocation, log: (line: string) => void, interrupt?: Run
       interrupt?.abort.removeEventListener('abort', forward);
     });
     const relay = (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`k6: ${line}`);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        log(`k6: ${line}`);
+        const warning = K6_MAX_VUS_WARNING.exec(line);
+        if (warning) warnings.push(warning[0]);
+      }
     };
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);

@@ -56,13 +56,15 @@ export async function readK6Points(files: readonly string[], recorder: Recorder)
         case 'checks':
           return recorder.check(p.data.value !== 0);
         case 'flow_success':
-          recorder.iterationStarted(at);
           return recorder.iterationDone(p.data.value !== 0, undefined, at);
         case 'iteration_duration':
+          // Emitted when the iteration ends: it started `value` ms before (k6 gives no intended start).
+          recorder.iterationStarted(at - p.data.value);
           return recorder.iterationDuration(p.data.value);
         case 'dropped_iterations':
-          for (let i = 0; i < p.data.value; i++) recorder.droppedIteration(at);
-          return;
+          return recorder.droppedIteration(at, 'maxVUs', p.data.value);
+        case 'vus':
+          return recorder.observeVUs(p.data.value, tags.instance_id ?? f);
       }
     });
   }

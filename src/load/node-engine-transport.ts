@@ -282,6 +282,7 @@ class Origin implements Route, ConnectionEvents {
       if (!conn) break;
       const next = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Pending; // let the request go
+      next.exchange.dequeued();
       conn.send(next.exchange, next.request);
     }
     if (this.queueHead > 0 && this.queueHead === this.queue.length) {
@@ -338,11 +339,18 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
   private rest: Buffer[] | undefined;
   private length = 0;
   private done = false;
+  /** Time spent waiting in the origin's queue for a connection (0 when one was free at once). */
+  private queuedMs = 0;
 
   constructor(
     private readonly started: number,
     private readonly resolve: (res: TransportResponse) => void,
   ) {}
+
+  /** The request leaves the origin's queue for a connection now. */
+  dequeued(): void {
+    this.queuedMs = performance.now() - this.started;
+  }
 
   start(status: number): void {
     this.status = status;
@@ -361,7 +369,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
   end(): void {
     if (this.done) return;
     this.done = true;
-    this.resolve({ status: this.status, body: this.text(), durationMs: performance.now() - this.started, bodyBytes: this.length });
+    this.resolve({ status: this.status, body: this.text(), durationMs: performance.now() - this.started, bodyBytes: this.length, queuedMs: this.queuedMs });
   }
 
   /** Ends the request with an error (from the connection or undici, or before it was sent at all). */
@@ -369,7 +377,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
     if (this.done) return;
     this.done = true;
     const e = err as { code?: string; message?: string };
-    this.resolve({ status: 0, body: '', durationMs: performance.now() - this.started, error: e.code ?? e.message ?? 'request failed' });
+    this.resolve({ status: 0, body: '', durationMs: performance.now() - this.started, error: e.code ?? e.message ?? 'request failed', queuedMs: this.queuedMs });
   }
 
   onRequestStart(): void {}

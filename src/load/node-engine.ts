@@ -3,17 +3,26 @@
 // maxVUs are in flight, otherwise it is counted as dropped. Workers (≈ k6 VUs) are reused, so per-VU
 // setup (the candidate) happens once per worker. Nothing on the iteration path logs or allocates payloads.
 // Each stage and iteration is recorded twice: service time (from the actual send) and latency from the
-// intended start (docs/decisions/0035-latency-from-intended-start.md).
+// intended start (docs/decisions/0035-latency-from-intended-start.md). Every start's delay is recorded
+// too; the rate the run held is judged from these by src/load/rate.ts.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createFlow, type Flow, type FlowConfig, type Stage, type StageObserver, type Transport, type WorkerState } from '../../scenarios/flows/index.ts';
+import { recordNotStarted } from './rate.ts';
 import { Recorder } from './recorder.ts';
 import type { Schedule } from './schedule.ts';
 import { createNodeEngineTransport } from './node-engine-transport.ts';
-import { percentileMs } from '../results/index.ts';
+import { percentileMs, type RateRecord } from '../results/index.ts';
 
 export interface NodeEngineOptions {
   flow: FlowConfig;
   schedule: Schedule;
   maxVUs: number;
+  /**
+   * An iteration starting later than this after its due time counts as late (default 1 s). It is also
+   * how long after the schedule's end the engine still starts iterations it is behind on; the ones it
+   * has not started by then are dropped (counted as not started), not started ever later.
+   */
+  maxStartDelayMs?: number;
   /** Progress line writer (stderr by default); null silences it. */
   progress?: ProgressSink | null;
   /** Extra time for in-flight iterations after the schedule ends (k6 gracefulStop, default 30 s). */
@@ -38,6 +47,14 @@ export interface EngineRun {
   interrupted?: { aborted: boolean; actualDurationMs: number };
   /** Node engine: how the arrival loop waited for sub-millisecond arrivals, spinning (nothing in flight) or on the next completion. */
   arrivalWaits?: { spin: number; completion: number };
+  /** Epoch ms of the schedule's time 0 (its due times are offsets from it). */
+  scheduleStartAt: number;
+  /** Where the engine cut the schedule, in ms after its time 0 (the stop signal); absent: its end. */
+  scheduleEndMs?: number;
+  /** Node engine: the harness process's own load during the run (a saturated generator holds no rate). */
+  generator?: RateRecord['generator'];
+  /** k6's own warning when its VUs ran out ("Insufficient VUs, …"). */
+  maxVUsWarning?: string;
 }
 
 type ArrivalWaits = NonNullable<EngineRun['arrivalWaits']>;
@@ -79,23 +96,38 @@ function startClock(): RunClock {
  * before would have ended had it started on time (its intended start plus its service time). So a
  * late start (a stalled event loop or target) adds to every stage it delays, as wrk2 corrects one
  * request; the intended latency is never below the service time.
+ *
+ * It also records the iteration's start delay, once: from its due time to when its first request went
+ * out (the call, plus any wait for a free connection), as the target sees it — after a stall the
+ * overdue iterations start at once but their requests can still queue for connections.
  */
 class IntendedStageObserver implements StageObserver {
   private intendedStart: number;
+  private delayed = false;
   constructor(
     private readonly recorder: Recorder,
     private readonly clock: RunClock,
-    dueMs: number,
+    private readonly dueMs: number,
+    private readonly maxStartDelayMs: number,
   ) {
     this.intendedStart = dueMs;
   }
 
-  stage(stage: Stage, ok: boolean, durationMs: number, sent: number, received: number, reason?: string): void {
+  stage(stage: Stage, ok: boolean, durationMs: number, sent: number, received: number, reason?: string, queuedMs = 0): void {
     const now = this.clock.elapsed();
+    if (!this.delayed) this.startDelayed(now - durationMs + queuedMs);
     this.recorder.request(stage, ok, durationMs, sent, received, this.clock.epochOf(now), reason);
     this.recorder.check(ok);
     this.recorder.intendedStage(stage, ok, Math.max(durationMs, now - this.intendedStart));
     this.intendedStart += durationMs;
+  }
+
+  /** The start delay, when the first request went out at `sentMs` (or, without any request, the iteration started). */
+  startDelayed(sentMs: number): void {
+    if (this.delayed) return;
+    this.delayed = true;
+    const delay = Math.max(0, sentMs - this.dueMs);
+    this.recorder.startDelayed(delay, delay > this.maxStartDelayMs, this.clock.epochOf(sentMs));
   }
 }
 
@@ -104,6 +136,8 @@ class IterationPool {
   private readonly free: WorkerState[] = [];
   private workers = 0;
   active = 0;
+  /** Most iterations in flight at once. */
+  peak = 0;
   private drained: (() => void) | undefined;
   private waiter: (() => void) | undefined;
 
@@ -112,19 +146,23 @@ class IterationPool {
     private readonly transport: Transport,
     private readonly recorder: Recorder,
     private readonly clock: RunClock,
+    private readonly maxStartDelayMs: number,
   ) {}
 
   async run(k: number, dueMs: number): Promise<void> {
     const worker = this.free.pop() ?? this.flow.newWorker(++this.workers);
-    this.active++;
+    if (++this.active > this.peak) this.peak = this.active;
     const start = this.clock.elapsed();
     this.recorder.iterationStarted(this.clock.epochOf(start));
+    const observer = new IntendedStageObserver(this.recorder, this.clock, dueMs, this.maxStartDelayMs);
     let ok: boolean;
     try {
-      ok = await this.flow.iterate(this.transport, new IntendedStageObserver(this.recorder, this.clock, dueMs), worker, k);
+      ok = await this.flow.iterate(this.transport, observer, worker, k);
     } catch {
       ok = false;
     }
+    observer.startDelayed(start); // an iteration that ended before any request
+
     const end = this.clock.elapsed();
     this.recorder.iterationDone(ok, end - start, this.clock.epochOf(end));
     this.recorder.intendedIterationDone(ok, Math.max(end - start, end - dueMs));
@@ -172,21 +210,29 @@ class IterationPool {
  * VUs); only iterations that still find no free VU after that count as dropped. So a drop means
  * maxVUs really were exhausted, not that the loop had not looked yet.
  *
+ * A generator that falls behind (a saturated or stalled event loop) starts the overdue iterations late,
+ * each counted late beyond `maxStartDelayMs`; once the schedule has ended and `maxStartDelayMs` more has
+ * passed, it stops: what it has not started by then is counted as dropped (not started), so a run
+ * never runs on for many times its duration to catch up. Returns how many iterations were handled
+ * (started or dropped), in due order.
+ *
  * Waiting for an arrival less than a millisecond away (timers have 1 ms resolution): with nothing in
  * flight the loop spins on setImmediate, so a lone arrival starts within microseconds; with
  * iterations in flight it waits for the next one to end (or 1 ms at most) instead, as the stream of
  * responses at high rates wakes it every few microseconds — spinning there would burn the CPU that the
  * iterations, and on a shared machine the target, need (decision 0102).
  */
-async function startArrivals(schedule: Schedule, maxVUs: number, pool: IterationPool, recorder: Recorder, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<void> {
+async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs: number, pool: IterationPool, recorder: Recorder, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<number> {
   let k = 0;
   let due = schedule.dueMs(0);
   let afterExhausted = false;
+  const startBy = schedule.totalMs + maxStartDelayMs;
   // One timer for every sub-millisecond wait, re-armed (refresh) rather than created per wait.
   let tick: NodeJS.Timeout | undefined;
   try {
     while (due < schedule.totalMs && !stop?.aborted) {
       const now = clock.elapsed();
+      if (now > startBy) break;
       const wait = due - now;
       if (wait >= 1) {
         await sleep(wait, stop);
@@ -207,7 +253,7 @@ async function startArrivals(schedule: Schedule, maxVUs: number, pool: Iteration
       let exhausted = false;
       for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
         if (pool.active < maxVUs) void pool.run(k, due);
-        else if (afterExhausted) recorder.droppedIteration(clock.epochOf(now));
+        else if (afterExhausted) recorder.droppedIteration(clock.epochOf(due), 'maxVUs');
         else {
           exhausted = true; // look again after the event loop turn
           break;
@@ -223,6 +269,29 @@ async function startArrivals(schedule: Schedule, maxVUs: number, pool: Iteration
   }
   const rest = schedule.totalMs - clock.elapsed();
   if (rest > 0) await sleep(rest, stop);
+  return k;
+}
+
+/** Event-loop delay is sampled by a timer of this period; its samples include the period itself. */
+const LOOP_SAMPLE_MS = 10;
+/** A generator whose event loop was busy at least this share of the run was saturated. */
+const SATURATED_LOOP_SHARE = 0.9;
+
+/** The process's event-loop load from now until the returned function is called. */
+function watchGenerator(): () => NonNullable<EngineRun['generator']> {
+  const delay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
+  delay.enable();
+  const busy = performance.eventLoopUtilization();
+  return () => {
+    delay.disable();
+    const utilization = performance.eventLoopUtilization(busy).utilization;
+    const lag = (ns: number) => Math.round(Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) * 1000) / 1000;
+    return {
+      eventLoopUtilization: Math.round(utilization * 1000) / 1000,
+      eventLoopDelayMs: { p50: lag(delay.percentile(50)), p99: lag(delay.percentile(99)), max: lag(delay.max) },
+      saturated: utilization >= SATURATED_LOOP_SHARE,
+    };
+  };
 }
 
 export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineRun> {
@@ -232,15 +301,20 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
   // with every early iteration queued behind connects. Failures here are not errors of the run: the
   // first request that needs a connection meets (and records) them.
   await transport.preconnect(options.flow.baseUrl).catch(() => undefined);
+  const maxStartDelayMs = options.maxStartDelayMs ?? 1000;
+  const generatorLoad = watchGenerator();
   const clock = startClock();
-  const recorder = new Recorder(clock.startedAt);
-  const pool = new IterationPool(flow, transport, recorder, clock);
+  const recorder = new Recorder(clock.startedAt, true);
+  const pool = new IterationPool(flow, transport, recorder, clock, maxStartDelayMs);
   const arrivalWaits: ArrivalWaits = { spin: 0, completion: 0 };
   const { schedule, stop, abort } = options;
   const progress = options.progress === undefined ? { write: (s: string) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR } : options.progress;
   const ticker = progress ? setInterval(() => progressLine(progress, recorder, clock.elapsed(), schedule.totalMs), 1000) : undefined;
+  let handled: number;
+  let stoppedAtMs = schedule.totalMs;
   try {
-    await startArrivals(schedule, options.maxVUs, pool, recorder, clock, arrivalWaits, stop);
+    handled = await startArrivals(schedule, options.maxVUs, maxStartDelayMs, pool, recorder, clock, arrivalWaits, stop);
+    if (stop?.aborted) stoppedAtMs = Math.min(schedule.totalMs, clock.elapsed());
     await pool.drain(options.gracefulStopMs ?? 30_000, abort);
   } finally {
     if (ticker) clearInterval(ticker);
@@ -251,16 +325,17 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
   const finishedAt = Date.now();
   const actualDurationMs = clock.elapsed();
   const interrupted = stop?.aborted && actualDurationMs < schedule.totalMs ? { aborted: abort?.aborted === true, actualDurationMs } : undefined;
-  // The achieved rate is measured over the scheduled window, as k6's iterations rate is; an
-  // interrupted run over the time it actually ran.
+  // Due (before the stop, for an interrupted run) but never started: the generator fell behind.
+  recordNotStarted(recorder, schedule, clock.startedAt, handled, stoppedAtMs);
+  recorder.observeVUs(pool.peak);
   const durationMs = Math.max(interrupted ? Math.min(actualDurationMs, schedule.totalMs) : schedule.totalMs, 1);
-  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, ...(interrupted ? { interrupted } : {}) };
+  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, scheduleStartAt: clock.startedAt, scheduleEndMs: stoppedAtMs, generator: generatorLoad(), ...(interrupted ? { interrupted } : {}) };
 }
 
 function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {
   const s = elapsedMs / 1000;
   const rate = s > 0 ? r.iterations / s : 0;
-  const line = `load ${Math.min(s, totalMs / 1000).toFixed(0)}s/${(totalMs / 1000).toFixed(0)}s  ${rate.toFixed(1)} it/s  iterations ${r.iterations}  errors ${r.http.errors}  dropped ${r.dropped}  p95 ${percentileMs(r.httpHistogram(), 95).toFixed(1)}ms`;
+  const line = `load ${Math.min(s, totalMs / 1000).toFixed(0)}s/${(totalMs / 1000).toFixed(0)}s  ${rate.toFixed(1)} it/s  iterations ${r.iterations}  errors ${r.http.errors}  late ${r.late}  dropped ${r.dropped}  p95 ${percentileMs(r.httpHistogram(), 95).toFixed(1)}ms`;
   if (sink.tty) sink.write(`\r\x1b[K${line}${final ? '\n' : ''}`);
   else sink.write(`${line}\n`);
 }

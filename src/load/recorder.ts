@@ -42,11 +42,14 @@ interface SecondStageAcc {
 }
 
 /** A per-second bucket while it fills: the results' SecondBucket with live stage accumulators. */
-type SecondAcc = Omit<SecondBucket, 't' | 'stages'> & { stages: Partial<Record<StageName, SecondStageAcc>> };
+type SecondAcc = Omit<SecondBucket, 't' | 'stages' | 'late'> & { late: number; stages: Partial<Record<StageName, SecondStageAcc>> };
+
+/** Why an iteration that was due never ran (RateRecord.dropped). */
+export type DropReason = 'maxVUs' | 'notStarted';
 
 const newStage = (): StageAcc => ({ h: newFastHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0 });
 const newSecondStage = (): SecondStageAcc => ({ count: 0, errors: 0, live: undefined, liveSecond: 0, done: undefined });
-const newSecond = (): SecondAcc => ({ started: 0, completed: 0, failed: 0, dropped: 0, httpReqs: 0, httpFailed: 0, bytesSent: 0, bytesReceived: 0, stages: {} });
+const newSecond = (): SecondAcc => ({ scheduled: 0, started: 0, late: 0, completed: 0, failed: 0, dropped: 0, httpReqs: 0, httpFailed: 0, bytesSent: 0, bytesReceived: 0, stages: {} });
 
 export class Recorder {
   readonly stages: Partial<Record<StageName, StageAcc>> = {};
@@ -71,10 +74,25 @@ export class Recorder {
   iterations = 0;
   iterationsFailed = 0;
   dropped = 0;
+  readonly droppedBy: Record<DropReason, number> = { maxVUs: 0, notStarted: 0 };
   checksPassed = 0;
   checksFailed = 0;
+  /** Iterations started, and the epoch ms of the first and last start and of the last completion. */
+  started = 0;
+  firstStartAt = Infinity;
+  lastStartAt = -Infinity;
+  lastCompletionAt = -Infinity;
+  /** Start delays (actual − intended start) and how many exceeded the bound; recorded by the node engine only. */
+  readonly startDelay = newFastHistogram();
+  late = 0;
+  /** Most iterations in flight at once, per instance (k6 reports its `vus` per process). */
+  private readonly peakVUsBy = new Map<string, number>();
 
-  constructor(readonly startEpochMs: number) {
+  /** `measuresStartDelay`: the engine gives every start's delay (node); k6 cannot, and its results say so. */
+  constructor(
+    readonly startEpochMs: number,
+    readonly measuresStartDelay = false,
+  ) {
     this.firstSecond = Math.floor(startEpochMs / 1000);
   }
 
@@ -161,6 +179,32 @@ export class Recorder {
 
   iterationStarted(atEpochMs: number): void {
     this.second(atEpochMs).started++;
+    this.started++;
+    if (atEpochMs < this.firstStartAt) this.firstStartAt = atEpochMs;
+    if (atEpochMs > this.lastStartAt) this.lastStartAt = atEpochMs;
+  }
+
+  /** An iteration's start delay (node engine): its first request went out `ms` after its due time, at `atEpochMs`. */
+  startDelayed(ms: number, late: boolean, atEpochMs: number): void {
+    recordMs(this.startDelay, ms);
+    if (late) {
+      this.late++;
+      this.second(atEpochMs).late++;
+    }
+  }
+
+  /** Iterations the schedule had due in the second of `atEpochMs` (the rate's target line). */
+  scheduledIn(atEpochMs: number, count: number): void {
+    this.second(atEpochMs).scheduled += count;
+  }
+
+  observeVUs(inFlight: number, instance = '0'): void {
+    if (inFlight > (this.peakVUsBy.get(instance) ?? 0)) this.peakVUsBy.set(instance, inFlight);
+  }
+
+  /** The most iterations in flight at once (summed over instances); undefined when never observed. */
+  peakVUs(): number | undefined {
+    return this.peakVUsBy.size === 0 ? undefined : [...this.peakVUsBy.values()].reduce((a, b) => a + b, 0);
   }
 
   /** Bytes reported apart from the request sample (k6 emits them as their own points). */
@@ -183,6 +227,7 @@ export class Recorder {
 
   iterationDone(ok: boolean, durationMs: number | undefined, atEpochMs: number): void {
     this.iterations++;
+    if (atEpochMs > this.lastCompletionAt) this.lastCompletionAt = atEpochMs;
     if (durationMs !== undefined) this.iterationDuration(durationMs);
     const sec = this.second(atEpochMs);
     sec.completed++;
@@ -207,13 +252,21 @@ export class Recorder {
     if (!ok) this.intendedIteration.errors++;
   }
 
-  droppedIteration(atEpochMs: number): void {
-    this.dropped++;
-    this.second(atEpochMs).dropped++;
+  /**
+   * `count` due iterations that never ran, counted in the second of `atEpochMs` (their due time, or when
+   * k6 found no VU for them); undefined when no second can be told (counted in the totals only).
+   */
+  droppedIteration(atEpochMs: number | undefined, reason: DropReason = 'maxVUs', count = 1): void {
+    this.dropped += count;
+    this.droppedBy[reason] += count;
+    if (atEpochMs !== undefined) this.second(atEpochMs).dropped += count;
   }
 
-  /** Everything but thresholds, target, options and run metadata, which the engine adds. */
-  freeze(durationMs: number): Pick<LoadResults, 'totals' | 'stages' | 'http' | 'iteration' | 'series' | 'errors' | 'intended'> {
+  /**
+   * Everything but thresholds, target, options, run metadata and the rate record, which the run adds.
+   * `windowMs` is the real window the achieved rate is measured over (src/load/rate.ts).
+   */
+  freeze(windowMs: number): Pick<LoadResults, 'totals' | 'stages' | 'http' | 'iteration' | 'series' | 'errors' | 'intended'> {
     this.snapshotBefore(Infinity);
     const stages = summarizeStages(this.stages);
     return {
@@ -227,14 +280,16 @@ export class Recorder {
         checksFailed: this.checksFailed,
         bytesSent: this.http.bytesSent,
         bytesReceived: this.http.bytesReceived,
-        achievedRate: durationMs > 0 ? round3(this.iterations / (durationMs / 1000)) : 0,
+        achievedRate: windowMs > 0 ? round3(this.iterations / (windowMs / 1000)) : 0,
       },
       stages,
       http: summarize({ ...this.http, h: this.httpHistogram() }),
       iteration: summarize(this.iteration),
       series: this.seconds.map((s, i): SecondBucket => ({
         t: this.firstSecond + i,
+        scheduled: s.scheduled,
         started: s.started,
+        ...(this.measuresStartDelay ? { late: s.late } : {}),
         completed: s.completed,
         failed: s.failed,
         dropped: s.dropped,

@@ -1,21 +1,25 @@
 // One load run end to end: resolve the target (embedded mock or a base URL), pick the engine, run it,
 // assemble the results JSON, evaluate thresholds and the baseline, pick the exit code. The reports are
 // written by the caller (src/cli/load.ts, through the one report writer src/cli/report-files.ts).
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
+import { EXIT, UsageError } from '../config/errors.ts';
 import { redactKnownSecrets, redactUrl } from '../config/redact.ts';
 import { closeNetwork, configureNetwork } from '../client/dispatcher.ts';
 import { preflight } from '../client/preflight.ts';
 import type { FlowConfig } from '../../scenarios/flows/index.ts';
+import { round3 } from './recorder.ts';
 import { compareWithBaseline } from './baseline.ts';
-import type { LoadConfig } from './config.ts';
+import { assertK6Thresholds, assertWorkload, workloadOf, type LoadConfig } from './config.ts';
 import { findDocker, findK6, formatCommand, prepareK6, runK6Engine, type K6Location, type K6RunOptions } from './k6-engine.ts';
+import { segmentShare } from './merge.ts';
 import { startEmbeddedMock, type MockHandle } from './mock.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
-import { LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, isLoadResults, type EngineName, type LoadResults } from '../results/index.ts';
-import { constantSchedule, rampingSchedule } from './schedule.ts';
-import { evaluateThresholds, INTENDED_SUFFIX, toK6Thresholds } from './thresholds.ts';
+import { assembleRate, rateLines } from './rate.ts';
+import { readResultsFile } from './results-file.ts';
+import { describeFault, LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, type EngineName, type InjectedFault, type LoadResults } from '../results/index.ts';
+import { constantSchedule, rampingSchedule, type Schedule } from './schedule.ts';
+import { evaluateThresholds, toK6Thresholds } from './thresholds.ts';
 
 const HARNESS_VERSION = '0.1.0';
 
@@ -50,8 +54,9 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   const choice = chooseEngine(config);
   log(choice.why);
   if (choice.engine === 'node' && config.printCommands) throw new UsageError('--print-commands needs the k6 engine', 'add --engine k6 (or --k6-docker)');
-  const intended = config.thresholdRules.find((t) => t.base.endsWith(INTENDED_SUFFIX));
-  if (intended && choice.engine === 'k6') throw new UsageError(`${intended.base} is measured by the node engine only`, 'use --engine node, or a service-time metric such as ' + intended.base.slice(0, -INTENDED_SUFFIX.length));
+  // The same checks as `k8s` (and the k6 bundle at start), now that the engine is known.
+  assertWorkload(workloadOf(config), choice.engine);
+  if (choice.engine === 'k6') assertK6Thresholds(config.thresholdRules);
 
   let mock: MockHandle | undefined;
   try {
@@ -65,11 +70,10 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
       const k6Options = k6RunOptions(config, flow, choice.k6!, log);
       if (config.printCommands) return { exitCode: EXIT.ok, commands: (await prepareK6(k6Options)).map(formatCommand) };
       const k6 = await runK6Engine(k6Options);
-      return await concludeRun(config, baseline, log, [flow.apiKey], 'k6', k6, { exitCodes: k6.exitCodes, instances: k6.instances, k6TestRunDurationMs: k6.k6TestRunDurationMs });
+      return await concludeRun(config, baseline, log, [flow.apiKey], 'k6', k6, mock, { exitCodes: k6.exitCodes, instances: k6.instances, k6TestRunDurationMs: k6.k6TestRunDurationMs });
     }
-    const schedule = config.stages ? rampingSchedule(config.startRate ?? 0, config.stages) : constantSchedule(config.rate!, config.durationMs);
-    const run = await runNodeEngine({ flow, schedule, maxVUs: config.maxVUs, progress: config.progress, stop: config.interrupt?.stop, abort: config.interrupt?.abort });
-    return await concludeRun(config, baseline, log, [flow.apiKey], 'node', run);
+    const run = await runNodeEngine({ flow, schedule: scheduleOf(config), maxVUs: config.maxVUs, maxStartDelayMs: config.maxStartDelayMs, progress: config.progress, stop: config.interrupt?.stop, abort: config.interrupt?.abort });
+    return await concludeRun(config, baseline, log, [flow.apiKey], 'node', run, mock);
   } finally {
     await closeNetwork();
     // After an abort (second Ctrl-C) the mock may hold answers for a long time (latency faults): do not
@@ -96,11 +100,12 @@ function flowConfig(config: LoadConfig, mock: MockHandle | undefined, log: (line
     apiKey = config.apiKey;
     log(`target: ${redactUrl(baseUrl)}`);
   }
-  const flow: FlowConfig = { scenario: config.scenario, baseUrl, apiKey, fileSizes: config.fileSizeMix, contexts: config.contextMix, jobPostingId };
-  if (config.scenario === 'full-flow' && flow.contexts.some((c) => c.value === 'ApplicationForm') && !jobPostingId) {
-    throw new UsageError('the form context needs a job posting id', 'pass --job-posting-id, set ASHBY_JOB_POSTING_ID, or drop form from --mix');
-  }
-  return flow;
+  return { scenario: config.scenario, baseUrl, apiKey, fileSizes: config.fileSizeMix, contexts: config.contextMix, jobPostingId };
+}
+
+/** The arrival schedule of a config: ramping stages, or a constant rate for the duration. */
+function scheduleOf(config: LoadConfig): Schedule {
+  return config.stages ? rampingSchedule(config.startRate ?? 0, config.stages) : constantSchedule(config.rate!, config.durationMs);
 }
 
 function k6RunOptions(config: LoadConfig, flow: FlowConfig, location: K6Location, log: (line: string) => void): K6RunOptions {
@@ -131,15 +136,15 @@ function k6RunOptions(config: LoadConfig, flow: FlowConfig, location: K6Location
 type K6Meta = { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] };
 
 /** After the engine: results, thresholds, baseline comparison, reports, the summary lines, the exit code. */
-async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, log: (line: string) => void, secrets: string[], engine: EngineName, run: EngineRun, k6Meta?: K6Meta): Promise<LoadOutcome> {
+async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, log: (line: string) => void, secrets: string[], engine: EngineName, run: EngineRun, mock: MockHandle | undefined, k6Meta?: K6Meta): Promise<LoadOutcome> {
   // Error reasons quote the target's answers: a target that echoes the key must not put it in a report.
-  const results = redactKnownSecrets(assembleResults(config, engine, run, k6Meta), secrets);
+  const results = redactKnownSecrets(assembleResults(config, engine, run, mock?.faultsDuring(run.startedAt, run.finishedAt) ?? [], k6Meta), secrets);
   results.thresholds = evaluateThresholds(results, config.thresholdRules);
   if (baseline) results.baseline = compareWithBaseline(results, baseline.results, baseline.file, config.maxRegressionPct);
   for (const line of summaryLines(results)) log(line);
   for (const t of results.thresholds) log(`threshold ${t.ok ? 'ok  ' : 'FAIL'} ${t.message}`);
   if (results.baseline) for (const r of results.baseline.rows.filter((row) => row.regression)) log(`baseline REGRESSION ${r.metric}: ${r.baseline} → ${r.current} (${r.deltaPct > 0 ? '+' : ''}${r.deltaPct}%)`);
-  const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false;
+  const failed = results.thresholds.some((t) => !t.ok) || results.baseline?.ok === false || !(results.rate.held || results.rate.allowShortfall);
   // An interrupted run is not a verdict either way: exit 2 (harness-error class), as `conform` does.
   if (results.run.incomplete) {
     const i = results.run.incomplete;
@@ -153,8 +158,10 @@ async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, l
 function summaryLines(results: LoadResults): string[] {
   const t = results.totals;
   const lines = [
-    `iterations ${t.iterations} (${t.achievedRate.toFixed(1)}/s), failed ${t.iterationsFailed}, dropped ${t.droppedIterations}; ` +
+    ...results.faults.map((f) => `injected fault: ${describeFault(f)}: errors it caused are the mock's, not the target's`),
+    `iterations ${t.iterations} (${t.achievedRate.toFixed(1)}/s over ${(results.run.durationMs / 1000).toFixed(2)} s), failed ${t.iterationsFailed}, dropped ${t.droppedIterations}; ` +
       `http ${t.httpReqs} requests, ${t.httpReqFailed} failed; checks ${t.checksPassed} ok, ${t.checksFailed} failed`,
+    ...rateLines(results.rate),
   ];
   for (const name of STAGE_NAMES) {
     const stage = results.stages[name];
@@ -165,8 +172,22 @@ function summaryLines(results: LoadResults): string[] {
   return lines;
 }
 
-function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, k6?: K6Meta): LoadResults {
-  const frozen = run.recorder.freeze(run.durationMs);
+function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, faults: InjectedFault[], k6?: K6Meta): LoadResults {
+  const schedule = scheduleOf(config);
+  const { rate, windowMs } = assembleRate(run.recorder, {
+    engine,
+    schedule,
+    scheduleStartAt: run.scheduleStartAt,
+    // The engine says where it stopped starting iterations; k6's interrupted runs end when k6 stopped.
+    endMs: run.scheduleEndMs ?? (run.interrupted ? Math.min(schedule.totalMs, run.interrupted.actualDurationMs) : schedule.totalMs),
+    share: config.executionSegment ? segmentShare(config.executionSegment) : 1,
+    maxVUs: config.maxVUs,
+    maxStartDelayMs: config.maxStartDelayMs,
+    allowShortfall: config.allowRateShortfall,
+    generator: run.generator,
+    maxVUsWarning: run.maxVUsWarning,
+  });
+  const frozen = run.recorder.freeze(windowMs);
   return {
     kind: LOAD_RESULTS_KIND,
     schemaVersion: LOAD_RESULTS_VERSION,
@@ -177,17 +198,19 @@ function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun,
       scenario: config.scenario,
       rate: config.rate,
       stages: config.stages,
-      durationMs: run.durationMs,
+      durationMs: config.durationMs,
       fileSizes: config.fileSizes,
       mix: config.mix,
       maxVUs: config.maxVUs,
+      maxStartDelayMs: config.maxStartDelayMs,
       thresholds: config.thresholds,
       executionSegment: config.executionSegment,
     },
     run: {
+      id: randomUUID(),
       startedAt: new Date(run.startedAt).toISOString(),
       finishedAt: new Date(run.finishedAt).toISOString(),
-      durationMs: run.durationMs,
+      durationMs: round3(windowMs),
       harnessVersion: HARNESS_VERSION,
       nodeVersion: process.version,
       hostname: hostname(),
@@ -199,19 +222,9 @@ function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun,
     },
     ...frozen,
     thresholds: [],
+    rate,
+    faults,
   };
-}
-
-export function readResultsFile(file: string): LoadResults {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`cannot read results file ${file}: ${(err as Error).message.split('\n')[0]}`);
-  }
-  if (!isLoadResults(value)) throw new UsageError(`${file} is not an upload-harness load results.json`);
-  if (value.schemaVersion !== LOAD_RESULTS_VERSION) throw new HarnessError('schema', `${file} has results schema ${value.schemaVersion}, expected ${LOAD_RESULTS_VERSION}`);
-  return value;
 }
 
 interface Baseline {
@@ -220,5 +233,5 @@ interface Baseline {
 }
 
 function readBaseline(file: string): Baseline {
-  return { file, results: readResultsFile(file) };
+  return { file, results: readResultsFile(file, { olderVersions: true }) };
 }

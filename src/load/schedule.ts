@@ -14,6 +14,10 @@ export interface Schedule {
   dueMs(k: number): number;
   /** Iterations due in [0, totalMs). */
   expected(): number;
+  /** Iterations due before `ms` (0 ≤ ms ≤ totalMs): how many the schedule had asked for by then. */
+  dueBefore(ms: number): number;
+  /** The integral of the rate over [0, ms]: iterations per second × seconds, not rounded. */
+  integral(ms: number): number;
 }
 
 export function constantSchedule(rate: number, durationMs: number): Schedule {
@@ -47,12 +51,22 @@ export function rampingSchedule(startRate: number, stages: readonly RateStage[])
     }
     return Infinity;
   };
+  const integral = (ms: number): number => {
+    const t = Math.min(Math.max(ms, 0), totalMs) / 1000;
+    for (const g of segs) {
+      if (t > g.t0 + g.T) continue;
+      const tau = t - g.t0;
+      return g.n0 + g.r0 * tau + ((g.r1 - g.r0) / (2 * g.T)) * tau * tau;
+    }
+    return n0;
+  };
+  const expected = () => Math.ceil(n0 - 1e-9);
   return {
     totalMs,
     dueMs,
-    expected: () => {
-      const total = n0;
-      return Math.ceil(total - 1e-9);
-    },
+    expected,
+    integral,
+    // Iteration k is due when the integral reaches k, so k is due before t exactly when k < integral(t).
+    dueBefore: (ms) => (ms <= 0 ? 0 : Math.min(expected(), Math.ceil(integral(ms) - 1e-9))),
   };
 }

@@ -89,7 +89,8 @@ function observe(results: LoadResults, t: Threshold): number | null {
   if (TREND_METRICS.includes(t.base)) {
     const s = trendSource(results, t);
     if (!s || s.count === 0) return null;
-    if (typeof agg === 'object') return percentileMs(decodeHistogram(s.histogram), agg.p);
+    // Held within the exact extremes the results keep, as their own percentiles are (histogram.ts latencyStats).
+    if (typeof agg === 'object') return Math.min(s.latencyMs.max, Math.max(s.latencyMs.min, percentileMs(decodeHistogram(s.histogram), agg.p)));
     if (agg === 'count') return s.count;
     return { avg: s.latencyMs.avg, min: s.latencyMs.min, max: s.latencyMs.max, med: s.latencyMs.med }[agg as 'avg'] ?? null;
   }

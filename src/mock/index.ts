@@ -50,6 +50,8 @@ export interface MockServerOptions {
   limits?: Partial<ServerLimits>;
   /** Records every request for client verification (src/mock/client-recording.ts); off when absent. */
   recordClient?: ClientRecorder;
+  /** Told every change of the active faults (setFaults, the control API), after it took effect. */
+  onFaultsChange?: (specs: readonly string[]) => void;
 }
 
 export interface MockServer {
@@ -125,6 +127,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     assertLeanPathInstalled(app.server);
     const setFaults = (specs: string[]): void => {
       faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
+      options.onFaultsChange?.([...specs]);
     };
     registerTransportFaults(app, () => faults, DEFAULT_STORAGE_CREDENTIALS.bucket);
     await registerApi(app, api);

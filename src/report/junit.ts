@@ -20,9 +20,12 @@ interface JUnitCase {
 export interface JUnitSuite {
   name: string;
   cases: JUnitCase[];
+  /** <properties>: facts about the whole suite a CI system shows beside it (e.g. an injected fault). */
+  properties?: { name: string; value: string }[];
 }
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: true });
+// No boolean-attribute shorthand: XML needs every value, `value="true"` included.
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@', format: true, suppressEmptyNode: true, suppressBooleanAttributes: false });
 
 export function toJUnitXml(name: string, suites: JUnitSuite[]): string {
   const count = (s: JUnitSuite, o: JUnitOutcome) => s.cases.filter((c) => c.outcome === o).length;
@@ -44,6 +47,7 @@ export function toJUnitXml(name: string, suites: JUnitSuite[]): string {
         '@errors': count(s, 'errored'),
         '@skipped': count(s, 'skipped'),
         '@time': time(s).toFixed(3),
+        ...(s.properties?.length ? { properties: { property: s.properties.map((p) => ({ '@name': p.name, '@value': p.value })) } } : {}),
         testcase: s.cases.map((c) => {
           const tc: Record<string, unknown> = { '@name': c.name, '@classname': c.classname, '@time': c.timeSeconds.toFixed(3) };
           const body = { '@message': c.message ?? '', '#text': c.details ?? c.message ?? '' };

@@ -51,19 +51,32 @@ export interface LatencyStats {
 
 const ms = (us: number) => Math.round(us) / 1000;
 
+/**
+ * A percentile, never outside the histogram's recorded range: hdr answers with the highest value of a
+ * percentile's bucket (3 significant digits), which can lie above the largest value recorded into it
+ * (a p99 of 148.607 ms beside a max of 148.6 ms).
+ */
 export function percentileMs(h: Histogram, p: number): number {
-  return h.totalCount === 0 ? 0 : ms(h.getValueAtPercentile(p));
+  if (h.totalCount === 0) return 0;
+  return Math.min(ms(h.maxValue), Math.max(ms(h.minNonZeroValue), ms(h.getValueAtPercentile(p))));
 }
 
-export function latencyStats(h: Histogram): LatencyStats {
+/**
+ * min, avg, percentiles and max of a histogram; `exact` gives the true extremes where the caller kept
+ * them (a merged histogram knows only bucket bounds). Every other figure is held within [min, max].
+ */
+export function latencyStats(h: Histogram, exact?: { min: number; max: number }): LatencyStats {
   if (h.totalCount === 0) return { min: 0, avg: 0, med: 0, p90: 0, p95: 0, p99: 0, max: 0 };
+  const min = exact?.min ?? ms(h.minNonZeroValue);
+  const max = exact?.max ?? ms(h.maxValue);
+  const within = (v: number) => Math.min(max, Math.max(min, v));
   return {
-    min: ms(h.minNonZeroValue),
-    avg: ms(h.mean),
-    med: percentileMs(h, 50),
-    p90: percentileMs(h, 90),
-    p95: percentileMs(h, 95),
-    p99: percentileMs(h, 99),
-    max: ms(h.maxValue),
+    min,
+    avg: within(ms(h.mean)),
+    med: within(percentileMs(h, 50)),
+    p90: within(percentileMs(h, 90)),
+    p95: within(percentileMs(h, 95)),
+    p99: within(percentileMs(h, 99)),
+    max,
   };
 }

@@ -1,0 +1,28 @@
+// Regression (issue 21): `load --rate 0.5 --duration 1ms` reported `achievedRate: 1000` for one iteration
+// that took 370 ms: the rate was computed over the scheduled 1 ms. Now it is measured over the real
+// window, from the first scheduled start to the later of the schedule's end and the last completion.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { parseLoadArgs } from '../../src/cli/load.ts';
+import { runLoad } from '../../src/load/run.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'uh-21-window-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+it('one iteration of a 1 ms schedule: the rate is over the time it took, not over 1 ms', async () => {
+  const config = parseLoadArgs(['--engine', 'node', '--target', 'mock', '--scenario', 'handle-create', '--rate', '0.5', '--duration', '1ms', '--report-dir', dir], {});
+  const r = (await runLoad({ ...config, progress: null, log: () => {} })).results!;
+  expect(r.totals.iterations).toBe(1);
+  // The window holds the iteration: at least its own duration.
+  expect(r.run.durationMs).toBeGreaterThanOrEqual(r.iteration.latencyMs.max);
+  expect(r.totals.achievedRate).toBeCloseTo(1 / (r.run.durationMs / 1000), 2);
+  expect(r.totals.achievedRate).toBeLessThan(1000);
+  expect(r.rate).toMatchObject({ scheduled: 1, started: 1, held: true, achievedRate: r.totals.achievedRate, windowMs: r.run.durationMs });
+  // `iterations:rate` thresholds see the same rate.
+  expect(r.options.durationMs).toBe(1);
+});
