@@ -140,6 +140,14 @@ export function rateLines(r: RateRecord): string[] {
       `(${fmt(r.dropped.maxVUs)} no free VU, ${fmt(r.dropped.notStarted)} not started)`,
   ];
   for (const s of r.shortfalls) lines.push(`  not held: ${s}`);
+  // Held is judged on starts (decision 0120); a held run whose completions trail the target says why,
+  // so "held" beside a low achieved figure never reads as a contradiction.
+  if (r.held && r.achievedRate < MIN_RATE_SHARE * r.targetRate && r.started > 0) {
+    lines.push(
+      `  achieved is below the target although every iteration started on time: the ${(r.windowMs / 1000).toFixed(2)} s window ` +
+        `runs until the last iteration completed, so iterations still in flight when starts ended lower it`,
+    );
+  }
   if (r.maxVUs.exhausted) lines.push(`  maxVUs (${fmt(r.maxVUs.limit)}) exhausted: ${fmt(r.dropped.maxVUs)} iterations found every VU busy${r.maxVUs.warning ? ` (k6: ${r.maxVUs.warning})` : ''}; raise --max-vus if the target can take more`);
   if (r.startDelay) lines.push(`  start delay: p50 ${r.startDelay.ms.med} ms, p99 ${r.startDelay.ms.p99} ms, max ${r.startDelay.ms.max} ms (late beyond ${fmt(r.maxStartDelayMs)} ms)`);
   const g = r.generator;
