@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { OptionTable } from './cli/args.ts';
-import { EXIT, HarnessError } from './config/errors.ts';
+import { EXIT, HARNESS_ERRORS, HarnessError } from './config/errors.ts';
 
 export interface Command {
   summary: string;
@@ -89,8 +89,8 @@ export function reportError(err: unknown, debug: boolean): number {
   }
   const message = err instanceof Error ? err.message : String(err);
   console.error(`error [internal]: ${message}`);
-  console.error(debug && err instanceof Error && err.stack ? err.stack : 'hint: rerun with --debug for details');
-  return EXIT.usage;
+  console.error(debug && err instanceof Error && err.stack ? err.stack : `hint: ${HARNESS_ERRORS.internal.hint}`);
+  return EXIT[HARNESS_ERRORS.internal.exit];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

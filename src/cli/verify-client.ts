@@ -112,7 +112,7 @@ async function printEnv(port: number): Promise<number> {
   try {
     console.log(formatClientEnv(await clientEnvFor(baseUrl)));
   } catch (err) {
-    throw new HarnessError('mock-unreachable', `no mock answered at ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`, 'start it first: upload-harness mock --client-report reports/client (or give its --port)');
+    throw new HarnessError('mock-unreachable', `no mock answered at ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return EXIT.ok;
 }

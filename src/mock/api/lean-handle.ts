@@ -140,4 +140,4 @@ export function assertLeanPathInstalled(server: Server): void {
 }
 
 const leanPathError = (why: string): HarnessError =>
-  new HarnessError('mock-lean-path', `the mock's lean file.createFileUploadHandle path could not be installed: ${why}`, 'this is a bug in the mock (or an incompatible Fastify version); please report it');
+  new HarnessError('mock-lean-path', `the mock's lean file.createFileUploadHandle path could not be installed: ${why}`);
