@@ -11,7 +11,7 @@ import type { EngineRun } from './node-engine.ts';
 import { LoadMeasurements } from './measurements.ts';
 import { readK6Points, scanK6Times } from './k6-output.ts';
 import type { RateStage } from './schedule.ts';
-import type { RunInterrupt } from './interrupt.ts';
+import type { RunInterrupt } from '../config/interrupt.ts';
 
 const K6_DOCKER_IMAGE = 'grafana/k6:latest';
 
