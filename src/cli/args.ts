@@ -45,7 +45,10 @@ export function parseCommandArgs<T extends OptionTable>(command: string, argv: s
     return parseArgs({ args: joinNegativeValues(argv, table), options: parserConfig(table), allowPositionals, strict: true });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `see upload-harness ${command} --help`);
+    // node's parseArgs appends advice about '--' to an unknown option, which misleads more than it helps
+    // (the user mistyped an option; they did not mean a positional argument).
+    const text = message.replace(/^TypeError \[[A-Z_]+\]: /, '').replace(/\. To specify a positional argument starting with a '-'.*$/, '');
+    throw new UsageError(text, `see upload-harness ${command} --help`);
   }
 }
 
