@@ -1,5 +1,6 @@
 // The README documents the registries: its fault table must equal the one rendered from
 // src/mock/faults.ts (the check table is kept in step by test/conformance-catalogue.test.ts).
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FAULT_TABLE_END, FAULT_TABLE_START, renderFaultTable } from '../src/mock/faults.ts';
@@ -35,6 +36,14 @@ describe('docs/errors.md', () => {
 });
 
 describe('harness errors', () => {
+  it('lists only codes that src/ gives (a code no call site uses is a stale row)', () => {
+    const src = execFileSync('git', ['grep', '-h', '-o', "HarnessError('[a-z0-9-]*'", '--', 'src'], { encoding: 'utf8' });
+    const given = new Set([...src.matchAll(/'([a-z0-9-]+)'/g)].map((m) => m[1]));
+    given.add('usage'); // UsageError's
+    given.add('internal'); // src/cli.ts, for errors that are no HarnessError
+    expect(Object.keys(HARNESS_ERRORS).filter((code) => !given.has(code))).toEqual([]);
+  });
+
   it("take their exit class and usual hint from the registry; a call site's hint replaces the usual one", () => {
     const busy = new HarnessError('port-in-use', 'port 4010 on 127.0.0.1 is already in use');
     expect(busy.exitCode).toBe(EXIT.usage);

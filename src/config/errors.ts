@@ -27,7 +27,6 @@ export const HARNESS_ERRORS = {
   'host-not-local': { exit: 'usage', when: "the mock's --host is not an address of this machine", hint: 'bind to one of its addresses, e.g. --host 127.0.0.1 or --host 0.0.0.0' },
   'mock-start': { exit: 'usage', when: 'the mock that `verify-client` starts did not come up' },
   'mock-unreachable': { exit: 'usage', when: '`verify-client --mock-url` found no mock answering there', hint: 'start it first: upload-harness mock --client-report reports/client (or give its --port)' },
-  'mock-lean-path': { exit: 'usage', when: "the mock's handle path could not be installed in front of Fastify", hint: 'this is a bug in the mock (or an incompatible Fastify version); please report it' },
   'command-not-found': { exit: 'usage', when: "`verify-client`'s client command does not exist", hint: 'check the spelling and that it is on PATH (or give a path, e.g. ./upload.sh)' },
   'command-not-executable': { exit: 'usage', when: "`verify-client`'s client command may not be run", hint: 'make it executable (chmod +x), or run it through its interpreter (e.g. bash ./upload.sh)' },
   'command-failed-to-start': { exit: 'usage', when: "`verify-client`'s client command could not be started for another reason" },
