@@ -1,5 +1,5 @@
 // `npm run docs:errors`: rewrites docs/errors.md from the harness error registry (src/config/errors.ts);
-// test/docs.test.ts fails while the committed page differs from what this writes.
+// test/errors.test.ts fails while the committed page differs from what this writes.
 import { writeFileSync } from 'node:fs';
 import { renderErrorsDoc } from '../src/config/errors.ts';
 

@@ -2,7 +2,7 @@
 // error's exit-code class; stack traces only with --debug.
 // Every code is declared once, in HARNESS_ERRORS, with its exit class, when it happens and its usual
 // hint: a code users may script against cannot be invented at a call site, and docs/errors.md is
-// rendered from this table (`npm run docs:errors`; test/docs.test.ts fails when it is stale).
+// rendered from this table (`npm run docs:errors`; test/errors.test.ts fails when it is stale).
 
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2, thresholds: 99 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
