@@ -40,6 +40,25 @@ export interface StopSignalHandlers {
   onAbort?(signal: StopSignalName): void;
 }
 
+/**
+ * Signals that arrived before a command installed its handlers. The CLI's entry (bin/upload-harness.js)
+ * holds SIGINT and SIGTERM from its first line: loading the CLI and a command's dependencies takes long
+ * enough (seconds from a source checkout) for a Ctrl-C to land first, and node's default would end the
+ * process with no report. `handleStopSignals` takes the held ones over, as if they came just then.
+ */
+export interface HeldStopSignals {
+  readonly signals: readonly StopSignalName[];
+  /** Removes the holding listeners (node's default effect returns unless a handler is installed). */
+  release(): void;
+}
+
+let held: HeldStopSignals | undefined;
+
+/** Hands signals held since start-up to the next `handleStopSignals` (the CLI does this for commands that stop gracefully). */
+export function adoptHeldStopSignals(signals: HeldStopSignals): void {
+  held = signals;
+}
+
 /** Routes SIGINT and SIGTERM of this process into `interrupt` while a run lasts; returns the uninstaller. */
 export function handleStopSignals(interrupt: RunInterrupt, handlers: StopSignalHandlers = {}): () => void {
   const on = (signal: StopSignalName) => () => {
@@ -50,6 +69,12 @@ export function handleStopSignals(interrupt: RunInterrupt, handlers: StopSignalH
   const onTerm = on('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
+  const early = held;
+  held = undefined;
+  if (early) {
+    early.release();
+    for (const signal of early.signals) (signal === 'SIGINT' ? onInt : onTerm)();
+  }
   return () => {
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
