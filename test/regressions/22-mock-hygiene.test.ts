@@ -7,7 +7,6 @@
 //   README's embed snippet could not pass as printed (it had no imports either);
 // - `--report-dir` pointing at a file was found only after the whole run, and the run's results were
 //   lost; a folder that still cannot be written at the end now gets the report in a named temp folder.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,17 +15,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeReports } from '../../src/cli/report-files.ts';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { runResultsOf } from '../fixtures/run-results.ts';
+import { ROOT, runCli } from '../support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'upload-harness.js');
 let dir: string;
 let mock: MockServer;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, _out, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'uh-22-hygiene-'));

@@ -1,6 +1,6 @@
 // The mock's client recording hook: it sees the lean handle route's requests (which bypass Fastify) as
 // well as Fastify's, records the answer, keeps memory bounded, and records nothing while inactive.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder, MAX_RECORDED_REQUESTS, type RecordedRequest } from '../../src/verify/recorder.ts';
 import { groupFlows } from '../../src/verify/flows.ts';
@@ -21,9 +21,8 @@ describe('client recording hook', () => {
     const viaFastify = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json; charset=utf-8' }, body: HANDLE_BODY });
     expect([lean.status, viaFastify.status]).toEqual([200, 200]);
     await Promise.all([lean.text(), viaFastify.text()]);
-    await new Promise((r) => setTimeout(r, 20)); // 'close' of the responses
+    await vi.waitFor(() => expect(recorder.requests).toHaveLength(2)); // recorded on the responses' 'close'
     const recs = recorder.requests;
-    expect(recs).toHaveLength(2);
     for (const r of recs) {
       expect(r).toMatchObject({ method: 'POST', url: '/file.createFileUploadHandle', kind: 'api', status: 200, bodyComplete: true });
       expect(Buffer.concat(r.body!).toString()).toBe(HANDLE_BODY);
@@ -43,8 +42,7 @@ describe('client recording hook', () => {
     server = await startMockServer({ recordClient: recorder });
     const res = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
     await res.text();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toHaveLength(1);
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
     const { req, res: reply } = seen[0]!;
     expect(req).toBeInstanceOf(recorder.serverClasses.IncomingMessage);
     expect(reply).toBeInstanceOf(recorder.serverClasses.ServerResponse);
