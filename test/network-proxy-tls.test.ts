@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/cli/doctor.ts';
 import { startMockServer, type MockServer } from '../src/mock/index.ts';
 import { runCli } from './support/cli.ts';
+import { close, listen } from './support/servers.ts';
 
 const KEY = 'mock-full-access';
 
@@ -27,11 +28,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** The built CLI in that environment. */
 const cli = (args: string[], env: Record<string, string>) => runCli(args, { baseEnv: cleanEnv(env) });
 
-const listen = (srv: Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as AddressInfo).port)));
-const close = (srv: Server) => new Promise<void>((r) => {
-  srv.closeAllConnections?.();
-  srv.close(() => r());
-});
 
 interface TestProxy {
   url: string;

@@ -8,9 +8,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/cli.ts';
+import { close, closedPort, listen } from './support/servers.ts';
 
-const listen = (srv: Server | NetServer) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as { port: number }).port)));
-const close = (srv: Server | NetServer) => new Promise<void>((r) => { (srv as Server).closeAllConnections?.(); srv.close(() => r()); });
 
 let tmp: string;
 const servers: (Server | NetServer)[] = [];
@@ -20,9 +19,7 @@ let hangPort: number;
 let resetPort: number;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'uh-failing-'));
-  const gone = createNetServer();
-  refusedPort = await listen(gone);
-  await close(gone);
+  refusedPort = await closedPort();
   const html = createServer((req, res) => { req.resume(); res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><body>Welcome to nginx!</body></html>'); });
   const hang = createNetServer((sock) => { sock.on('error', () => undefined); sock.resume(); });
   const reset = createNetServer((sock) => { sock.on('error', () => undefined); sock.once('data', () => sock.resetAndDestroy()); });

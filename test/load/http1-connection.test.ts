@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Http1Connection, Http1Error, type ResponseSink } from '../../src/load/http1-connection.ts';
 import { createNodeEngineTransport, MAX_CONNECTING } from '../../src/load/node-engine-transport.ts';
 import type { TransportRequest } from '../../scenarios/flows/index.ts';
-import { rawServer } from './raw-http-server.ts';
+import { rawServer } from '../support/servers.ts';
 
 /** Servers to close after each test, their sockets first (a test that failed may have left a connection open). */
 const closers: (() => Promise<void>)[] = [];

@@ -16,6 +16,7 @@ import { writeReports } from '../../src/cli/report-files.ts';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { runResultsOf } from '../fixtures/run-results.ts';
 import { ROOT, runCli } from '../support/cli.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 let dir: string;
 let mock: MockServer;
@@ -66,7 +67,7 @@ describe('issue 22: mock hygiene', () => {
     const res = await post('/_control/clock', { advanceMs: 9e15 });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/at most \d+ ms \(10 years\)/);
-    const handle = await post('/file.createFileUploadHandle', { fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 1 }, { authorization: `Basic ${Buffer.from('mock-full-access:').toString('base64')}` });
+    const handle = await post('/file.createFileUploadHandle', { fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 1 }, { authorization: FULL_ACCESS });
     expect(handle.status).toBe(200);
     expect(((await handle.json()) as { success: boolean }).success).toBe(true);
   });
@@ -75,7 +76,7 @@ describe('issue 22: mock hygiene', () => {
     mock.setFaults(['latency=2000']);
     try {
       const before = mock.state.calls.length;
-      await expect(fetch(`${mock.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('mock-full-access:').toString('base64')}` }, body: '{}', signal: AbortSignal.timeout(50) })).rejects.toThrow();
+      await expect(fetch(`${mock.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: '{}', signal: AbortSignal.timeout(50) })).rejects.toThrow();
       await vi.waitFor(() => expect(mock.state.calls.slice(before)).toContainEqual(expect.objectContaining({ endpoint: 'apiKey.info', aborted: true, status: 0 })), { timeout: 1500 });
     } finally {
       mock.setFaults([]);

@@ -4,21 +4,21 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder, MAX_RECORDED_REQUESTS, type RecordedRequest } from '../../src/verify/recorder.ts';
 import { groupFlows } from '../../src/verify/flows.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 let server: MockServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-const AUTH = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 const HANDLE_BODY = JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'cv.pdf', contentType: 'application/pdf', contentLength: 3 });
 
 describe('client recording hook', () => {
   it('records the lean handle path (exact application/json) and the Fastify path alike, with body and answer', async () => {
     const recorder = new ClientRecorder();
     server = await startMockServer({ recordClient: recorder });
-    const lean = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
-    const viaFastify = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json; charset=utf-8' }, body: HANDLE_BODY });
+    const lean = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    const viaFastify = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json; charset=utf-8' }, body: HANDLE_BODY });
     expect([lean.status, viaFastify.status]).toEqual([200, 200]);
     await Promise.all([lean.text(), viaFastify.text()]);
     await vi.waitFor(() => expect(recorder.requests).toHaveLength(2)); // recorded on the responses' 'close'
@@ -40,7 +40,7 @@ describe('client recording hook', () => {
       return false;
     };
     server = await startMockServer({ recordClient: recorder });
-    const res = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    const res = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY });
     await res.text();
     await vi.waitFor(() => expect(seen).toHaveLength(1));
     const { req, res: reply } = seen[0]!;
@@ -66,7 +66,7 @@ describe('client recording hook', () => {
     const recorder = new ClientRecorder();
     recorder.active = false;
     server = await startMockServer({ recordClient: recorder });
-    const call = () => fetch(`${server!.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY }).then((r) => r.text());
+    const call = () => fetch(`${server!.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY }).then((r) => r.text());
     await call();
     expect(recorder.requests).toHaveLength(0);
     recorder.active = true;
