@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runNodeEngine, startArrivals, type ArrivalPool, type RunClock } from '../../src/load/node-engine.ts';
-import { Recorder } from '../../src/load/recorder.ts';
+import { LoadMeasurements } from '../../src/load/measurements.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
@@ -81,7 +81,7 @@ describe('open-model scheduler', () => {
     }, 300);
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(500, 1000), maxVUs: 64, progress: null });
     clearTimeout(stall);
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.droppedIterations).toBe(0);
     expect(f.totals.iterations).toBe(500);
     expect(f.totals.iterationsFailed).toBe(0);
@@ -92,7 +92,7 @@ describe('open-model scheduler', () => {
     delayMs = 150;
     maxInFlight = 0;
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(100, 500), maxVUs: 3, progress: null });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.iterations + f.totals.droppedIterations).toBe(50);
     expect(maxInFlight).toBeLessThanOrEqual(3);
     // Each VU finishes an iteration every ~150 ms: ~3 × 500/150 + 3 start, the rest (~38) are dropped.
@@ -107,7 +107,7 @@ describe('open-model scheduler', () => {
   it('a sustainable rate runs on time: every due iteration starts and none is dropped', async () => {
     delayMs = 2;
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(1000, 1000), maxVUs: 128, progress: null });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.droppedIterations).toBe(0);
     expect(f.totals.iterations).toBe(1000);
     expect(f.totals.achievedRate).toBe(1000);
@@ -119,12 +119,12 @@ describe('open-model scheduler', () => {
     // test says: every wait it computes, and whether anything is in flight then, is the same on any machine.
     const arrivals = async (pool: FakePool) => {
       const waits = { spin: 0, completion: 0 };
-      const recorder = { droppedIteration: vi.fn() };
+      const measurements = { droppedIteration: vi.fn() };
       // 2000/s for 10 ms: 20 arrivals 0.5 ms apart, so every wait for the next one is under a millisecond.
-      const handled = await startArrivals(constantSchedule(2000, 10), 64, 1000, pool, recorder, steppingClock(), waits);
+      const handled = await startArrivals(constantSchedule(2000, 10), 64, 1000, pool, measurements, steppingClock(), waits);
       expect(handled).toBe(20);
       expect(pool.started).toBe(20);
-      expect(recorder.droppedIteration).not.toHaveBeenCalled();
+      expect(measurements.droppedIteration).not.toHaveBeenCalled();
       return waits;
     };
     // Iterations that last until the schedule has ended: one is in flight at every wait.
@@ -154,7 +154,7 @@ describe('open-model scheduler', () => {
     server.on('request', onRequest);
     try {
       const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(50, 200), maxVUs: 64, progress: null });
-      const f = run.recorder.freeze(run.durationMs);
+      const f = run.measurements.freeze(run.durationMs);
       expect(f.totals.iterations).toBe(10);
       expect(f.totals.iterationsFailed).toBe(0);
       expect(connectionsBeforeFirstRequest).toBe(8); // MAX_CONNECTING, opened by preconnect
@@ -182,7 +182,7 @@ describe('open-model scheduler', () => {
     }) as typeof clearTimeout);
     try {
       const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(20, 100), maxVUs: 4, progress: null, gracefulStopMs: GRACE });
-      const f = run.recorder.freeze(run.durationMs);
+      const f = run.measurements.freeze(run.durationMs);
       expect(f.totals.iterations).toBe(2);
       expect(f.totals.iterationsFailed).toBe(0);
       expect(set.mock.calls.some((c) => c[1] === GRACE)).toBe(true); // the drain did wait with the grace timer
@@ -199,7 +199,7 @@ describe('open-model scheduler', () => {
 describe('recorder per-second histograms', () => {
   it('equal direct recording, also with samples arriving for earlier seconds after later ones', () => {
     const t0 = 1_700_000_000_000;
-    const r = new Recorder(t0);
+    const r = new LoadMeasurements(t0);
     const direct = [newHistogram(), newHistogram(), newHistogram(), newHistogram()];
     const total = newHistogram();
     let seed = 7;
@@ -236,7 +236,7 @@ describe('recorder per-second histograms', () => {
 
   it('derive the http histogram from the stages exactly as recording every request twice would', () => {
     const t0 = 1_700_000_000_000;
-    const r = new Recorder(t0);
+    const r = new LoadMeasurements(t0);
     const total = newHistogram();
     let seed = 11;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
