@@ -85,7 +85,10 @@ export function handleStopSignals(interrupt: RunInterrupt, handlers: StopSignalH
  * then has node's default effect again, so a second Ctrl-C during shut-down still ends the process. */
 export async function untilStopSignal(): Promise<StopSignalName> {
   const interrupt = new RunInterrupt();
-  const uninstall = handleStopSignals(interrupt, { onStop: () => uninstall() });
-  await new Promise((resolve) => interrupt.stop.addEventListener('abort', resolve, { once: true }));
+  // A held signal is replayed inside handleStopSignals, before its uninstaller is returned.
+  let uninstall: (() => void) | undefined = undefined;
+  uninstall = handleStopSignals(interrupt, { onStop: () => uninstall?.() });
+  if (interrupt.stop.aborted) uninstall();
+  else await new Promise((resolve) => interrupt.stop.addEventListener('abort', resolve, { once: true }));
   return interrupt.signal!;
 }

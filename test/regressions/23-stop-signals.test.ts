@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handleStopSignals, RunInterrupt, untilStopSignal } from '../../src/config/interrupt.ts';
+import { adoptHeldStopSignals, handleStopSignals, RunInterrupt, untilStopSignal } from '../../src/config/interrupt.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'upload-harness.js');
 let tmp: string;
@@ -42,6 +42,17 @@ describe('the stop-signal helper', () => {
     expect(process.listenerCount('SIGINT')).toBe(before[0]! + 1);
     process.emit('SIGINT', 'SIGINT');
     await expect(stopped).resolves.toBe('SIGINT');
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
+  });
+});
+
+describe('untilStopSignal with a signal held since start-up', () => {
+  it('resolves with the held signal at once and leaves no listener behind', async () => {
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    let released = false;
+    adoptHeldStopSignals({ signals: ['SIGTERM'], release: () => { released = true; } });
+    await expect(untilStopSignal()).resolves.toBe('SIGTERM');
+    expect(released).toBe(true);
     expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
   });
 });
