@@ -1,0 +1,76 @@
+// The behaviour record of a conformance run, built from its results model alone (so a results.json
+// written earlier is a baseline as good as a behaviour.json): per check its status, INFO choices,
+// latency on the wire and, per exchange, what the answer showed (src/client/answer-behaviour.ts).
+// Volatile values never count: ids, dates, request ids and long tokens in INFO texts and URL paths are
+// replaced by placeholders here, the one place a record is made.
+import { describeAnswer } from '../client/answer-behaviour.ts';
+import { BEHAVIOUR_RECORD_KIND, BEHAVIOUR_RECORD_VERSION, type BehaviourRecord, type CheckBehaviour, type CheckResult, type Exchange, type ExchangeBehaviour, type RunResults } from '../results/index.ts';
+
+/** The message a check gets when an interrupted run never ran it (src/conformance/runner.ts). */
+const NOT_RUN_INTERRUPTED = 'not run: the run was interrupted';
+
+const VOLATILE: ReadonlyArray<[RegExp, string]> = [
+  [/("requestId"\s*:\s*")[^"]*"/g, '$1<id>"'],
+  [/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z\b/g, '<date>'],
+  [/\b\d{8}T\d{6}Z\b/g, '<date>'],
+  [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
+  [/\b[0-9A-HJKMNP-TV-Z]{26}\b/g, '<id>'],
+  // Handles, signatures, keys: any run of 20+ token characters.
+  [/[A-Za-z0-9_.~+/=-]{20,}/g, '<token>'],
+  // Times and sizes that vary from run to run are no choice of the target.
+  [/\b\d+(?:\.\d+)? ?ms\b/g, '<ms>'],
+];
+
+/** A text with its volatile values replaced by placeholders. */
+export function scrubVolatile(text: string): string {
+  return VOLATILE.reduce((t, [re, to]) => t.replace(re, to), text);
+}
+
+/** `POST /file.createFileUploadHandle`, `GET /bucket/*`: method and path, volatile segments as `*`. */
+function requestLabel(e: Exchange): string {
+  let path: string;
+  try {
+    path = new URL(e.url).pathname;
+  } catch {
+    path = e.url.replace(/\?.*$/, '');
+  }
+  const segments = path.split('/').map((s, i) => (i > 1 && s !== '' ? '*' : scrubVolatile(s)));
+  return `${e.method} ${segments.join('/').replace(/(\/\*)+$/, '/*')}`;
+}
+
+function exchangeBehaviour(e: Exchange): ExchangeBehaviour {
+  const request = requestLabel(e);
+  if (e.status === undefined) return { request, envelope: 'none', transportError: true };
+  // A results.json from before behaviour was recorded: read from the redacted body (what it still shows).
+  const answer = e.behaviour ?? describeAnswer(e.requestBody, e.responseBody);
+  return { request, status: e.status, ...answer };
+}
+
+const canonical = (x: ExchangeBehaviour): string => JSON.stringify(x);
+
+function checkBehaviour(c: CheckResult): CheckBehaviour {
+  const interrupted = c.status === 'skip' && c.message === NOT_RUN_INTERRUPTED;
+  // Exchanges a check sends concurrently arrive in any order: sorted, two runs list them alike.
+  const exchanges = c.exchanges.map(exchangeBehaviour).sort((a, b) => (canonical(a) < canonical(b) ? -1 : canonical(a) > canonical(b) ? 1 : 0));
+  return {
+    id: c.id,
+    level: c.level,
+    status: c.status,
+    ...(interrupted ? { interrupted: true as const } : {}),
+    latencyMs: Math.round(c.exchanges.reduce((t, e) => t + e.durationMs, 0)),
+    info: c.level === 'INFO' ? c.observations.map(scrubVolatile) : [],
+    exchanges,
+  };
+}
+
+/** The behaviour record of a run (from its results model; `profile` names a mock profile in use). */
+export function behaviourRecord(results: RunResults, profile?: string): BehaviourRecord {
+  return {
+    kind: BEHAVIOUR_RECORD_KIND,
+    schemaVersion: BEHAVIOUR_RECORD_VERSION,
+    target: { name: results.target.name, mock: results.target.mock, ...(profile ? { profile } : {}) },
+    startedAt: results.startedAt,
+    ...(results.incomplete ? { incomplete: true as const } : {}),
+    checks: results.checks.map(checkBehaviour),
+  };
+}
