@@ -2,7 +2,7 @@
 // embedded mock against a target (`drift`). Each change has a stable id (what --accept-changes lists),
 // a kind, and its before and after. A check either side did not run to an outcome (an interrupted run,
 // a skipped check) is not compared, and listed as such: an interruption is no change of the target.
-import type { BehaviourChange, BehaviourComparison, BehaviourRecord, ChangeKind, CheckBehaviour, ExchangeBehaviour } from '../results/index.ts';
+import type { BehaviourChange, BehaviourComparison, BehaviourRecord, ChangeKind, CheckBehaviour, ExchangeBehaviour, RunResults } from '../results/index.ts';
 
 export interface CompareOptions {
   /** Latency shifts are compared only with this (percent, as `load --max-regression`). */
@@ -110,4 +110,9 @@ export function compareBehaviour(before: BehaviourRecord, after: BehaviourRecord
     changes,
     ok: changes.every((c) => c.accepted !== undefined),
   };
+}
+
+/** The run's results with its changes since the baseline: a change not accepted fails a run that passed (exit 1). */
+export function withChanges(results: RunResults, changes: BehaviourComparison): RunResults {
+  return { ...results, changes, exitCode: results.exitCode === 0 && !changes.ok ? 1 : results.exitCode };
 }

@@ -15,8 +15,9 @@ const VOLATILE: ReadonlyArray<[RegExp, string]> = [
   [/\b\d{8}T\d{6}Z\b/g, '<date>'],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b[0-9A-HJKMNP-TV-Z]{26}\b/g, '<id>'],
-  // Handles, signatures, keys: any run of 20+ token characters.
-  [/[A-Za-z0-9_.~+/=-]{20,}/g, '<token>'],
+  // Handles, signatures, keys: a run of 20+ token characters with a digit in it (an error code such as
+  // file_upload_handle_already_used has none, and is behaviour).
+  [/(?=[A-Za-z0-9_.~+/=-]*\d)[A-Za-z0-9_.~+/=-]{20,}/g, '<token>'],
   // Times and sizes that vary from run to run are no choice of the target.
   [/\b\d+(?:\.\d+)? ?ms\b/g, '<ms>'],
 ];
@@ -34,7 +35,8 @@ function requestLabel(e: Exchange): string {
   } catch {
     path = e.url.replace(/\?.*$/, '');
   }
-  const segments = path.split('/').map((s, i) => (i > 1 && s !== '' ? '*' : scrubVolatile(s)));
+  // The first segment names the endpoint (or the bucket); anything beneath it is an object key or id.
+  const segments = path.split('/').map((s, i) => (i > 1 && s !== '' ? '*' : s));
   return `${e.method} ${segments.join('/').replace(/(\/\*)+$/, '/*')}`;
 }
 

@@ -2,7 +2,7 @@
 // base URL, prints progress check by check and a summary, writes reports/conformance/{index.html,
 // junit.xml,results.json}, and exits 0 (pass), 1 (a MUST failed, or a SHOULD with --strict) or 2
 // (usage or harness error, or a check that errored: never success after a crash).
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from '../cli.ts';
 import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
 import { TARGET_OPTIONS } from './target-options.ts';
@@ -14,7 +14,12 @@ import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts'
 import { useColour } from '../conformance/reporter.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
-import { checkReportDir, writeReports } from './report-files.ts';
+import { checkReportDir, writeBesideReport, writeReports } from './report-files.ts';
+import { BASELINE_OPTIONS, BASELINE_HELP, compareWithBaseline, readBaselineFlags } from './baseline-options.ts';
+import { behaviourRecord } from '../behaviour/record.ts';
+import { toHar } from '../behaviour/har.ts';
+import { HARNESS_VERSION } from '../load/run.ts';
+import { renderChangesText } from '../report/changes.ts';
 import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 
 /** Every option of `conform` (format: src/cli/args.ts). */
@@ -23,21 +28,27 @@ export const OPTIONS = {
   strict: { type: 'boolean', env: CONFORM_ENV.strict, help: 'SHOULD failures fail the run (exit 1)' },
   only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
   'report-dir': { type: 'string', value: 'DIR', env: CONFORM_ENV['report-dir'], help: 'default reports/conformance' },
+  ...BASELINE_OPTIONS,
+  har: { type: 'string', value: 'FILE', help: 'also write the exchanges (redacted) as HAR 1.2' },
   ...NETWORK_OPTIONS,
 } as const satisfies OptionTable;
 
 const HELP = `upload-harness conform [options]
 
 Runs the conformance checks (docs/conformance.md) against a target and writes
-<report-dir>/{index.html,junit.xml,results.json}.
+<report-dir>/{index.html,junit.xml,results.json} and behaviour.json, the run's behaviour record
+(docs/regressions.md).
 
 Options (each also from the environment variable in brackets; flags win):
 ${optionsHelp(OPTIONS)}
 
 ${PROXY_HELP}
 
+${BASELINE_HELP}
+
 Checks that need what the target lacks are skipped with the reason (never passed).
-Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error, or
+Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict, or a change since --baseline not
+accepted), 2 usage or harness error, or
 interrupted (Ctrl-C at any moment: a partial report is written, unrun checks skipped).
 Levels: MUST and SHOULD checks can fail; INFO checks record what the target chose and never fail — an
 answer outside the documented classes that an INFO check meets fails envelope.no-server-error instead,
@@ -45,6 +56,7 @@ naming the INFO check.
 
 Examples:
   upload-harness conform
+  upload-harness conform --baseline reports/nightly/behaviour.json --accept-changes accepted.json
   ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
 
 
@@ -64,7 +76,9 @@ export const command: Command = {
   summary: 'run the conformance checks against the mock or a real endpoint', help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
-    const { 'ca-file': caFile, ...targetFlags } = values;
+    const { 'ca-file': caFile, baseline: _b, 'accept-changes': _a, 'max-regression': _m, har, ...targetFlags } = values;
+    // A bad baseline or acceptance file costs nothing: read and checked before the run.
+    const baseline = readBaselineFlags(values);
     const config = resolveConformConfig(targetFlags as ConformFlags);
     const reportDir = resolve(config.reportDir);
     await checkReportDir(config.reportDir); // a bad --report-dir costs nothing: found before the run
@@ -89,10 +103,15 @@ export const command: Command = {
       if (!interrupt.signal.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
-      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
+      const run = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
+      const record = behaviourRecord(run);
+      const results = baseline ? compareWithBaseline(run, record, baseline) : run;
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
       const written = await writeReports(reportDir, 'conformance', results, secrets);
-      progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
+      const behaviour = await writeBesideReport(join(dirname(written.json), 'behaviour.json'), `${JSON.stringify(record, null, 2)}\n`, secrets);
+      const harFile = har ? await writeBesideReport(resolve(har), toHar(results, HARNESS_VERSION), secrets) : undefined;
+      const changes = results.changes ? `${renderChangesText(results.changes, 'changes since baseline', ['baseline', 'this run'])}\n` : '';
+      progress.write(`${summaryText(results)}\n${changes}reports: ${written.html}, ${written.junit}, ${written.json}, ${behaviour}${harFile ? `, ${harFile}` : ''}\n`);
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {

@@ -11,7 +11,7 @@ import { runLoad, type LoadOutcome } from '../load/run.ts';
 import { handleStopSignals, RunInterrupt } from '../load/interrupt.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseFaults } from '../mock/faults.ts';
-import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, parseNumberOption, type OptionTable } from './args.ts';
+import { asUsage, optionsHelp, optionValue, parseCommandArgs, parseIntegerOption, parsePercentOption, type OptionTable } from './args.ts';
 import { WORKLOAD_OPTIONS as W, guardProductionRate, parseMaxVUs, parseMixes, parseRate, parseScenario, parseThresholds, parseWorkloadTarget } from './workload-options.ts';
 import { NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
 import { writeReports, type WrittenReports } from './report-files.ts';
@@ -116,7 +116,7 @@ function parseRateGate(v: Values, env: Env): Pick<LoadConfig, 'maxStartDelayMs' 
 /** --baseline and --max-regression (a percentage, only meaningful with a baseline). */
 function parseBaseline(v: Values, env: Env): Pick<LoadConfig, 'baseline' | 'maxRegressionPct'> {
   const regression = optionValue(OPTIONS, v, 'max-regression', env)!;
-  const maxRegressionPct = parseNumberOption('max-regression', regression.replace(/%$/, ''), { min: 0, max: 1000 }, 'a percentage like 10%');
+  const maxRegressionPct = parsePercentOption('max-regression', regression);
   if (v['max-regression'] !== undefined && !v.baseline) throw new UsageError('--max-regression needs --baseline FILE');
   return { baseline: v.baseline, maxRegressionPct };
 }
