@@ -1,0 +1,90 @@
+// Measures what the behaviour record and its comparison claim, against a second target
+// (test/fixtures/second-target.ts) with switchable differences:
+//   1. the same target twice → zero changes, over PAIRS pairs of runs, one of them interrupted;
+//   2. the target changed in one observed behaviour → that change reported, with before/after;
+//   3. drift between the embedded mock and the target with N differences → exactly N differences.
+// Prints a table per part and exits 1 if any claim does not hold. Run: npx tsx bench/behaviour-regressions.ts [pairs]
+import { compareBehaviour } from '../src/behaviour/diff.ts';
+import { driftDifferences } from '../src/behaviour/drift.ts';
+import { behaviourRecord } from '../src/behaviour/record.ts';
+import { loadDeviations } from '../src/conformance/deviations.ts';
+import { startMockTarget } from '../src/conformance/mock-target.ts';
+import { ConformanceSession } from '../src/conformance/runner.ts';
+import type { BehaviourRecord } from '../src/results/index.ts';
+import { renderChangesText } from '../src/report/changes.ts';
+import { DIFFERENCES, startSecondTarget, type Difference } from '../test/fixtures/second-target.ts';
+
+const PAIRS = Number(process.argv[2] ?? 20);
+const INTERRUPTED_PAIR = Math.ceil(PAIRS / 2);
+const out = (s: string) => process.stdout.write(`${s}\n`);
+let failed = false;
+
+const second = await startSecondTarget();
+const deviations = loadDeviations('second');
+const session = await ConformanceSession.open({ target: second.target, strict: false, only: [], deviations });
+const run = async (differences: readonly Difference[] = []): Promise<BehaviourRecord> => {
+  second.set(differences);
+  return behaviourRecord(await session.run());
+};
+
+/** A run cut short: a fresh session whose signal aborts after `afterChecks` check results were printed. */
+async function interruptedRun(afterChecks: number): Promise<BehaviourRecord> {
+  second.set([]);
+  const abort = new AbortController();
+  let seen = 0;
+  const progress = { write: (t: string) => { if (++seen === afterChecks) abort.abort(); return t.length; } };
+  const s = await ConformanceSession.open({ target: second.target, strict: false, only: [], deviations, progress, signal: abort.signal });
+  try {
+    return behaviourRecord(await s.run());
+  } finally {
+    await s.close();
+  }
+}
+
+try {
+  out(`1. same target twice, ${PAIRS} pairs (pair ${INTERRUPTED_PAIR}: second run interrupted after 20 checks)`);
+  out('pair | checks compared | not compared | changes');
+  let total = 0;
+  for (let p = 1; p <= PAIRS; p++) {
+    const a = await run();
+    const b = p === INTERRUPTED_PAIR ? await interruptedRun(20) : await run();
+    const c = compareBehaviour(a, b, `pair ${p}`);
+    total += c.changes.length;
+    out(`${String(p).padStart(4)} | ${String(c.compared).padStart(15)} | ${String(c.notCompared.length).padStart(12)} | ${c.changes.length}${b.incomplete ? ' (interrupted)' : ''}`);
+    for (const x of c.changes) out(`       ${x.id}: ${x.before} → ${x.after}`);
+  }
+  out(`total changes over ${PAIRS} pairs: ${total}`);
+  if (total !== 0) failed = true;
+
+  out('\n2. the target changed in one observed behaviour (baseline: the target with no difference)');
+  const baseline = await run();
+  out('difference | changes reported | kinds | first change id');
+  for (const d of DIFFERENCES) {
+    const after = await run([d]);
+    const c = compareBehaviour(baseline, after, 'baseline', { maxRegressionPct: 10 });
+    const kinds = [...new Set(c.changes.map((x) => x.kind))].join(',');
+    out(`${d.padEnd(22)} | ${String(c.changes.length).padStart(16)} | ${kinds} | ${c.changes[0]?.id ?? '(none)'}`);
+    if (c.changes.length === 0) failed = true;
+    if (d === 'extra-field-refused') out(renderChangesText(c, `change report (${d})`, ['baseline', 'this run']).replace(/^/gm, '    '));
+  }
+
+  out('\n3. drift: the embedded mock against the target with N differences');
+  const mock = await startMockTarget({ timeoutMs: 10_000 });
+  const mockSession = await ConformanceSession.open({ target: mock.target, strict: false, only: [], deviations: loadDeviations('mock') });
+  const mockRecord = behaviourRecord(await mockSession.run());
+  await mockSession.close();
+  await mock.close();
+  const drifted = (DIFFERENCES.filter((d) => d !== 'slow-handle'));
+  out('N | differences listed | which');
+  for (const n of [0, 1, 3, drifted.length]) {
+    const on = drifted.slice(0, n);
+    const diffs = driftDifferences(mockRecord, await run(on));
+    out(`${n} | ${String(diffs.length).padStart(18)} | ${diffs.map((d) => `${d.id} [${d.rule}]`).join('; ') || '(none)'}`);
+    if (diffs.length !== n) failed = true;
+  }
+} finally {
+  await session.close();
+  await second.close();
+}
+out(failed ? '\nFAILED: a claim did not hold' : '\nall claims held');
+process.exit(failed ? 1 : 0);
