@@ -61,7 +61,9 @@ try {
   out('difference | changes reported | kinds | first change id');
   for (const d of DIFFERENCES) {
     const after = await run([d]);
-    const c = compareBehaviour(baseline, after, 'baseline', { maxRegressionPct: 10 });
+    // Latency is compared for the difference that is one (with loopback noise on a shared machine,
+    // a check's time moves by more than 10 % and 50 ms without any change of the target).
+    const c = compareBehaviour(baseline, after, 'baseline', d === 'slow-handle' ? { maxRegressionPct: 100 } : {});
     const kinds = [...new Set(c.changes.map((x) => x.kind))].join(',');
     out(`${d.padEnd(22)} | ${String(c.changes.length).padStart(16)} | ${kinds} | ${c.changes[0]?.id ?? '(none)'}`);
     if (c.changes.length === 0) failed = true;

@@ -17,6 +17,7 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   mock: async () => (await import('./cli/mock.ts')).command,
   conform: async () => (await import('./cli/conform.ts')).command,
+  drift: async () => (await import('./cli/drift.ts')).command,
   load: async () => (await import('./cli/load.ts')).command,
   report: async () => (await import('./cli/report.ts')).command,
   k8s: async () => (await import('./cli/k8s.ts')).command,

@@ -132,7 +132,7 @@ describe('report schemas: compile and stay in step with the code', () => {
       expect(undescribed(schema)).toEqual([]);
     }
     // client-results.json (verify-client) is checked the same way in test/verify/client-results-schema.test.ts.
-    expect(readdirSync(REPORT_DIR).sort()).toEqual(['behaviour-record.json', 'client-results.json', 'conformance-results.json', 'load-results.json']);
+    expect(readdirSync(REPORT_DIR).sort()).toEqual(['behaviour-record.json', 'client-results.json', 'conformance-results.json', 'drift-results.json', 'load-results.json']);
   });
 
   it('conformance: versions, statuses, levels and groups equal the code constants', () => {

@@ -11,6 +11,9 @@ export interface CompareOptions {
   accepted?: ReadonlyMap<string, string>;
   /** Whether latency counts at all (drift compares two different servers: it does not). */
   latency?: boolean;
+  /** Whether a check skipped on one side only is a change (a baseline: yes; drift, where the target's
+   * configuration decides what runs: no, it is not compared). */
+  skipIsChange?: boolean;
 }
 
 /**
@@ -93,8 +96,9 @@ export function compareBehaviour(before: BehaviourRecord, after: BehaviourRecord
     if (!ran(b) || !ran(a)) {
       // A check skipped on both sides for the same reason is simply not compared; skipped on one side only
       // (and not because of an interruption) is a change of what the target allows.
-      if (b.status === 'skip' && a.status !== 'skip' && !b.interrupted && ran(a)) add('status', b.id, 'check ran where it was skipped', b.status, a.status);
-      else if (a.status === 'skip' && b.status !== 'skip' && !a.interrupted && ran(b)) add('status', b.id, 'check skipped where it ran', b.status, a.status);
+      const skips = options.skipIsChange !== false;
+      if (skips && b.status === 'skip' && a.status !== 'skip' && !b.interrupted && ran(a)) add('status', b.id, 'check ran where it was skipped', b.status, a.status);
+      else if (skips && a.status === 'skip' && b.status !== 'skip' && !a.interrupted && ran(b)) add('status', b.id, 'check skipped where it ran', b.status, a.status);
       else notCompared.push(b.id);
       continue;
     }

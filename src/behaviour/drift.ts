@@ -6,18 +6,8 @@
 // choice, the envelope, the code and the shape of that one answer). Each difference says which side
 // follows the documented rule: the side whose MUST/SHOULD checks pass, or, when no such check judges
 // it, that the docs leave it open.
-import type { BehaviourChange, BehaviourComparison, BehaviourRecord, RuleVerdict } from '../results/index.ts';
+import type { BehaviourChange, BehaviourComparison, BehaviourRecord, DriftDifference, RuleVerdict } from '../results/index.ts';
 import { compareBehaviour } from './diff.ts';
-
-export interface DriftDifference {
-  /** The first change's id stands for the difference. */
-  id: string;
-  what: string;
-  rule: RuleVerdict;
-  /** The checks that show it. */
-  checks: string[];
-  changes: BehaviourChange[];
-}
 
 const CHECK_LEVEL = new Set(['new-failure', 'fixed-failure', 'status', 'info-choice', 'check-added', 'check-removed']);
 

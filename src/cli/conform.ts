@@ -12,6 +12,7 @@ import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } fr
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
+import { cancelOnSigint } from './interrupt.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
 import { checkReportDir, writeBesideReport, writeReports } from './report-files.ts';
@@ -85,13 +86,7 @@ export const command: Command = {
     const progress = config.json ? process.stderr : process.stdout;
     // Ctrl-C at any moment — while the mock starts, during the first request, while vitest starts or
     // during the checks — cancels and still writes the (partial, `incomplete`) report, exit 2.
-    const interrupt = new AbortController();
-    const onSigint = () => {
-      if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
-      progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n');
-      interrupt.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = cancelOnSigint(progress);
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
@@ -115,7 +110,7 @@ export const command: Command = {
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {
-      process.off('SIGINT', onSigint);
+      interrupt.release();
       await mock?.close();
     }
   },

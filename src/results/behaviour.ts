@@ -5,7 +5,7 @@
 // conditions relative to the request, INFO choices and per-check latency. Volatile values (ids, dates,
 // signatures, request ids) are left out where the record is built, and no secret can be in it: it holds
 // no value the target sent except error codes and scrubbed INFO texts.
-import type { CheckLevel, CheckStatus } from './conformance.ts';
+import type { CheckLevel, CheckStatus, Counts } from './conformance.ts';
 
 export const BEHAVIOUR_RECORD_KIND = 'upload-harness/behaviour-record';
 export const BEHAVIOUR_RECORD_VERSION = 1;
@@ -89,4 +89,42 @@ export interface BehaviourComparison {
   changes: BehaviourChange[];
   /** No change that is not accepted. */
   ok: boolean;
+}
+
+/** Drift: one behaviour in which the mock and the target differ, however many checks show it. */
+export interface DriftDifference {
+  /** The change that stands for the difference (its check's own change when there is one). */
+  id: string;
+  what: string;
+  /** Which side follows the documented rule, or 'open' when no MUST/SHOULD check judges it. */
+  rule: RuleVerdict;
+  /** The checks that show it. */
+  checks: string[];
+  /** Its changes; before is the mock, after the target. */
+  changes: BehaviourChange[];
+}
+
+export const DRIFT_RESULTS_KIND = 'upload-harness/drift-results';
+export const DRIFT_RESULTS_VERSION = 1;
+
+/** The results model of `upload-harness drift` (reports/drift/results.json; schemas/reports/drift-results.json). */
+export interface DriftResults {
+  kind: typeof DRIFT_RESULTS_KIND;
+  schemaVersion: typeof DRIFT_RESULTS_VERSION;
+  tool: 'upload-harness drift';
+  target: { name: string; baseUrl: string };
+  /** The embedded mock's side; `profile` when it answered with one. */
+  mock: { profile?: string };
+  startedAt: string;
+  durationMs: number;
+  /** Each side's check counts. */
+  summary: { mock: Counts; target: Counts };
+  /** Checks compared, and those not run to an outcome on either side. */
+  compared: number;
+  notCompared: string[];
+  differences: DriftDifference[];
+  harnessErrors: string[];
+  /** 0 no difference, 1 a difference, 2 a harness error or an interrupted run. */
+  exitCode: 0 | 1 | 2;
+  incomplete?: true;
 }

@@ -1,0 +1,106 @@
+// `upload-harness drift --target URL`: the conformance probes against the embedded mock and against the
+// target, and every behaviour in which they differ (src/behaviour/drift.ts), written to
+// reports/drift/{index.html,results.json,junit.xml}. Exit 0 no difference, 1 a difference, 2 usage or
+// harness error (or interrupted: a partial comparison is no verdict).
+import { resolve } from 'node:path';
+import type { Command } from '../cli.ts';
+import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
+import { TARGET_OPTIONS } from './target-options.ts';
+import { preflight } from '../client/index.ts';
+import { compareBehaviour } from '../behaviour/diff.ts';
+import { driftDifferences } from '../behaviour/drift.ts';
+import { behaviourRecord } from '../behaviour/record.ts';
+import { UsageError } from '../config/errors.ts';
+import { GROUPS } from '../conformance/catalogue.ts';
+import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { loadDeviations } from '../conformance/deviations.ts';
+import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
+import { runConformance } from '../conformance/runner.ts';
+import { DRIFT_RESULTS_KIND, DRIFT_RESULTS_VERSION, type DriftResults, type RunResults } from '../results/index.ts';
+import { renderDriftText } from '../report/drift.ts';
+import { cancelOnSigint } from './interrupt.ts';
+import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
+import { checkReportDir, writeReports } from './report-files.ts';
+
+export const OPTIONS = {
+  ...TARGET_OPTIONS,
+  target: { type: 'string', value: '<base-url>', env: CONFORM_ENV.target, help: 'the API to compare the mock with (required)' },
+  only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
+  'report-dir': { type: 'string', value: 'DIR', help: 'default reports/drift' },
+  ...NETWORK_OPTIONS,
+} as const satisfies OptionTable;
+
+const HELP = `upload-harness drift --target <base-url> [options]
+
+Runs the conformance probes against the embedded mock and against the target, and lists every
+behaviour in which they differ (docs/regressions.md): one difference per behaviour, however many checks
+show it, each saying whether the mock or the target follows the documented rule, or that the docs leave
+it open. Writes <report-dir>/{index.html,junit.xml,results.json}. Checks not run to an outcome on
+both sides (a check the target's configuration skips) are not compared; latency is not compared.
+
+Options (each also from the environment variable in brackets; flags win):
+${optionsHelp(OPTIONS)}
+
+${PROXY_HELP}
+
+Exit codes: 0 no difference, 1 the mock and the target differ, 2 usage or harness error, or interrupted.
+
+Examples:
+  ASHBY_API_KEY=... upload-harness drift --target https://api.ashbyhq.com --candidate-id 6f1c...`;
+
+const sideOf = (r: RunResults) => r.summary.counts;
+
+export const command: Command = {
+  summary: 'compare the embedded mock with a target: every behaviour in which they differ', help: HELP, options: OPTIONS,
+  async run(argv) {
+    const { values } = parseCommandArgs('drift', argv, OPTIONS);
+    const { 'ca-file': caFile, 'report-dir': reportDirFlag, ...targetFlags } = values;
+    const config = resolveConformConfig({ ...targetFlags, strict: false } as ConformFlags);
+    if (config.target === 'mock') throw new UsageError('drift needs --target <base-url>: the mock is always the other side', 'e.g. upload-harness drift --target https://api.ashbyhq.com');
+    const reportDir = resolve(reportDirFlag ?? 'reports/drift');
+    await checkReportDir(reportDir);
+    const progress = config.json ? process.stderr : process.stdout;
+    const interrupt = cancelOnSigint(progress);
+    let mock: MockTarget | undefined;
+    const started = Date.now();
+    try {
+      mock = await startMockTarget({ timeoutMs: config.timeoutMs });
+      const target = remoteTarget(config, config.target);
+      applyNetworkFlags({ 'ca-file': caFile }, process.env, [mock.target.baseUrl]);
+      if (!interrupt.signal.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
+      const quiet = { write: () => true };
+      progress.write(`upload-harness drift: the mock, then ${target.name} (${target.baseUrl})\n`);
+      const onMock = await runConformance({ target: mock.target, strict: false, only: config.only, deviations: loadDeviations('mock'), progress: quiet, signal: interrupt.signal });
+      const onTarget = await runConformance({ target, strict: false, only: config.only, deviations: loadDeviations(target.name), progress: quiet, signal: interrupt.signal });
+      const [mockRecord, targetRecord] = [behaviourRecord(onMock), behaviourRecord(onTarget)];
+      const comparison = compareBehaviour(mockRecord, targetRecord, `mock vs ${target.name}`, { latency: false, skipIsChange: false });
+      const differences = driftDifferences(mockRecord, targetRecord, comparison);
+      const harnessErrors = [...onMock.harnessErrors.map((e) => `mock: ${e}`), ...onTarget.harnessErrors.map((e) => `target: ${e}`)];
+      const incomplete = onMock.incomplete === true || onTarget.incomplete === true;
+      const results: DriftResults = {
+        kind: DRIFT_RESULTS_KIND,
+        schemaVersion: DRIFT_RESULTS_VERSION,
+        tool: 'upload-harness drift',
+        target: { name: target.name, baseUrl: onTarget.target.baseUrl },
+        mock: {},
+        startedAt: new Date(started).toISOString(),
+        durationMs: Date.now() - started,
+        summary: { mock: sideOf(onMock), target: sideOf(onTarget) },
+        compared: comparison.compared,
+        notCompared: comparison.notCompared,
+        differences,
+        harnessErrors,
+        exitCode: incomplete || harnessErrors.length ? 2 : differences.length ? 1 : 0,
+        ...(incomplete ? { incomplete: true as const } : {}),
+      };
+      const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey, mock.target.apiKey].filter((s): s is string => !!s);
+      const written = await writeReports(reportDir, 'drift', results, secrets);
+      progress.write(`${renderDriftText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
+      if (config.json) process.stdout.write(written.jsonText);
+      return results.exitCode;
+    } finally {
+      interrupt.release();
+      await mock?.close();
+    }
+  },
+};
