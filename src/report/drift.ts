@@ -19,7 +19,15 @@ export function renderDriftText(r: DriftResults): string {
   for (const e of r.harnessErrors) lines.push(`harness error: ${e}`);
   r.differences.forEach((d, i) => {
     lines.push(`  ${i + 1}. ${d.what} — ${ruleText(d.rule)}`, `     checks: ${d.checks.join(', ')}`);
-    for (const c of d.changes) lines.push(`     ${c.id}`, `         mock    ${c.before}`, `         target  ${c.after}`);
+    // One line per distinct change (a member added to every handle answer is one line, not thirty).
+    const distinct = new Map<string, { what: string; before: string; after: string; n: number }>();
+    for (const c of d.changes) {
+      const key = `${c.what.replace(/#\d+:/, ':')}|${c.before}|${c.after}`;
+      const seen = distinct.get(key);
+      if (seen) seen.n++;
+      else distinct.set(key, { what: c.what.replace(/#\d+:/, ':'), before: c.before, after: c.after, n: 1 });
+    }
+    for (const c of distinct.values()) lines.push(`     ${c.what}${c.n > 1 ? ` (${c.n}×)` : ''}`, `         mock    ${c.before}`, `         target  ${c.after}`);
   });
   return lines.join('\n');
 }
