@@ -19,7 +19,7 @@ export interface CompareOptions {
 /**
  * A latency shift counts when it exceeds --max-regression AND this many milliseconds: a check of a few
  * milliseconds on loopback moves by more than 10 % from one run to the next without any change of the
- * target (docs/decisions/0182-behaviour-latency-floor.md).
+ * target (docs/decisions/0182-behaviour-latency.md).
  */
 export const LATENCY_FLOOR_MS = 50;
 
