@@ -346,7 +346,7 @@ export async function findSustainedRate<T extends RateTrial>(trial: (rate: numbe
 
 export async function engineAt(baseUrl: string, rate: number, durationMs: number, maxVUs: number) {
   const run = await runNodeEngine({ flow: handleFlow(baseUrl), schedule: constantSchedule(rate, durationMs), maxVUs, progress: null, gracefulStopMs: 2000 });
-  const f = run.recorder.freeze(run.durationMs);
+  const f = run.measurements.freeze(run.durationMs);
   const scheduled = f.totals.iterations + f.totals.droppedIterations;
   const droppedPct = scheduled ? (100 * f.totals.droppedIterations) / scheduled : 0;
   const achievedPct = (100 * f.totals.achievedRate) / rate;
@@ -418,7 +418,7 @@ export async function benchFullFlow(o: BenchOptions): Promise<Row[]> {
     const durationMs = o.quick ? 2000 : 6000;
     // An arrival rate far above what the mock can serve: the engine runs maxVUs iterations back to back.
     const run = await runNodeEngine({ flow, schedule: constantSchedule(20_000, durationMs), maxVUs, progress: null, gracefulStopMs: 5000 });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     const stages = Object.fromEntries(
       (['handle_create', 'upload', 'attach', 'setup'] as const)
         .filter((s) => f.stages[s])

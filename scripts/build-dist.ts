@@ -6,15 +6,13 @@
 //                 TypeScript's transpileModule (isolated per file: verbatimModuleSyntax makes that exact;
 //                 `.ts` specifiers rewritten to `.js`). `npm test` type-checks; the build need not.
 //   declarations  tsc -p tsconfig.types.json: the public entries (src/public/*) and what they reference.
-//   assets        schemas/, conformance/*.json, the hash worker (.mjs), the prebuilt k6 bundles and the
-//                 commands' summaries (so the compiled `--help` loads no command module).
+//   assets        schemas/, conformance/*.json, the hash worker (.mjs) and the prebuilt k6 bundles.
 // Prints how long it took.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { commandSummaries } from '../src/cli.ts';
 import { buildK6Bundles } from '../src/load/build.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,6 +70,5 @@ const declarations = tscDeclarations();
 const bundles = buildK6Bundles({ outDir: join(DIST, 'k6') });
 const compiled = transpile();
 cpSync(join(ROOT, 'schemas'), join(DIST, 'schemas'), { recursive: true });
-writeFileSync(join(DIST, 'src/cli/summaries.json'), `${JSON.stringify(await commandSummaries(), null, 2)}\n`); // read by src/cli.ts usage()
 await Promise.all([declarations, bundles]);
 console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, declarations, k6 bundles)`);

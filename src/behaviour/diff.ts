@@ -25,7 +25,7 @@ export const LATENCY_FLOOR_MS = 50;
 
 const ASPECTS = ['status', 'envelope', 'errorCode', 's3Code', 'shape', 'fields', 'policy', 'transportError'] as const satisfies ReadonlyArray<keyof ExchangeBehaviour>;
 
-const show = (v: unknown): string => (v === undefined ? '(none)' : Array.isArray(v) ? v.join(', ') : String(v));
+const show = (v: string | number | boolean | readonly string[] | undefined): string => (v === undefined ? '(none)' : typeof v === 'object' ? v.join(', ') : String(v));
 
 const outcome = (c: CheckBehaviour): 'failing' | 'passing' | 'other' => (c.status === 'fail' || c.status === 'error' ? 'failing' : c.status === 'pass' || c.status === 'warn' ? 'passing' : 'other');
 

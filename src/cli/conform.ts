@@ -4,61 +4,25 @@
 // (usage or harness error, or a check that errored: never success after a crash).
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from '../cli.ts';
-import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
-import { TARGET_OPTIONS } from './target-options.ts';
+import { HELP, OPTIONS } from './conform-help.ts';
+import { parseCommandArgs } from './args.ts';
 import { preflight } from '../client/index.ts';
-import { GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
-import { cancelOnSigint } from './interrupt.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
 import { checkReportDir, writeBesideReport, writeReports } from './report-files.ts';
-import { BASELINE_OPTIONS, BASELINE_HELP, compareWithBaseline, readBaselineFlags } from './baseline-options.ts';
+import { compareWithBaseline, readBaselineFlags } from './baseline-options.ts';
+import { cancelOnSigint } from './interrupt.ts';
 import { behaviourRecord } from '../behaviour/record.ts';
 import { toHar } from '../behaviour/har.ts';
 import { HARNESS_VERSION } from '../load/run.ts';
 import { renderChangesText } from '../report/changes.ts';
-import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
+import { applyNetworkFlags } from './network-options.ts';
 
-/** Every option of `conform` (format: src/cli/args.ts). */
-export const OPTIONS = {
-  ...TARGET_OPTIONS,
-  strict: { type: 'boolean', env: CONFORM_ENV.strict, help: 'SHOULD failures fail the run (exit 1)' },
-  only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
-  'report-dir': { type: 'string', value: 'DIR', env: CONFORM_ENV['report-dir'], help: 'default reports/conformance' },
-  ...BASELINE_OPTIONS,
-  har: { type: 'string', value: 'FILE', help: 'also write the exchanges (redacted) as HAR 1.2' },
-  ...NETWORK_OPTIONS,
-} as const satisfies OptionTable;
 
-const HELP = `upload-harness conform [options]
-
-Runs the conformance checks (docs/conformance.md) against a target and writes
-<report-dir>/{index.html,junit.xml,results.json} and behaviour.json, the run's behaviour record
-(docs/regressions.md).
-
-Options (each also from the environment variable in brackets; flags win):
-${optionsHelp(OPTIONS)}
-
-${PROXY_HELP}
-
-${BASELINE_HELP}
-
-Checks that need what the target lacks are skipped with the reason (never passed).
-Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict, or a change since --baseline not
-accepted), 2 usage or harness error, or
-interrupted (Ctrl-C at any moment: a partial report is written, unrun checks skipped).
-Levels: MUST and SHOULD checks can fail; INFO checks record what the target chose and never fail — an
-answer outside the documented classes that an INFO check meets fails envelope.no-server-error instead,
-naming the INFO check.
-
-Examples:
-  upload-harness conform
-  upload-harness conform --baseline reports/nightly/behaviour.json --accept-changes accepted.json
-  ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
 
 
 export function summaryText(r: RunResults): string {
@@ -74,7 +38,7 @@ export function summaryText(r: RunResults): string {
 }
 
 export const command: Command = {
-  summary: 'run the conformance checks against the mock or a real endpoint', help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
     const { 'ca-file': caFile, baseline: _b, 'accept-changes': _a, 'max-regression': _m, har, ...targetFlags } = values;

@@ -4,54 +4,27 @@
 // harness error (or interrupted: a partial comparison is no verdict).
 import { resolve } from 'node:path';
 import type { Command } from '../cli.ts';
-import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
-import { TARGET_OPTIONS } from './target-options.ts';
+import { parseCommandArgs } from './args.ts';
+import { HELP, OPTIONS } from './drift-help.ts';
 import { preflight } from '../client/index.ts';
 import { compareBehaviour } from '../behaviour/diff.ts';
 import { driftDifferences } from '../behaviour/drift.ts';
 import { behaviourRecord } from '../behaviour/record.ts';
 import { UsageError } from '../config/errors.ts';
-import { GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { runConformance } from '../conformance/runner.ts';
 import { DRIFT_RESULTS_KIND, DRIFT_RESULTS_VERSION, type DriftResults, type RunResults } from '../results/index.ts';
 import { renderDriftText } from '../report/drift.ts';
 import { cancelOnSigint } from './interrupt.ts';
-import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
+import { applyNetworkFlags } from './network-options.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
-
-export const OPTIONS = {
-  ...TARGET_OPTIONS,
-  target: { type: 'string', value: '<base-url>', env: CONFORM_ENV.target, help: 'the API to compare the mock with (required)' },
-  only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
-  'report-dir': { type: 'string', value: 'DIR', help: 'default reports/drift' },
-  ...NETWORK_OPTIONS,
-} as const satisfies OptionTable;
-
-const HELP = `upload-harness drift --target <base-url> [options]
-
-Runs the conformance probes against the embedded mock and against the target, and lists every
-behaviour in which they differ (docs/regressions.md): one difference per behaviour, however many checks
-show it, each saying whether the mock or the target follows the documented rule, or that the docs leave
-it open. Writes <report-dir>/{index.html,junit.xml,results.json}. Checks not run to an outcome on
-both sides (a check the target's configuration skips) are not compared; latency is not compared.
-
-Options (each also from the environment variable in brackets; flags win):
-${optionsHelp(OPTIONS)}
-
-${PROXY_HELP}
-
-Exit codes: 0 no difference, 1 the mock and the target differ, 2 usage or harness error, or interrupted.
-
-Examples:
-  ASHBY_API_KEY=... upload-harness drift --target https://api.ashbyhq.com --candidate-id 6f1c...`;
 
 const sideOf = (r: RunResults) => r.summary.counts;
 
 export const command: Command = {
-  summary: 'compare the embedded mock with a target: every behaviour in which they differ', help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('drift', argv, OPTIONS);
     const { 'ca-file': caFile, 'report-dir': reportDirFlag, ...targetFlags } = values;

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runNodeEngine } from '../../src/load/node-engine.ts';
-import { Recorder } from '../../src/load/recorder.ts';
+import { LoadMeasurements } from '../../src/load/measurements.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
@@ -46,7 +46,7 @@ describe('open-model scheduler', () => {
     }, 300);
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(500, 1000), maxVUs: 64, progress: null });
     clearTimeout(stall);
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.droppedIterations).toBe(0);
     expect(f.totals.iterations).toBe(500);
     expect(f.totals.iterationsFailed).toBe(0);
@@ -57,7 +57,7 @@ describe('open-model scheduler', () => {
     delayMs = 150;
     maxInFlight = 0;
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(100, 500), maxVUs: 3, progress: null });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.iterations + f.totals.droppedIterations).toBe(50);
     expect(maxInFlight).toBeLessThanOrEqual(3);
     // Each VU finishes an iteration every ~150 ms: ~3 × 500/150 + 3 start, the rest (~38) are dropped.
@@ -72,7 +72,7 @@ describe('open-model scheduler', () => {
   it('a sustainable rate runs on time: every due iteration starts and none is dropped', async () => {
     delayMs = 2;
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(1000, 1000), maxVUs: 128, progress: null });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.droppedIterations).toBe(0);
     expect(f.totals.iterations).toBe(1000);
     expect(f.totals.achievedRate).toBe(1000);
@@ -82,14 +82,14 @@ describe('open-model scheduler', () => {
   it('waits for sub-millisecond arrivals on completions while iterations are in flight, spins only when none are', async () => {
     delayMs = 3; // at 2000/s with 3 ms answers ~6 iterations are always in flight
     const busy = await runNodeEngine({ flow: flow(), schedule: constantSchedule(2000, 500), maxVUs: 64, progress: null });
-    const fb = busy.recorder.freeze(busy.durationMs);
+    const fb = busy.measurements.freeze(busy.durationMs);
     expect(fb.totals.iterations).toBe(1000);
     expect(fb.totals.droppedIterations).toBe(0);
     expect(busy.arrivalWaits!.completion).toBeGreaterThan(busy.arrivalWaits!.spin);
     delayMs = 0;
     // One iteration every 2.5 ms against an instant server: nothing is in flight when the next is near, so it spins.
     const idle = await runNodeEngine({ flow: flow(), schedule: constantSchedule(400, 500), maxVUs: 64, progress: null });
-    expect(idle.recorder.freeze(idle.durationMs).totals.iterations).toBe(200);
+    expect(idle.measurements.freeze(idle.durationMs).totals.iterations).toBe(200);
     expect(idle.arrivalWaits!.spin).toBeGreaterThan(0);
   });
 
@@ -108,7 +108,7 @@ describe('open-model scheduler', () => {
     server.on('request', onRequest);
     try {
       const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(50, 200), maxVUs: 64, progress: null });
-      const f = run.recorder.freeze(run.durationMs);
+      const f = run.measurements.freeze(run.durationMs);
       expect(f.totals.iterations).toBe(10);
       expect(f.totals.iterationsFailed).toBe(0);
       expect(connectionsBeforeFirstRequest).toBe(8); // MAX_CONNECTING, opened by preconnect
@@ -136,7 +136,7 @@ describe('open-model scheduler', () => {
     }) as typeof clearTimeout);
     try {
       const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(20, 100), maxVUs: 4, progress: null, gracefulStopMs: GRACE });
-      const f = run.recorder.freeze(run.durationMs);
+      const f = run.measurements.freeze(run.durationMs);
       expect(f.totals.iterations).toBe(2);
       expect(f.totals.iterationsFailed).toBe(0);
       expect(set.mock.calls.some((c) => c[1] === GRACE)).toBe(true); // the drain did wait with the grace timer
@@ -153,7 +153,7 @@ describe('open-model scheduler', () => {
 describe('recorder per-second histograms', () => {
   it('equal direct recording, also with samples arriving for earlier seconds after later ones', () => {
     const t0 = 1_700_000_000_000;
-    const r = new Recorder(t0);
+    const r = new LoadMeasurements(t0);
     const direct = [newHistogram(), newHistogram(), newHistogram(), newHistogram()];
     const total = newHistogram();
     let seed = 7;
@@ -190,7 +190,7 @@ describe('recorder per-second histograms', () => {
 
   it('derive the http histogram from the stages exactly as recording every request twice would', () => {
     const t0 = 1_700_000_000_000;
-    const r = new Recorder(t0);
+    const r = new LoadMeasurements(t0);
     const total = newHistogram();
     let seed = 11;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
