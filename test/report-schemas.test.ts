@@ -49,7 +49,12 @@ import {
   type BehaviourRecord,
   type CheckBehaviour,
   type ExchangeBehaviour,
+  DRIFT_RESULTS_KIND,
+  DRIFT_RESULTS_VERSION,
+  type DriftDifference,
+  type DriftResults,
 } from '../src/results/index.ts';
+import { driftDifferences } from '../src/behaviour/drift.ts';
 import { compareBehaviour } from '../src/behaviour/diff.ts';
 import { behaviourRecord } from '../src/behaviour/record.ts';
 import { SCHEMA_DIR, schemaNames, validate } from '../src/validation/index.ts';
@@ -62,12 +67,14 @@ const readSchema = (file: string) => JSON.parse(readFileSync(join(REPORT_DIR, fi
 const conformanceSchema = readSchema('conformance-results.json');
 const loadSchema = readSchema('load-results.json');
 const behaviourSchema = readSchema('behaviour-record.json');
+const driftSchema = readSchema('drift-results.json');
 
 // Strict, and without the loader's allowUnionTypes: the schemas must compile for a CI user's plain strict Ajv 2020.
 const ajv = new Ajv2020({ strict: true, allErrors: true });
 // conformance-results.json refers to behaviour-record.json's definitions (the comparison, an answer's behaviour).
 const validateBehaviour = ajv.compile(behaviourSchema);
 const validateConformance = ajv.compile(conformanceSchema);
+const validateDrift = ajv.compile(driftSchema);
 const validateLoad = ajv.compile(loadSchema);
 
 /** One line per error, naming the field: the path, Ajv's message and its params (the missing or extra property). */
@@ -125,7 +132,7 @@ function undescribed(schema: unknown, path = '#'): string[] {
 
 describe('report schemas: compile and stay in step with the code', () => {
   it('are draft 2020-12 with $ids under https://upload-harness.dev/schemas/reports/ and describe every field', () => {
-    for (const [schema, file] of [[conformanceSchema, 'conformance-results.json'], [loadSchema, 'load-results.json'], [behaviourSchema, 'behaviour-record.json']] as const) {
+    for (const [schema, file] of [[conformanceSchema, 'conformance-results.json'], [loadSchema, 'load-results.json'], [behaviourSchema, 'behaviour-record.json'], [driftSchema, 'drift-results.json']] as const) {
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
       expect(schema.$id).toBe(`https://upload-harness.dev/schemas/reports/${file}`);
       expect(typeof schema.description).toBe('string');
@@ -369,6 +376,26 @@ describe('a real conformance results.json against the embedded mock', () => {
     expectFields(behaviourSchema, '#/$defs/exchange', exchange);
     expectFields(behaviourSchema, '#/$defs/comparison', comparison);
     expectFields(behaviourSchema, '#/$defs/change', change);
+  });
+
+  it('drift results: kind, version, field sets equal the TypeScript model; a result built from both runs validates', () => {
+    expect(node(driftSchema, '#/properties/kind').const).toBe(DRIFT_RESULTS_KIND);
+    expect(node(driftSchema, '#/properties/schemaVersion').const).toBe(DRIFT_RESULTS_VERSION);
+    const results: Presence<DriftResults> = {
+      kind: 'required', schemaVersion: 'required', tool: 'required', target: 'required', mock: 'required', startedAt: 'required', durationMs: 'required', summary: 'required',
+      compared: 'required', notCompared: 'required', differences: 'required', harnessErrors: 'required', exitCode: 'required', incomplete: 'optional',
+    };
+    const difference: Presence<DriftDifference> = { id: 'required', what: 'required', rule: 'required', checks: 'required', changes: 'required' };
+    expectFields(driftSchema, '#', results);
+    expectFields(driftSchema, '#/$defs/difference', difference);
+    const differences = driftDifferences(behaviourRecord(clean), behaviourRecord(faulty));
+    expect(differences.length).toBeGreaterThan(0);
+    const drift: DriftResults = {
+      kind: DRIFT_RESULTS_KIND, schemaVersion: DRIFT_RESULTS_VERSION, tool: 'upload-harness drift', target: { name: 't', baseUrl: 'http://t' }, mock: {}, startedAt: clean.startedAt, durationMs: 1,
+      summary: { mock: clean.summary.counts, target: faulty.summary.counts }, compared: 1, notCompared: [], differences, harnessErrors: [], exitCode: 1,
+    };
+    expectValid(validateDrift, drift);
+    expectRejected(validateDrift, { ...drift, differences: [{ ...differences[0], rule: 'maybe' }] }, '/differences/0/rule');
   });
 });
 
