@@ -75,6 +75,8 @@ try {
     const kinds = [...new Set(c.changes.map((x) => x.kind))].join(',');
     out(`${d.padEnd(22)} | ${String(c.changes.length).padStart(16)} | ${kinds} | ${c.changes[0]?.id ?? '(none)'}`);
     if (c.changes.length === 0) failed = true;
+    // Changes beyond the exchange answers (a check's verdict or INFO choice) are listed by id.
+    for (const x of c.changes.filter((y) => y.kind !== 'answer' && y.kind !== 'latency')) out(`    ${x.id}: ${x.before} → ${x.after}`);
     if (d === 'extra-field-refused') out(renderChangesText(c, `change report (${d})`, ['baseline', 'this run']).replace(/^/gm, '    '));
   }
 
