@@ -17,7 +17,7 @@ import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts'
 import { runConformance } from '../conformance/runner.ts';
 import { DRIFT_RESULTS_KIND, DRIFT_RESULTS_VERSION, type DriftResults, type RunResults } from '../results/index.ts';
 import { renderDriftText } from '../report/drift.ts';
-import { cancelOnSigint } from './interrupt.ts';
+import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 import { applyNetworkFlags } from './network-options.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
 
@@ -33,18 +33,23 @@ export const command: Command = {
     const reportDir = resolve(reportDirFlag ?? 'reports/drift');
     await checkReportDir(reportDir);
     const progress = config.json ? process.stderr : process.stdout;
-    const interrupt = cancelOnSigint(progress);
+    // Ctrl-C or SIGTERM: cancel both runs, write the partial report (exit 2); a second signal quits.
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt, {
+      onStop: () => progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n'),
+      onAbort: () => process.exit(130),
+    });
     let mock: MockTarget | undefined;
     const started = Date.now();
     try {
       mock = await startMockTarget({ timeoutMs: config.timeoutMs });
       const target = remoteTarget(config, config.target);
       applyNetworkFlags({ 'ca-file': caFile }, process.env, [mock.target.baseUrl]);
-      if (!interrupt.signal.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
+      if (!interrupt.stop.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const quiet = { write: () => true };
       progress.write(`upload-harness drift: the mock, then ${target.name} (${target.baseUrl})\n`);
-      const onMock = await runConformance({ target: mock.target, strict: false, only: config.only, deviations: loadDeviations('mock'), progress: quiet, signal: interrupt.signal });
-      const onTarget = await runConformance({ target, strict: false, only: config.only, deviations: loadDeviations(target.name), progress: quiet, signal: interrupt.signal });
+      const onMock = await runConformance({ target: mock.target, strict: false, only: config.only, deviations: loadDeviations('mock'), progress: quiet, signal: interrupt.stop });
+      const onTarget = await runConformance({ target, strict: false, only: config.only, deviations: loadDeviations(target.name), progress: quiet, signal: interrupt.stop });
       const [mockRecord, targetRecord] = [behaviourRecord(onMock), behaviourRecord(onTarget)];
       const comparison = compareBehaviour(mockRecord, targetRecord, `mock vs ${target.name}`, { latency: false, skipIsChange: false });
       const differences = driftDifferences(mockRecord, targetRecord, comparison);
@@ -72,7 +77,7 @@ export const command: Command = {
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {
-      interrupt.release();
+      unhandle();
       await mock?.close();
     }
   },

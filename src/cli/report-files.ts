@@ -64,7 +64,7 @@ export async function checkReportDir(dir: string, option = '--report-dir'): Prom
 function refuseKnownSecret(name: string, text: string, secrets: readonly string[]): void {
   const found = findKnownSecrets(text, secrets);
   if (found.length) {
-    throw new HarnessError('secret-in-report', `refusing to write the report: ${name} contains a known secret (secret #${found[0]! + 1} of the run, e.g. an API key)`, 'nothing was written; this is a bug in upload-harness (the model was not redacted where it was built): please report it');
+    throw new HarnessError('secret-in-report', `refusing to write the report: ${name} contains a known secret (secret #${found[0]! + 1} of the run, e.g. an API key)`);
   }
 }
 
