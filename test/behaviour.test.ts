@@ -12,6 +12,8 @@ import { readAcceptedChanges, readBaseline } from '../src/behaviour/files.ts';
 import { behaviourRecord, scrubVolatile } from '../src/behaviour/record.ts';
 import { describeAnswer, jsonShape } from '../src/client/answer-behaviour.ts';
 import { BEHAVIOUR_RECORD_KIND, type BehaviourRecord, type CheckBehaviour, type ExchangeBehaviour } from '../src/results/index.ts';
+import { changesJUnitSuite, renderChangesHtml, renderChangesText } from '../src/report/changes.ts';
+import { renderDriftText } from '../src/report/drift.ts';
 import { runResultsOf } from './fixtures/run-results.ts';
 import { refusal } from './fixtures/usage-refusal.ts';
 
@@ -157,5 +159,29 @@ describe('baseline and acceptance files', () => {
     expect(readBaseline(file('behaviour.json', JSON.stringify(r)))).toEqual(r);
     expect(await refusal(() => readBaseline(file('load.json', '{"kind":"upload-harness/load-results"}')))).toContain('neither a behaviour.json nor a conform results.json');
     expect(await refusal(() => readBaseline(file('bad.json', JSON.stringify({ ...r, checks: [{ ...r.checks[0], status: 'passed' }] }))))).toContain('/checks/0/status');
+  });
+});
+
+describe('rendering changes', () => {
+  const before = record([check('i', { level: 'INFO', info: ['ignored'] })]);
+  const after = record([check('i', { level: 'INFO', info: ['refused <b>'] })]);
+
+  it('console, HTML and JUnit list each change by id with before and after; JUnit fails unaccepted changes only', () => {
+    const c = compareBehaviour(before, after, 'base.json');
+    expect(renderChangesText(c, 'changes since baseline', ['baseline', 'this run'])).toContain('CHANGED  i/info-choice: the target chose differently\n      baseline  ignored\n      this run  refused <b>');
+    const html = renderChangesHtml(c, 'Changes since baseline');
+    expect(html).toContain('<code>i/info-choice</code>');
+    expect(html).toContain('refused &lt;b&gt;');
+    expect(changesJUnitSuite(c, 's').cases.map((x) => [x.name, x.outcome])).toEqual([['i/info-choice', 'failed']]);
+    const accepted = compareBehaviour(before, after, 'base.json', { accepted: new Map([['i/info-choice', 'why']]) });
+    expect(changesJUnitSuite(accepted, 's').cases.map((x) => [x.name, x.outcome])).toEqual([['i/info-choice', 'passed']]);
+    expect(changesJUnitSuite(compareBehaviour(before, before, 'b'), 's').cases.map((x) => x.name)).toEqual(['no change']);
+  });
+
+  it('the drift text names each difference once with the rule', () => {
+    const differences = driftDifferences(before, after);
+    const text = renderDriftText({ kind: 'upload-harness/drift-results', schemaVersion: 1, tool: 'upload-harness drift', target: { name: 't', baseUrl: 'http://t' }, mock: {}, startedAt: '', durationMs: 0, summary: { mock: runResultsOf([]).summary.counts, target: runResultsOf([]).summary.counts }, compared: 1, notCompared: [], differences, harnessErrors: [], exitCode: 1 });
+    expect(text).toContain('DRIFT: 1 difference between the mock and t');
+    expect(text).toContain('1. i: the target chose differently — the docs leave this open');
   });
 });
