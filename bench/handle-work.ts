@@ -50,6 +50,7 @@ export async function timeHandleWork(requestBody: string, iterations: number): P
       state: new MockState(),
       storage: createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => NO_FAULTS, baseUrl: () => 'http://127.0.0.1:4010', caps: {} }),
       clock,
+      profile: {},
       codec: new HandleCodec(),
       uploadTtlMs: 600_000,
       faults: () => NO_FAULTS,

@@ -11,6 +11,7 @@ export const OPTIONS = {
   target: { type: 'string', value: '<base-url>', env: CONFORM_ENV.target, help: 'the API to compare the mock with (required)' },
   only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
   'report-dir': { type: 'string', value: 'DIR', help: 'default reports/drift' },
+  profile: { type: 'string', value: 'FILE', help: 'the mock answers with this profile (a behaviour.json, results.json or profile file; docs/regressions.md)' },
   ...NETWORK_OPTIONS,
 } as const satisfies OptionTable;
 
@@ -21,6 +22,8 @@ behaviour in which they differ (docs/regressions.md): one difference per behavio
 show it, each saying whether the mock or the target follows the documented rule, or that the docs leave
 it open. Writes <report-dir>/{index.html,junit.xml,results.json}. Checks not run to an outcome on
 both sides (a check the target's configuration skips) are not compared; latency is not compared.
+With --profile the mock first adopts a target's open choices (a profiled mock should show no drift
+against the target it was profiled from); the report names the profile.
 
 Options (each also from the environment variable in brackets; flags win):
 ${optionsHelp(OPTIONS)}

@@ -14,6 +14,7 @@ import { UsageError } from '../config/errors.ts';
 import { remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
+import { describeProfile } from '../mock/profile.ts';
 import { runConformance } from '../conformance/runner.ts';
 import { DRIFT_RESULTS_KIND, DRIFT_RESULTS_VERSION, type DriftResults, type RunResults } from '../results/index.ts';
 import { renderDriftText } from '../report/drift.ts';
@@ -27,7 +28,7 @@ export const command: Command = {
   help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('drift', argv, OPTIONS);
-    const { 'ca-file': caFile, 'report-dir': reportDirFlag, ...targetFlags } = values;
+    const { 'ca-file': caFile, 'report-dir': reportDirFlag, profile: profileFile, ...targetFlags } = values;
     const config = resolveConformConfig({ ...targetFlags, strict: false } as ConformFlags);
     if (config.target === 'mock') throw new UsageError('drift needs --target <base-url>: the mock is always the other side', 'e.g. upload-harness drift --target https://api.ashbyhq.com');
     const reportDir = resolve(reportDirFlag ?? 'reports/drift');
@@ -42,15 +43,16 @@ export const command: Command = {
     let mock: MockTarget | undefined;
     const started = Date.now();
     try {
-      mock = await startMockTarget({ timeoutMs: config.timeoutMs });
+      mock = await startMockTarget({ timeoutMs: config.timeoutMs, ...(profileFile !== undefined ? { profile: profileFile } : {}) });
+      const profileName = mock.profile?.name;
       const target = remoteTarget(config, config.target);
       applyNetworkFlags({ 'ca-file': caFile }, process.env, [mock.target.baseUrl]);
       if (!interrupt.stop.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const quiet = { write: () => true };
-      progress.write(`upload-harness drift: the mock, then ${target.name} (${target.baseUrl})\n`);
+      progress.write(`upload-harness drift: the mock${mock.profile ? ` profiled by ${describeProfile(mock.profile)}` : ''}, then ${target.name} (${target.baseUrl})\n`);
       const onMock = await runConformance({ target: mock.target, strict: false, only: config.only, deviations: loadDeviations('mock'), progress: quiet, signal: interrupt.stop });
       const onTarget = await runConformance({ target, strict: false, only: config.only, deviations: loadDeviations(target.name), progress: quiet, signal: interrupt.stop });
-      const [mockRecord, targetRecord] = [behaviourRecord(onMock), behaviourRecord(onTarget)];
+      const [mockRecord, targetRecord] = [behaviourRecord(onMock, profileName), behaviourRecord(onTarget)];
       const comparison = compareBehaviour(mockRecord, targetRecord, `mock vs ${target.name}`, { latency: false, skipIsChange: false });
       const differences = driftDifferences(mockRecord, targetRecord, comparison);
       const harnessErrors = [...onMock.harnessErrors.map((e) => `mock: ${e}`), ...onTarget.harnessErrors.map((e) => `target: ${e}`)];
@@ -60,7 +62,7 @@ export const command: Command = {
         schemaVersion: DRIFT_RESULTS_VERSION,
         tool: 'upload-harness drift',
         target: { name: target.name, baseUrl: onTarget.target.baseUrl },
-        mock: {},
+        mock: profileName ? { profile: profileName } : {},
         startedAt: new Date(started).toISOString(),
         durationMs: Date.now() - started,
         summary: { mock: sideOf(onMock), target: sideOf(onTarget) },

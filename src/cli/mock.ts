@@ -6,6 +6,7 @@ import { UsageError } from '../config/errors.ts';
 import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
 import { untilStopSignal } from '../config/interrupt.ts';
 import { FAULTS, parseFaults } from '../mock/faults.ts';
+import { describeProfile, loadProfile } from '../mock/profile.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { formatSize, parseSize } from '../../scenarios/flows/index.ts';
 import { DEFAULT_JOB_POSTING_ID, loadKeysFile, parseStorageCors, STORAGE_CAPS, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
@@ -42,6 +43,7 @@ export function mockOptionsFromArgs(argv: string[]): { options: MockServerOption
     options.faults = values.fault;
   }
   if (values.keys !== undefined) options.keys = loadKeysFile(values.keys);
+  if (values.profile !== undefined) options.profile = loadProfile(values.profile);
   if (values['storage-dir'] !== undefined) options.storageDir = values['storage-dir'];
   if (values['storage-cors'] !== undefined) options.storageCors = parseStorageCors(values['storage-cors']);
   if (values['storage-max-objects'] !== undefined) options.storageMaxObjects = parseIntegerOption('storage-max-objects', values['storage-max-objects'], 1, Number.MAX_SAFE_INTEGER);
@@ -81,6 +83,7 @@ export const command: Command = {
         `storage CORS rule (browser uploads from other origins): ${describeCors(options.storageCors ?? DEFAULT_STORAGE_CORS)}`,
         `storage keeps at most ${options.storageMaxObjects ?? STORAGE_CAPS.maxObjects} objects and ${formatSize(options.storageMaxBytes ?? STORAGE_CAPS.maxBytes)} (oldest evicted first)`,
         `faults: ${options.faults?.length ? options.faults.join(', ') : 'none'}`,
+        `profile: ${server.profile ? describeProfile(server.profile) : 'none (the mock\'s own choices)'}`,
         options.enableTestControl ? 'test control: enabled under /_control/' : '',
       ]
         .filter(Boolean)

@@ -21,9 +21,11 @@ import { pipelineServerFactory, SERVER_LIMITS, type ServerLimits } from './http-
 import type { ClientRecordingHook } from './client-recording.ts';
 import type { StorageCors } from './storage/cors.ts';
 import { HarnessError } from '../config/errors.ts';
+import { loadProfile, MOCK_PROFILE_KIND, parseProfileChoices, type MockProfile } from './profile.ts';
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
+export { loadProfile, MOCK_PROFILE_KIND, type MockProfile, type ProfileChoices, type ProfileRefusal } from './profile.ts';
 export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
 export { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from './storage/cors.ts';
@@ -51,6 +53,9 @@ export interface MockServerOptions {
   recordClient?: ClientRecordingHook;
   /** Told every change of the active faults (setFaults, the control API), after it took effect. */
   onFaultsChange?: (specs: readonly string[]) => void;
+  /** Answer like an observed target where the docs leave the behaviour open (src/mock/profile.ts): a
+   * profile, or the path of a profile file, behaviour.json or conform results.json it is derived from. */
+  profile?: MockProfile | string;
 }
 
 export interface MockServer {
@@ -61,6 +66,8 @@ export interface MockServer {
   state: MockState;
   storage: Storage;
   keys: MockKey[];
+  /** The profile the mock answers with, when it was given one (reports name it). */
+  profile?: MockProfile;
 }
 
 // The mock's routes declare no Fastify schemas (bodies are checked with src/validation), so Fastify's
@@ -95,6 +102,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const keys = options.keys ?? DEFAULT_KEYS;
   let faults: ActiveFaults = parseFaults(options.faults ?? []);
+  // A profile given in code is held to the file format's rules too (no unknown choice slips in).
+  const given = options.profile;
+  const profile = typeof given === 'string' ? loadProfile(given) : given && { name: given.name, choices: parseProfileChoices({ kind: MOCK_PROFILE_KIND, choices: given.choices }, `profile ${given.name}`) };
   const clock = new MockClock();
   const state = new MockState();
   // A folder the mock made is the mock's to remove (on close, and when start-up fails); a given one is the caller's.
@@ -107,7 +117,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const caps = { maxObjects: options.storageMaxObjects, maxBytes: options.storageMaxBytes };
   let app: FastifyInstance | undefined;
   try {
-    const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps, ...(options.storageCors ? { cors: options.storageCors } : {}) });
+    const storage = createStorage({ rootDir, credentials: DEFAULT_STORAGE_CREDENTIALS, clock, faults: () => faults, baseUrl: () => baseUrl, caps, ...(profile?.choices.storageSuccessStatus ? { successStatus: profile.choices.storageSuccessStatus } : {}), ...(options.storageCors ? { cors: options.storageCors } : {}) });
     const limits = { ...SERVER_LIMITS, ...options.limits };
     const api: ApiContext = {
       state,
@@ -117,6 +127,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       uploadTtlMs: options.uploadTtlMs ?? UPLOAD_URL_TTL_SECONDS * 1000,
       faults: () => faults,
       keys: new Map(keys.map((k) => [k.key, k])),
+      profile: profile?.choices ?? {},
     };
     // One request pipeline (http-server.ts): our server, handed to Fastify, with the client recorder's
     // stage (when recording) in front of Fastify's routing; every request, the handle route's included,
@@ -152,6 +163,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       state,
       storage,
       keys,
+      ...(profile ? { profile } : {}),
     };
   } catch (err) {
     await app?.close().catch(() => undefined);

@@ -4,6 +4,8 @@
 export { startMockServer, SERVER_LIMITS, STORAGE_CAPS, DEFAULT_KEYS, loadKeysFile, DEFAULT_JOB_POSTING_ID, DEFAULT_STORAGE_CORS, parseStorageCors } from '../mock/index.ts';
 export type { MockServer, MockServerOptions, ServerLimits, StorageCaps, StorageCors, MockKey } from '../mock/index.ts';
 export { FAULTS, parseFaults, FaultSpecError } from '../mock/faults.ts';
+export { loadProfile, MOCK_PROFILE_KIND } from '../mock/profile.ts';
+export type { MockProfile, ProfileChoices, ProfileRefusal } from '../mock/profile.ts';
 export type { FaultName, FaultDefinition, FaultLayer } from '../mock/faults.ts';
 export { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 export type { StorageCredentials, StoredObject } from '../mock/storage/types.ts';

@@ -24,7 +24,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /** The success answer's bytes; the handle answer, the hot route's, by concatenation (handle-answer.ts)
  * while no fault is active (a fault can change its shape). */
 function answerJson(ctx: ApiContext, endpoint: Endpoint, results: unknown): string {
-  return endpoint === 'file.createFileUploadHandle' && ctx.faults().size === 0 ? handleAnswerJson(results as UploadHandleResults) : successJson(results);
+  return endpoint === 'file.createFileUploadHandle' && ctx.faults().size === 0 && ctx.profile.handleExtraMembers === undefined ? handleAnswerJson(results as UploadHandleResults) : successJson(results);
 }
 
 interface CallInfo { key?: MockKey; code?: string; recorded?: true }

@@ -5,11 +5,16 @@ import { FOLLOW_UP, type UploadContext } from '../../protocol/constants.ts';
 import type { UploadHandleResults } from '../../protocol/responses.ts';
 import { validatorFor } from '../../validation/index.ts';
 import { type ApiContext, hasFault } from './context.ts';
+import { ApiError } from './envelope.ts';
 import { apiErrors } from './errors.ts';
+import { handleExtraValues, type ProfileRefusal } from '../profile.ts';
 import type { UploadHandleRecord } from './state.ts';
 import { checkBody } from './validate-body.ts';
 
 const UPLOAD_HANDLE_TYPE = 'FileUpload';
+const DOCUMENTED_MEMBERS = new Set(['fileUploadContext', 'filename', 'contentType', 'contentLength']);
+
+const refuse = (r: ProfileRefusal): ApiError => new ApiError(r.status, r.code, r.message);
 /** `long-expiry` fault: a week instead of the documented 10 minutes. */
 const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
 
@@ -46,6 +51,10 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
     body = patched;
   }
   const req = body as { fileUploadContext: UploadContext; filename: string; contentType: string; contentLength: number };
+  // Open points a profile may decide, only once every documented rule above has passed.
+  const { extraHandleField, zeroByte } = ctx.profile;
+  if (extraHandleField !== undefined && extraHandleField !== 'ignore' && Object.keys(req).some((k) => !DOCUMENTED_MEMBERS.has(k))) throw refuse(extraHandleField);
+  if (zeroByte !== undefined && zeroByte !== 'accept' && req.contentLength === 0) throw refuse(zeroByte);
   const id = randomUUID();
   const key = objectKey(organizationId, id, req.filename);
   const contentType = cleanContentType(req.contentType);
@@ -68,7 +77,7 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
     // Breaks the documented shape: `url` renamed and a non-string field value.
     return { handle: token, uploadUrl: presigned.url, fields: { ...presigned.fields, 'x-drift': 1 } } as unknown as UploadHandleResults;
   }
-  return { handle: token, url: presigned.url, fields: presigned.fields };
+  return { handle: token, url: presigned.url, fields: presigned.fields, ...handleExtraValues(ctx.profile) };
 }
 
 /** Resolves and consumes (single-use, docs/decisions/0001-upload-handles.md) an upload handle for the
@@ -76,7 +85,7 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
  * upload not completed → already used. */
 export function consumeUploadHandle(ctx: ApiContext, organizationId: string, token: string, context: UploadContext): UploadHandleRecord {
   const id = ctx.codec.open(UPLOAD_HANDLE_TYPE, token);
-  if (id === undefined) throw apiErrors.handleInvalid();
+  if (id === undefined) throw context === 'CandidateFiles' && ctx.profile.unknownHandle ? refuse(ctx.profile.unknownHandle) : apiErrors.handleInvalid();
   const record = ctx.state.uploadHandles.get(id);
   if (!record || (record.organizationId !== organizationId && !hasFault(ctx, 'cross-org-handle'))) {
     throw apiErrors.handleNotFound();
@@ -87,7 +96,8 @@ export function consumeUploadHandle(ctx: ApiContext, organizationId: string, tok
   if (!hasFault(ctx, 'handle-before-upload') && ctx.storage.getObject(record.key) === undefined) {
     throw apiErrors.handleNotUploaded();
   }
-  if (record.usedAt !== undefined) throw apiErrors.handleAlreadyUsed();
-  record.usedAt = ctx.clock.now();
+  const reuse = ctx.profile.handleReuse;
+  if (record.usedAt !== undefined && reuse !== 'accept') throw reuse === undefined ? apiErrors.handleAlreadyUsed() : refuse(reuse);
+  record.usedAt ??= ctx.clock.now();
   return record;
 }

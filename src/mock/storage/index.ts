@@ -70,7 +70,7 @@ export function createStorage(options: StorageOptions): Storage {
     },
     async register(app: FastifyInstance): Promise<void> {
       await store.init();
-      const postContext = { credentials, keys, store, clock, faults: options.faults, baseUrl: options.baseUrl };
+      const postContext = { credentials, keys, store, clock, faults: options.faults, baseUrl: options.baseUrl, successStatus: options.successStatus ?? 204 };
       const downloadContext = { signer, store, clock, bucket: credentials.bucket };
       await app.register(async (scope) => {
         scope.removeAllContentTypeParsers();

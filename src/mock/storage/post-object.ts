@@ -28,6 +28,8 @@ export interface PostContext {
   clock: Clock;
   faults: () => ActiveFaults;
   baseUrl: () => string;
+  /** The status of a success the form asks no status for (S3's default 204; a profile may say otherwise). */
+  successStatus: 200 | 201 | 204;
 }
 
 /** `${filename}` becomes the base name of the file part's filename; without `filename=` it stays. */
@@ -157,5 +159,5 @@ async function sendSuccess(ctx: PostContext, fields: ReadonlyMap<string, string>
     await reply.code(201).header('content-type', 'application/xml').send(body);
     return;
   }
-  await reply.code(status === '200' ? 200 : 204).send();
+  await reply.code(status === '200' ? 200 : status === '204' ? 204 : ctx.successStatus).send();
 }

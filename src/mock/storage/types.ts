@@ -29,6 +29,8 @@ export interface StorageOptions {
   clock: Clock;
   /** Live view of the active faults (the test control may change them at run time). */
   faults: () => ActiveFaults;
+  /** A successful POST's status when the form asks for none (a profile's choice; default 204). */
+  successStatus?: 200 | 201 | 204;
   /** Base URL of the server once listening, e.g. http://127.0.0.1:4010 (storage routes hang below it). */
   baseUrl: () => string;
   /** Bounds on what is kept (defaults STORAGE_CAPS); the oldest objects are evicted beyond them. */
