@@ -17,6 +17,10 @@ import { loadProfile, MOCK_PROFILE_KIND, profileChoicesFromRecord, type MockProf
 import type { BehaviourRecord } from '../src/results/index.ts';
 import { startSecondTarget, type Difference, type SecondTarget } from './fixtures/second-target.ts';
 import { refusal } from './fixtures/usage-refusal.ts';
+import { mockOptionsFromArgs } from '../src/cli/mock.ts';
+import { parseVerifyClientArgs } from '../src/cli/verify-client.ts';
+import { renderClientHtml } from '../src/report/client-html.ts';
+import { startVerifySession } from '../src/verify/session.ts';
 
 const GROUPS = ['validation', 'lifecycle', 'contexts', 'envelope'] as const;
 /** Every open difference of the second target (slow-handle is latency, which a profile does not set). */
@@ -135,6 +139,41 @@ describe('a profile sets open choices only', () => {
       expect(expired.text).toContain('expired');
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('the profile is named in the reports of a run on a profiled mock', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'profile-named-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('mock and verify-client read --profile FILE (refusing a bad one); the client report names it', async () => {
+    const file = join(dir, 'acme-api.json');
+    await writeFile(file, JSON.stringify({ kind: MOCK_PROFILE_KIND, choices: { zeroByte: { status: 200, code: 'file_too_small', message: 'empty' } } }));
+    expect(mockOptionsFromArgs(['--profile', file]).options.profile).toEqual({ name: 'acme-api.json', choices: { zeroByte: { status: 200, code: 'file_too_small', message: 'empty' } } });
+    expect(parseVerifyClientArgs(['--profile', file, '--', 'true']).profile?.name).toBe('acme-api.json');
+    const bad = join(dir, 'bad.json');
+    await writeFile(bad, JSON.stringify({ kind: MOCK_PROFILE_KIND, choices: { noSizeCheck: true } }));
+    expect(await refusal(() => mockOptionsFromArgs(['--profile', bad]))).toContain('unknown profile choice "noSizeCheck"');
+    expect(await refusal(() => parseVerifyClientArgs(['--profile', bad, '--', 'true']))).toContain('unknown profile choice "noSizeCheck"');
+
+    const session = await startVerifySession({ mock: { profile: file } });
+    let results;
+    try {
+      results = session.judge({});
+    } finally {
+      await session.close();
+    }
+    expect(results.profile).toBe('acme-api.json');
+    expect(renderClientHtml(results)).toContain('mock profile acme-api.json');
+    const plain = await startVerifySession();
+    try {
+      expect(plain.judge({}).profile).toBeUndefined();
+    } finally {
+      await plain.close();
     }
   });
 });

@@ -19,8 +19,8 @@ const PUBLIC = {
   },
   'upload-harness/mock': {
     entry: 'src/public/mock.ts',
-    values: ['ClientRecorder', 'DEFAULT_JOB_POSTING_ID', 'DEFAULT_KEYS', 'DEFAULT_STORAGE_CORS', 'DEFAULT_STORAGE_CREDENTIALS', 'FAULTS', 'FaultSpecError', 'MockControlClient', 'MockControlError', 'SERVER_LIMITS', 'STORAGE_CAPS', 'judgeClient', 'loadKeysFile', 'parseFaults', 'parseStorageCors', 'startMockServer'],
-    types: ['CallRecord', 'CandidateRecord', 'ClientResults', 'FaultDefinition', 'FaultLayer', 'FaultName', 'JudgeOptions', 'MockClock', 'MockKey', 'MockServer', 'MockServerOptions', 'MockState', 'ServerLimits', 'StorageCaps', 'StorageCors', 'StorageCredentials', 'StoredFileRecord', 'StoredObject', 'SubmissionRecord', 'UploadHandleRecord'],
+    values: ['ClientRecorder', 'DEFAULT_JOB_POSTING_ID', 'DEFAULT_KEYS', 'DEFAULT_STORAGE_CORS', 'DEFAULT_STORAGE_CREDENTIALS', 'FAULTS', 'FaultSpecError', 'MOCK_PROFILE_KIND', 'MockControlClient', 'MockControlError', 'SERVER_LIMITS', 'STORAGE_CAPS', 'judgeClient', 'loadKeysFile', 'loadProfile', 'parseFaults', 'parseStorageCors', 'startMockServer'],
+    types: ['CallRecord', 'CandidateRecord', 'ClientResults', 'FaultDefinition', 'FaultLayer', 'FaultName', 'JudgeOptions', 'MockClock', 'MockKey', 'MockProfile', 'MockServer', 'MockServerOptions', 'MockState', 'ProfileChoices', 'ProfileRefusal', 'ServerLimits', 'StorageCaps', 'StorageCors', 'StorageCredentials', 'StoredFileRecord', 'StoredObject', 'SubmissionRecord', 'UploadHandleRecord'],
   },
   'upload-harness/client': {
     entry: 'src/public/client.ts',

@@ -17,6 +17,7 @@ import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
 import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 import type { ClientResults } from '../results/client.ts';
 import { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from '../mock/storage/cors.ts';
+import { loadProfile, type MockProfile } from '../mock/profile.ts';
 import { clientEnvFor, formatClientEnv } from '../verify/session.ts';
 import { parseRobustness, type RobustnessFault } from '../verify/robustness.ts';
 import { runVerification } from '../verify/verification.ts';
@@ -31,6 +32,7 @@ export interface VerifyClientArgs {
   minFlows: number;
   robustness?: RobustnessFault[];
   storageCors: StorageCors;
+  profile?: MockProfile;
   printEnv: boolean;
   command: string[];
 }
@@ -51,6 +53,7 @@ export function parseVerifyClientArgs(argv: string[]): VerifyClientArgs {
   };
   if (values.port !== undefined) args.port = parseIntegerOption('port', values.port, 0, 65535);
   if (values.robustness !== undefined) args.robustness = parseRobustness(values.robustness);
+  if (values.profile !== undefined) args.profile = loadProfile(values.profile);
   if (!args.printEnv && (command.length === 0 || command[0] === '')) {
     throw new UsageError('no command given to verify', 'upload-harness verify-client [options] -- <command> [args…], e.g. -- bash examples/clients/upload.sh');
   }
@@ -63,7 +66,7 @@ export function parseVerifyClientArgs(argv: string[]): VerifyClientArgs {
  */
 export function printClientSummary(results: ClientResults, reportHtml: string): void {
   const s = results.summary;
-  console.error(`verify-client: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.flows} flow(s), ${s.completeFlows} complete (handle → accepted upload); ${s.mustViolations} MUST / ${s.shouldViolations} SHOULD violation(s)${results.incomplete ? ' (incomplete)' : ''}`);
+  console.error(`verify-client: ${s.passed ? 'PASSED' : 'FAILED'} — ${s.flows} flow(s), ${s.completeFlows} complete (handle → accepted upload); ${s.mustViolations} MUST / ${s.shouldViolations} SHOULD violation(s)${results.incomplete ? ' (incomplete)' : ''}${results.profile ? `; the mock answered with profile ${results.profile}` : ''}`);
   const runs = [{ name: 'clean run', flows: results.flows, strayViolations: results.strayViolations }, ...(results.robustness ?? []).map((c) => ({ ...c, name: `case ${c.fault}` }))];
   for (const r of s.violatedRules) {
     const where = runs.filter((run) => [...run.flows.flatMap((f) => f.violations), ...run.strayViolations].some((v) => v.ruleId === r.id)).map((run) => run.name);
@@ -104,6 +107,7 @@ export const command: Command = {
         log: (line) => console.error(line),
         ...(args.port !== undefined ? { port: args.port } : {}),
         ...(args.robustness ? { robustness: args.robustness } : {}),
+        ...(args.profile ? { profile: args.profile } : {}),
       });
       const written = await writeReports(args.reportDir, 'client', outcome.results, outcome.secrets);
       printClientSummary(outcome.results, written.html);

@@ -80,7 +80,7 @@ export function renderClientHtml(r: ClientResults): string {
     .join('');
   const body = `<h1>Client verification report</h1>
 ${r.incomplete ? '<p class="incomplete"><strong>INCOMPLETE</strong>: the run was interrupted; this is what was seen until then.</p>' : ''}
-<p class="verdict">${badge(s.passed ? 'pass' : 'fail')} <strong>${verdict}</strong> — ${s.flows} flow(s), ${s.completeFlows} complete (handle → accepted upload); ${s.mustViolations} MUST and ${s.shouldViolations} SHOULD violation(s)${r.robustness ? `, ${r.robustness.length} robustness case(s)` : ''}${r.strict ? ', --strict' : ''}${cmd}. Started ${escapeHtml(r.startedAt)}.</p>
+<p class="verdict">${badge(s.passed ? 'pass' : 'fail')} <strong>${verdict}</strong> — ${s.flows} flow(s), ${s.completeFlows} complete (handle → accepted upload); ${s.mustViolations} MUST and ${s.shouldViolations} SHOULD violation(s)${r.robustness ? `, ${r.robustness.length} robustness case(s)` : ''}${r.strict ? ', --strict' : ''}${r.profile ? `, mock profile ${escapeHtml(r.profile)}` : ''}${cmd}. Started ${escapeHtml(r.startedAt)}.</p>
 ${s.failures.length ? `<ul class="failures">${s.failures.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : ''}
 <p class="muted">MUST: documented by Ashby or by S3 for POST uploads (a violation fails the run). SHOULD: inferred (a warning unless --strict). Secrets (API keys, Authorization, Policy, signatures, presigned query strings) are redacted.${r.droppedRequests ? ` ${r.droppedRequests} oldest request(s) were dropped by the memory bound.` : ''}</p>
 ${violationsSection(r)}

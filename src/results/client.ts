@@ -111,6 +111,8 @@ export interface ClientResults {
   incomplete: boolean;
   strict: boolean;
   minFlows: number;
+  /** The mock's profile (src/mock/profile.ts), when it answered with one: the file's base name. */
+  profile?: string;
   /** The command under test (verify-client only; its clean run). */
   command?: { argv: string[]; exitCode: number | null; signal?: string };
   /** The clean run's flows (without any fault). */

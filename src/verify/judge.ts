@@ -24,6 +24,8 @@ export interface JudgeOptions {
   secrets?: readonly string[];
   /** Robustness cases, each already judged on its own run (src/verify/robustness.ts). */
   robustness?: readonly JudgedCase[];
+  /** The name of the profile the mock answered with, if any. */
+  profile?: string;
 }
 
 /** A robustness case and the rules its run exercised. */
@@ -188,6 +190,7 @@ export function judgeClient(records: readonly RecordedRequest[], options: JudgeO
     incomplete: options.incomplete ?? false,
     strict,
     minFlows,
+    ...(options.profile ? { profile: options.profile } : {}),
     flows: clean.flows,
     stray: clean.stray,
     strayViolations: clean.strayViolations,

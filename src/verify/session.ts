@@ -104,7 +104,7 @@ export async function startVerifySession(options: VerifySessionOptions = {}): Pr
     env,
     startedAt,
     secrets,
-    judge: (judgeOptions = {}) => judgeClient(recorder.requests, { ...judgeOptions, startedAt, droppedRequests: recorder.dropped, cors, secrets: [...secrets(), ...(judgeOptions.secrets ?? [])] }),
+    judge: (judgeOptions = {}) => judgeClient(recorder.requests, { ...judgeOptions, ...(server.profile ? { profile: server.profile.name } : {}), startedAt, droppedRequests: recorder.dropped, cors, secrets: [...secrets(), ...(judgeOptions.secrets ?? [])] }),
     judgeCase: (caseOptions) => {
       if (!fault || !injector) throw new Error('judgeCase: this session injects no fault');
       return judgeCase(fault, injector.firings, judgeRun(recorder.requests, { cors, startedAt }), caseOptions);

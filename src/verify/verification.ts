@@ -11,6 +11,7 @@ import type { ClientResults } from '../results/client.ts';
 import type { JudgedCase } from './judge.ts';
 import type { RobustnessFault } from './robustness.ts';
 import { startVerifySession, type VerifySession } from './session.ts';
+import type { MockProfile } from '../mock/profile.ts';
 
 export interface VerificationOptions {
   command: string[];
@@ -22,6 +23,8 @@ export interface VerificationOptions {
   robustness?: readonly RobustnessFault[];
   port?: number;
   storageCors?: StorageCors;
+  /** The mock answers like an observed target at the open points (src/mock/profile.ts). */
+  profile?: MockProfile;
   uploadTtlMs?: number;
   /** The command's stdio (default: passed through). */
   stdio?: StdioOptions;
@@ -77,6 +80,7 @@ async function openSession(options: VerificationOptions, fault?: RobustnessFault
       ...(options.storageCors ? { storageCors: options.storageCors } : {}),
       ...(options.uploadTtlMs !== undefined ? { uploadTtlMs: options.uploadTtlMs } : {}),
       ...(fault ? { fault } : {}),
+      ...(options.profile ? { mock: { profile: options.profile } } : {}),
     });
   } catch (err) {
     if (err instanceof HarnessError) throw err;
