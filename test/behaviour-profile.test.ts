@@ -22,6 +22,10 @@ import { parseVerifyClientArgs } from '../src/cli/verify-client.ts';
 import { renderClientHtml } from '../src/report/client-html.ts';
 import { startVerifySession } from '../src/verify/session.ts';
 
+// The second target's own codes (not the mock's: no mock registry entry has them).
+const TOO_SMALL = 'file_too_small';
+const INVALID_FILE_HANDLE = 'invalid_file_handle';
+
 const GROUPS = ['validation', 'lifecycle', 'contexts', 'envelope'] as const;
 /** Every open difference of the second target (slow-handle is latency, which a profile does not set). */
 const OPEN: Difference[] = ['extra-field-refused', 'zero-byte-refused', 'handle-reuse-accepted', 'handle-extra-member', 'storage-201', 'unknown-handle-code'];
@@ -70,9 +74,9 @@ describe('a mock profiled from a second implementation', () => {
     const choices = profileChoicesFromRecord(await record(second.target));
     expect(choices).toMatchObject({
       extraHandleField: { status: 200, code: 'invalid_input', message: 'Unknown field in request' },
-      zeroByte: { code: 'file_too_small', message: 'The file is empty' },
+      zeroByte: { code: TOO_SMALL, message: 'The file is empty' },
       handleReuse: 'accept',
-      unknownHandle: { code: 'invalid_file_handle' },
+      unknownHandle: { code: INVALID_FILE_HANDLE },
       handleExtraMembers: { expiresInSeconds: 'number' },
       storageSuccessStatus: 201,
     });
@@ -152,8 +156,8 @@ describe('the profile is named in the reports of a run on a profiled mock', () =
 
   it('mock and verify-client read --profile FILE (refusing a bad one); the client report names it', async () => {
     const file = join(dir, 'acme-api.json');
-    await writeFile(file, JSON.stringify({ kind: MOCK_PROFILE_KIND, choices: { zeroByte: { status: 200, code: 'file_too_small', message: 'empty' } } }));
-    expect(mockOptionsFromArgs(['--profile', file]).options.profile).toEqual({ name: 'acme-api.json', choices: { zeroByte: { status: 200, code: 'file_too_small', message: 'empty' } } });
+    await writeFile(file, JSON.stringify({ kind: MOCK_PROFILE_KIND, choices: { zeroByte: { status: 200, code: TOO_SMALL, message: 'empty' } } }));
+    expect(mockOptionsFromArgs(['--profile', file]).options.profile).toEqual({ name: 'acme-api.json', choices: { zeroByte: { status: 200, code: TOO_SMALL, message: 'empty' } } });
     expect(parseVerifyClientArgs(['--profile', file, '--', 'true']).profile?.name).toBe('acme-api.json');
     const bad = join(dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ kind: MOCK_PROFILE_KIND, choices: { noSizeCheck: true } }));

@@ -6,6 +6,7 @@
 // Several entries may share a public code (`invalid_input` has many causes); the name tells them apart.
 import { ERROR_CODES, type ErrorCode } from '../../protocol/constants.ts';
 import { ApiError } from './envelope.ts';
+import type { ProfileRefusal } from '../profile.ts';
 
 /** Builds the ApiError of one registry entry; `code` and `status` are readable without building one. */
 export interface ApiErrorFactory<A extends unknown[]> {
@@ -78,3 +79,9 @@ export const controlErrors = {
   advanceMs: 'advanceMs must be a finite number',
   faults: 'faults must be an array of strings',
 } as const;
+
+/** A refusal a mock profile adopted from an observed target (src/mock/profile.ts): its status, code and
+ * message are the target's, so they are no entry of the registry above; only a profile supplies them. */
+export function adoptedRefusal(r: ProfileRefusal): ApiError {
+  return new ApiError(r.status, r.code, r.message);
+}

@@ -5,16 +5,14 @@ import { FOLLOW_UP, type UploadContext } from '../../protocol/constants.ts';
 import type { UploadHandleResults } from '../../protocol/responses.ts';
 import { validatorFor } from '../../validation/index.ts';
 import { type ApiContext, hasFault } from './context.ts';
-import { ApiError } from './envelope.ts';
-import { apiErrors } from './errors.ts';
-import { handleExtraValues, type ProfileRefusal } from '../profile.ts';
+import { adoptedRefusal as refuse, apiErrors } from './errors.ts';
+import { handleExtraValues } from '../profile.ts';
 import type { UploadHandleRecord } from './state.ts';
 import { checkBody } from './validate-body.ts';
 
 const UPLOAD_HANDLE_TYPE = 'FileUpload';
 const DOCUMENTED_MEMBERS = new Set(['fileUploadContext', 'filename', 'contentType', 'contentLength']);
 
-const refuse = (r: ProfileRefusal): ApiError => new ApiError(r.status, r.code, r.message);
 /** `long-expiry` fault: a week instead of the documented 10 minutes. */
 const LONG_EXPIRY_MS = 7 * 24 * 3_600_000;
 
