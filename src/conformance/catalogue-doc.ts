@@ -1,11 +1,10 @@
 // The check table of README.md, rendered from the catalogue. The doc keeps a copy between
 // markers; test/conformance-catalogue.test.ts fails when the copy and the catalogue differ, and
-// `npx tsx src/conformance/catalogue-doc.ts` rewrites it (and the fault table, test/docs.test.ts).
+// `npx tsx scripts/conformance-catalogue.ts` rewrites it (and the fault table, test/docs.test.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FAULT_TABLE_END, FAULT_TABLE_START, renderFaultTable } from '../mock/faults.ts';
-import { CHECKS, type CheckNeed } from './catalogue.ts';
+import { CHECKS, type CheckDefinition, type CheckNeed } from './catalogue.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export const DOC_FILE = join(REPO_ROOT, 'README.md');
@@ -23,8 +22,8 @@ const NEED_TEXT: Record<CheckNeed, string> = {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
-export function renderCheckTable(): string {
-  const rows = CHECKS.map((c) => `| \`${c.id}\` | ${c.group} | ${c.level} | ${cell(c.title)} | ${cell(c.source)} | ${(c.needs ?? []).map((n) => NEED_TEXT[n]).join(', ')} |`);
+export function renderCheckTable(checks: readonly CheckDefinition[] = CHECKS): string {
+  const rows = checks.map((c) => `| \`${c.id}\` | ${c.group} | ${c.level} | ${cell(c.title)} | ${cell(c.source)} | ${(c.needs ?? []).map((n) => NEED_TEXT[n]).join(', ')} |`);
   return ['| id | group | level | check | source | needs |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -44,9 +43,9 @@ function replaceBetween(text: string, startMarker: string, endMarker: string, ta
   return `${text.slice(0, start + startMarker.length)}\n${table}\n${text.slice(end)}`;
 }
 
-// Rewrites both generated tables of the README: the check table and the mock's fault table.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** Rewrites both generated tables of the README: the check table (of `checks`) and the mock's fault table. */
+export function rewriteDocTables(checks: readonly CheckDefinition[]): void {
   const text = readFileSync(DOC_FILE, 'utf8');
-  const checks = replaceBetween(text, TABLE_START, TABLE_END, renderCheckTable());
-  writeFileSync(DOC_FILE, replaceBetween(checks, FAULT_TABLE_START, FAULT_TABLE_END, renderFaultTable()));
+  const withChecks = replaceBetween(text, TABLE_START, TABLE_END, renderCheckTable(checks));
+  writeFileSync(DOC_FILE, replaceBetween(withChecks, FAULT_TABLE_START, FAULT_TABLE_END, renderFaultTable()));
 }
