@@ -25,6 +25,7 @@ const LAYERS = [
   ['verify-only-mock-and-below', 'src/verify', ['src/mock', 'src/protocol', 'src/results', 'src/config']],
   ['conformance-no-load-report-cli', 'src/conformance', ['src/client', 'src/mock', 'src/protocol', 'src/results', 'src/config', 'src/validation']],
   ['load-no-report-cli-conformance', 'src/load', ['scenarios/flows', 'src/client', 'src/mock', 'src/protocol', 'src/results', 'src/config', 'src/validation']],
+  ['behaviour-no-conformance-report-cli', 'src/behaviour', ['src/client', 'src/results', 'src/config', 'src/validation']],
   ['report-only-results', 'src/report', ['src/results']],
   ['public-reexports-no-cli', 'src/public', ['src/protocol', 'src/results', 'src/config', 'src/validation', 'src/client', 'src/mock', 'src/verify', 'src/conformance', 'src/load', 'src/report']],
   ['cli-only-src-and-scenarios', 'src/cli', ['src', 'scenarios']],

@@ -39,6 +39,11 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./cli/conform.ts')).command,
     stopsGracefully: true,
   },
+  drift: {
+    summary: 'compare the embedded mock with a target: every behaviour in which they differ',
+    help: async () => (await import('./cli/drift-help.ts')).HELP,
+    load: async () => (await import('./cli/drift.ts')).command,
+  },
   load: {
     summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
     help: async () => (await import('./cli/load-help.ts')).HELP,

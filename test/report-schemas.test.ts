@@ -40,7 +40,23 @@ import {
   type SecondStage,
   type StageSummary,
   type ThresholdOutcome,
+  BEHAVIOUR_RECORD_KIND,
+  BEHAVIOUR_RECORD_VERSION,
+  CHANGE_KINDS,
+  type AnswerBehaviour,
+  type BehaviourChange,
+  type BehaviourComparison,
+  type BehaviourRecord,
+  type CheckBehaviour,
+  type ExchangeBehaviour,
+  DRIFT_RESULTS_KIND,
+  DRIFT_RESULTS_VERSION,
+  type DriftDifference,
+  type DriftResults,
 } from '../src/results/index.ts';
+import { driftDifferences } from '../src/behaviour/drift.ts';
+import { compareBehaviour } from '../src/behaviour/diff.ts';
+import { behaviourRecord } from '../src/behaviour/record.ts';
 import { SCHEMA_DIR, schemaNames, validate } from '../src/validation/index.ts';
 
 type Json = Record<string, unknown>;
@@ -50,10 +66,15 @@ const REPORT_DIR = join(SCHEMA_DIR, 'reports');
 const readSchema = (file: string) => JSON.parse(readFileSync(join(REPORT_DIR, file), 'utf8')) as Json;
 const conformanceSchema = readSchema('conformance-results.json');
 const loadSchema = readSchema('load-results.json');
+const behaviourSchema = readSchema('behaviour-record.json');
+const driftSchema = readSchema('drift-results.json');
 
 // Strict, and without the loader's allowUnionTypes: the schemas must compile for a CI user's plain strict Ajv 2020.
 const ajv = new Ajv2020({ strict: true, allErrors: true });
+// conformance-results.json refers to behaviour-record.json's definitions (the comparison, an answer's behaviour).
+const validateBehaviour = ajv.compile(behaviourSchema);
 const validateConformance = ajv.compile(conformanceSchema);
+const validateDrift = ajv.compile(driftSchema);
 const validateLoad = ajv.compile(loadSchema);
 
 /** One line per error, naming the field: the path, Ajv's message and its params (the missing or extra property). */
@@ -111,14 +132,14 @@ function undescribed(schema: unknown, path = '#'): string[] {
 
 describe('report schemas: compile and stay in step with the code', () => {
   it('are draft 2020-12 with $ids under https://upload-harness.dev/schemas/reports/ and describe every field', () => {
-    for (const [schema, file] of [[conformanceSchema, 'conformance-results.json'], [loadSchema, 'load-results.json']] as const) {
+    for (const [schema, file] of [[conformanceSchema, 'conformance-results.json'], [loadSchema, 'load-results.json'], [behaviourSchema, 'behaviour-record.json'], [driftSchema, 'drift-results.json']] as const) {
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
       expect(schema.$id).toBe(`https://upload-harness.dev/schemas/reports/${file}`);
       expect(typeof schema.description).toBe('string');
       expect(undescribed(schema)).toEqual([]);
     }
     // client-results.json (verify-client) is checked the same way in test/verify/client-results-schema.test.ts.
-    expect(readdirSync(REPORT_DIR).sort()).toEqual(['client-results.json', 'conformance-results.json', 'load-results.json']);
+    expect(readdirSync(REPORT_DIR).sort()).toEqual(['behaviour-record.json', 'client-results.json', 'conformance-results.json', 'drift-results.json', 'load-results.json']);
   });
 
   it('conformance: versions, statuses, levels and groups equal the code constants', () => {
@@ -138,7 +159,7 @@ describe('report schemas: compile and stay in step with the code', () => {
   it('conformance: field sets and required fields equal the TypeScript model', () => {
     const results: Presence<RunResults> = {
       schemaVersion: 'required', tool: 'required', target: 'required', options: 'required', startedAt: 'required', durationMs: 'required',
-      summary: 'required', harnessErrors: 'required', exitCode: 'required', incomplete: 'optional', checks: 'required',
+      summary: 'required', harnessErrors: 'required', exitCode: 'required', incomplete: 'optional', changes: 'optional', checks: 'required',
     };
     const target: Presence<RunResults['target']> = { name: 'required', baseUrl: 'required', mock: 'required' };
     const options: Presence<RunResults['options']> = { strict: 'required', slow: 'required', allowWrites: 'required', only: 'required' };
@@ -150,7 +171,7 @@ describe('report schemas: compile and stay in step with the code', () => {
     };
     const exchange: Presence<Exchange> = {
       method: 'required', url: 'required', requestHeaders: 'required', requestBody: 'required', status: 'optional', responseHeaders: 'required',
-      responseBody: 'required', durationMs: 'required', error: 'optional', curl: 'required',
+      responseBody: 'required', durationMs: 'required', error: 'optional', curl: 'required', behaviour: 'optional',
     };
     expectFields(conformanceSchema, '#', results);
     expectFields(conformanceSchema, '#/properties/target', target);
@@ -318,6 +339,63 @@ describe('a real conformance results.json against the embedded mock', () => {
     expectRejected(validateConformance, m((r) => (r.startedAt = 'yesterday')), '/startedAt', 'must match pattern');
     expectRejected(validateConformance, m((r) => (r.incomplete = false)), '/incomplete');
     expectRejected(validateConformance, m((r) => (r.checks[0].extra = 'x')), '/checks/0', '"additionalProperty":"extra"');
+  });
+  it('the behaviour record of both runs validates, results.json with a comparison validates, and mutated records are rejected', () => {
+    const before = behaviourRecord(clean);
+    const after = behaviourRecord(faulty);
+    expectValid(validateBehaviour, before);
+    expectValid(validateBehaviour, after);
+    const changes = compareBehaviour(before, after, 'clean/results.json', { maxRegressionPct: 10, accepted: new Map([['x', 'y']]) });
+    expect(changes.changes.length).toBeGreaterThan(0);
+    expectValid(validateConformance, { ...faulty, changes });
+    const m = (f: (r: Mutable) => void) => {
+      const r = structuredClone(before) as Mutable;
+      f(r);
+      return r;
+    };
+    expectRejected(validateBehaviour, m((r) => (r.kind = 'other')), '/kind');
+    expectRejected(validateBehaviour, m((r) => (r.checks[0].exchanges[0].envelope = 'ok')), '/checks/0/exchanges/0/envelope');
+    expectRejected(validateBehaviour, m((r) => (r.checks[0].exchanges[0].value = 'x')), '"additionalProperty":"value"');
+    expectRejected(validateConformance, { ...faulty, changes: { ...changes, changes: [{ ...changes.changes[0], kind: 'other' }] } }, '/changes/changes/0/kind');
+  });
+
+  it('behaviour record: kind, version, change kinds and field sets equal the TypeScript model', () => {
+    expect(node(behaviourSchema, '#/properties/kind').const).toBe(BEHAVIOUR_RECORD_KIND);
+    expect(node(behaviourSchema, '#/properties/schemaVersion').const).toBe(BEHAVIOUR_RECORD_VERSION);
+    expect(node(behaviourSchema, '#/$defs/change/properties/kind').enum).toEqual([...CHANGE_KINDS]);
+    expect(node(behaviourSchema, '#/$defs/status').enum).toEqual([...STATUSES]);
+    const record: Presence<BehaviourRecord> = { kind: 'required', schemaVersion: 'required', target: 'required', startedAt: 'required', incomplete: 'optional', checks: 'required' };
+    const check: Presence<CheckBehaviour> = { id: 'required', level: 'required', status: 'required', interrupted: 'optional', latencyMs: 'required', info: 'required', exchanges: 'required' };
+    const answer: Presence<AnswerBehaviour> = { envelope: 'required', errorCode: 'optional', s3Code: 'optional', shape: 'optional', fields: 'optional', policy: 'optional' };
+    const exchange: Presence<ExchangeBehaviour> = { ...answer, request: 'required', status: 'optional', transportError: 'optional' };
+    const comparison: Presence<BehaviourComparison> = { baseline: 'required', maxRegressionPct: 'optional', compared: 'required', notCompared: 'required', changes: 'required', ok: 'required' };
+    const change: Presence<BehaviourChange> = { id: 'required', check: 'required', kind: 'required', what: 'required', before: 'required', after: 'required', accepted: 'optional', rule: 'optional' };
+    expectFields(behaviourSchema, '#', record);
+    expectFields(behaviourSchema, '#/$defs/check', check);
+    expectFields(behaviourSchema, '#/$defs/answer', answer);
+    expectFields(behaviourSchema, '#/$defs/exchange', exchange);
+    expectFields(behaviourSchema, '#/$defs/comparison', comparison);
+    expectFields(behaviourSchema, '#/$defs/change', change);
+  });
+
+  it('drift results: kind, version, field sets equal the TypeScript model; a result built from both runs validates', () => {
+    expect(node(driftSchema, '#/properties/kind').const).toBe(DRIFT_RESULTS_KIND);
+    expect(node(driftSchema, '#/properties/schemaVersion').const).toBe(DRIFT_RESULTS_VERSION);
+    const results: Presence<DriftResults> = {
+      kind: 'required', schemaVersion: 'required', tool: 'required', target: 'required', mock: 'required', startedAt: 'required', durationMs: 'required', summary: 'required',
+      compared: 'required', notCompared: 'required', differences: 'required', harnessErrors: 'required', exitCode: 'required', incomplete: 'optional',
+    };
+    const difference: Presence<DriftDifference> = { id: 'required', what: 'required', rule: 'required', checks: 'required', changes: 'required' };
+    expectFields(driftSchema, '#', results);
+    expectFields(driftSchema, '#/$defs/difference', difference);
+    const differences = driftDifferences(behaviourRecord(clean), behaviourRecord(faulty));
+    expect(differences.length).toBeGreaterThan(0);
+    const drift: DriftResults = {
+      kind: DRIFT_RESULTS_KIND, schemaVersion: DRIFT_RESULTS_VERSION, tool: 'upload-harness drift', target: { name: 't', baseUrl: 'http://t' }, mock: {}, startedAt: clean.startedAt, durationMs: 1,
+      summary: { mock: clean.summary.counts, target: faulty.summary.counts }, compared: 1, notCompared: [], differences, harnessErrors: [], exitCode: 1,
+    };
+    expectValid(validateDrift, drift);
+    expectRejected(validateDrift, { ...drift, differences: [{ ...differences[0], rule: 'maybe' }] }, '/differences/0/rule');
   });
 });
 

@@ -64,6 +64,11 @@ export function parseNumberOption(name: string, value: string, range: NumberRang
   return asUsage(() => parseNumber(value, range), { label: `--${name}`, hint });
 }
 
+/** A percentage option (`10%` or `10`, 0–1000): --max-regression of load and conform. */
+export function parsePercentOption(name: string, value: string): number {
+  return parseNumberOption(name, value.replace(/%$/, ''), { min: 0, max: 1000 }, 'a percentage like 10%');
+}
+
 export function parseIntegerOption(name: string, value: string, min: number, max: number): number {
   return parseNumberOption(name, value, { min, max, integer: true });
 }

@@ -2,7 +2,7 @@
 // base URL, prints progress check by check and a summary, writes reports/conformance/{index.html,
 // junit.xml,results.json}, and exits 0 (pass), 1 (a MUST failed, or a SHOULD with --strict) or 2
 // (usage or harness error, or a check that errored: never success after a crash).
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from '../cli.ts';
 import { HELP, OPTIONS } from './conform-help.ts';
 import { parseCommandArgs } from './args.ts';
@@ -13,7 +13,12 @@ import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts'
 import { useColour } from '../conformance/reporter.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
-import { checkReportDir, writeReports } from './report-files.ts';
+import { checkReportDir, writeBesideReport, writeReports } from './report-files.ts';
+import { compareWithBaseline, readBaselineFlags } from './baseline-options.ts';
+import { behaviourRecord } from '../behaviour/record.ts';
+import { toHar } from '../behaviour/har.ts';
+import { HARNESS_VERSION } from '../load/run.ts';
+import { renderChangesText } from '../report/changes.ts';
 import { applyNetworkFlags } from './network-options.ts';
 import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 
@@ -36,7 +41,9 @@ export const command: Command = {
   help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
-    const { 'ca-file': caFile, ...targetFlags } = values;
+    const { 'ca-file': caFile, baseline: _b, 'accept-changes': _a, 'max-regression': _m, har, ...targetFlags } = values;
+    // A bad baseline or acceptance file costs nothing: read and checked before the run.
+    const baseline = readBaselineFlags(values);
     const config = resolveConformConfig(targetFlags as ConformFlags);
     const reportDir = resolve(config.reportDir);
     await checkReportDir(config.reportDir); // a bad --report-dir costs nothing: found before the run
@@ -59,10 +66,15 @@ export const command: Command = {
       if (!interrupt.stop.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
-      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.stop });
+      const run = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.stop });
+      const record = behaviourRecord(run);
+      const results = baseline ? compareWithBaseline(run, record, baseline) : run;
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
       const written = await writeReports(reportDir, 'conformance', results, secrets);
-      progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
+      const behaviour = await writeBesideReport(join(dirname(written.json), 'behaviour.json'), `${JSON.stringify(record, null, 2)}\n`, secrets);
+      const harFile = har ? await writeBesideReport(resolve(har), toHar(results, HARNESS_VERSION), secrets) : undefined;
+      const changes = results.changes ? `${renderChangesText(results.changes, 'changes since baseline', ['baseline', 'this run'])}\n` : '';
+      progress.write(`${summaryText(results)}\n${changes}reports: ${written.html}, ${written.junit}, ${written.json}, ${behaviour}${harFile ? `, ${harFile}` : ''}\n`);
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {

@@ -12,7 +12,7 @@ import { runLoad, type LoadOutcome } from '../load/run.ts';
 import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseFaults } from '../mock/faults.ts';
-import { asUsage, optionValue, parseCommandArgs, parseIntegerOption, parseNumberOption } from './args.ts';
+import { asUsage, optionValue, parseCommandArgs, parseIntegerOption, parsePercentOption } from './args.ts';
 import { guardProductionRate, parseMaxVUs, parseMixes, parseRate, parseScenario, parseThresholds, parseWorkloadTarget } from './workload-options.ts';
 import { writeReports, type WrittenReports } from './report-files.ts';
 
@@ -60,7 +60,7 @@ function parseRateGate(v: Values, env: Env): Pick<LoadConfig, 'maxStartDelayMs' 
 /** --baseline and --max-regression (a percentage, only meaningful with a baseline). */
 function parseBaseline(v: Values, env: Env): Pick<LoadConfig, 'baseline' | 'maxRegressionPct'> {
   const regression = optionValue(OPTIONS, v, 'max-regression', env)!;
-  const maxRegressionPct = parseNumberOption('max-regression', regression.replace(/%$/, ''), { min: 0, max: 1000 }, 'a percentage like 10%');
+  const maxRegressionPct = parsePercentOption('max-regression', regression);
   if (v['max-regression'] !== undefined && !v.baseline) throw new UsageError('--max-regression needs --baseline FILE');
   return { baseline: v.baseline, maxRegressionPct };
 }

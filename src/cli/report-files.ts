@@ -60,14 +60,16 @@ export async function checkReportDir(dir: string, option = '--report-dir'): Prom
   }
 }
 
-/** The last pass: a known secret left in any text is a bug of the producer; nothing is written. */
-function refuseKnownSecrets(files: ReportFiles, secrets: readonly string[]): void {
-  for (const name of REPORT_FILES) {
-    const found = findKnownSecrets(files[name], secrets);
-    if (found.length) {
-      throw new HarnessError('secret-in-report', `refusing to write the report: ${name} contains a known secret (secret #${found[0]! + 1} of the run, e.g. an API key)`);
-    }
+/** The last pass: a known secret left in a text is a bug of the producer; nothing is written. */
+function refuseKnownSecret(name: string, text: string, secrets: readonly string[]): void {
+  const found = findKnownSecrets(text, secrets);
+  if (found.length) {
+    throw new HarnessError('secret-in-report', `refusing to write the report: ${name} contains a known secret (secret #${found[0]! + 1} of the run, e.g. an API key)`);
   }
+}
+
+function refuseKnownSecrets(files: ReportFiles, secrets: readonly string[]): void {
+  for (const name of REPORT_FILES) refuseKnownSecret(name, files[name], secrets);
 }
 
 async function writeInto(dir: string, files: ReportFiles): Promise<WrittenReports> {
@@ -93,4 +95,15 @@ async function writeReportFiles(dir: string, files: ReportFiles, secrets: readon
 /** Renders one results model of the given kind and writes its report folder. */
 export async function writeReports<K extends ReportKind>(dir: string, kind: K, results: ReportModels[K], secrets: readonly string[]): Promise<WrittenReports> {
   return writeReportFiles(dir, renderReportFiles(kind, results, await loadReportAssets()), secrets);
+}
+
+/**
+ * A file written beside a report (behaviour.json next to results.json, a --har file): the same last
+ * check for known secrets, nothing written if one is found. Returns the path written.
+ */
+export async function writeBesideReport(path: string, text: string, secrets: readonly string[]): Promise<string> {
+  refuseKnownSecret(path, text, secrets);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+  return path;
 }

@@ -5,6 +5,7 @@ import { request, type Dispatcher } from 'undici';
 import { redactUrl } from '../config/redact.ts';
 import { closeNetwork, network } from './dispatcher.ts';
 import { classifyTransportError, TransportError } from './errors.ts';
+import { describeAnswer } from './answer-behaviour.ts';
 import { truncate, type Exchange, type ExchangeRecorder, type SecretSet, redactHeaders } from './exchange.ts';
 
 export interface HttpOptions {
@@ -113,6 +114,7 @@ export async function send(req: RawRequest, options: HttpOptions, recorder: Exch
       responseHeaders: redactHeaders(res.headers, secrets),
       responseBody: truncate(secrets.redact(res.text)),
       durationMs: res.durationMs,
+      behaviour: describeAnswer(req.bodyForRecord, res.text),
     };
     recorder.record(exchange);
     if (!RETRY_STATUS.has(res.status) || tryNo >= options.maxRetries) {

@@ -21,7 +21,7 @@ import { describeFault, LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, ty
 import { constantSchedule, rampingSchedule, type Schedule } from './schedule.ts';
 import { evaluateThresholds, toK6Thresholds } from './thresholds.ts';
 
-const HARNESS_VERSION = '0.1.0';
+export const HARNESS_VERSION = '0.1.0';
 
 export interface LoadOutcome {
   exitCode: number;

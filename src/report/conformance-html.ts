@@ -3,12 +3,14 @@
 // <details> block with expected vs received, the rule's source, the redacted exchange and a curl line.
 // Status is shown as colour AND text (never colour alone).
 import { GROUPS, LEVELS, STATUSES, type CheckResult, type Counts, type Exchange, type RunResults } from '../results/index.ts';
+import { renderChangesHtml } from './changes.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 
 const CSS = `
 .summary td.n{text-align:right;font-variant-numeric:tabular-nums}.summary td.zero{color:var(--muted)}.verdict{font-size:18px;margin:8px 0}
 .check{border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 8px}.check>summary{list-style:none}
 .lvl{display:inline-block;min-width:68px;font-weight:600}.id{font-family:ui-monospace,monospace}
+.changes td{vertical-align:top}.changes pre{margin:0;white-space:pre-wrap}
 .kv{display:grid;grid-template-columns:120px 1fr;gap:2px 12px}.kv dt{color:var(--muted)}.kv dd{margin:0}
 `;
 
@@ -56,6 +58,7 @@ export function renderConformanceHtml(r: RunResults): string {
   const body = `<h1>Conformance report</h1>
 <p class="verdict">${badge(verdictClass)} <strong>${verdict}</strong> — target <code>${escapeHtml(r.target.name)}</code> (<code>${escapeHtml(r.target.baseUrl)}</code>), ${r.summary.counts.total} checks in ${(r.durationMs / 1000).toFixed(1)} s, started ${escapeHtml(r.startedAt)}${r.options.strict ? ', --strict' : ''}.</p>
 <p class="muted">MUST: documented by Ashby or S3 (a failure fails the run). SHOULD: inferred (a warning unless --strict). INFO: recorded, never fails (an answer outside the documented classes met by an INFO check fails <code>envelope.no-server-error</code> instead, naming the INFO check). Skipped checks need configuration the target lacks; they never pass.</p>
+${r.changes ? renderChangesHtml(r.changes, 'Changes since baseline', ['baseline', 'this run']) : ''}
 ${r.harnessErrors.length ? `<h2>Harness errors</h2><pre>${escapeHtml(r.harnessErrors.join('\n'))}</pre>` : ''}
 <h2>Summary</h2>
 ${summaryTable('by group', GROUPS.map((g) => [g, r.summary.byGroup[g]]))}

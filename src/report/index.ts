@@ -2,12 +2,13 @@
 // report file. Renderers are pure: a model (from src/results) and the assets the writer read once in,
 // a string out; no file or network I/O. A new kind of report adds its model to ReportModels and its
 // renderers to RENDERERS; the one writer (src/cli/report-files.ts) then writes it like the others.
-import type { LoadResults, RunResults } from '../results/index.ts';
+import type { DriftResults, LoadResults, RunResults } from '../results/index.ts';
 import type { ClientResults } from '../results/client.ts';
 import { renderClientHtml } from './client-html.ts';
 import { renderClientJUnit } from './client-junit.ts';
 import { renderConformanceHtml } from './conformance-html.ts';
 import { renderConformanceJUnit } from './conformance-junit.ts';
+import { renderDriftHtml, renderDriftJUnit } from './drift.ts';
 import { renderResultsJson } from './json.ts';
 import { renderLoadHtml, type ChartAssets } from './load-html.ts';
 import { renderLoadJUnit } from './load-junit.ts';
@@ -27,6 +28,7 @@ export interface ReportModels {
   conformance: RunResults;
   load: LoadResults;
   client: ClientResults;
+  drift: DriftResults;
 }
 export type ReportKind = keyof ReportModels;
 
@@ -48,6 +50,11 @@ const RENDERERS: { [K in ReportKind]: Renderers<ReportModels[K]> } = {
     'results.json': renderResultsJson,
     'index.html': renderClientHtml,
     'junit.xml': renderClientJUnit,
+  },
+  drift: {
+    'results.json': renderResultsJson,
+    'index.html': renderDriftHtml,
+    'junit.xml': renderDriftJUnit,
   },
 };
 

@@ -2,6 +2,7 @@
 // conformance-results.json describes it), its summary counts and its exit code (0 ok, 1 a MUST failed —
 // or a SHOULD with --strict, 2 a harness error or a check that errored or never ran: never success
 // after a crash). Producers (src/conformance) build it; renderers (src/report) only read it.
+import type { BehaviourComparison } from './behaviour.ts';
 import type { Exchange } from './exchange.ts';
 
 export const CONFORMANCE_RESULTS_VERSION = 1;
@@ -59,6 +60,8 @@ export interface RunResults {
   exitCode: 0 | 1 | 2;
   /** Set when the run was interrupted (Ctrl-C): the checks are partial, unrun ones skipped. */
   incomplete?: true;
+  /** conform --baseline: the changes since the baseline (a change not accepted fails the run). */
+  changes?: BehaviourComparison;
   checks: CheckResult[];
 }
 

@@ -1,6 +1,7 @@
 // One recorded HTTP exchange as reports show it: already redacted by whoever recorded it (the client
 // for conformance checks), so that a failing check can show what went over the wire and a curl line
 // to reproduce it without ever leaking a secret.
+import type { AnswerBehaviour } from './behaviour.ts';
 
 export interface Exchange {
   method: string;
@@ -19,4 +20,6 @@ export interface Exchange {
   error?: string;
   /** A curl command reproducing the request with secrets replaced by environment variables or markers. */
   curl: string;
+  /** What the answer showed of the target's behaviour (shapes and codes, no values), from the raw answer. */
+  behaviour?: AnswerBehaviour;
 }
