@@ -34,7 +34,7 @@ describe('check catalogue', () => {
     for (const g of GROUPS) expect(CHECKS.some((c) => c.group === g)).toBe(true);
   });
 
-  it('is what README.md lists (regenerate: npx tsx src/conformance/catalogue-doc.ts)', () => {
+  it('is what README.md lists (regenerate: npx tsx scripts/conformance-catalogue.ts)', () => {
     expect(documentedTable(readFileSync(DOC_FILE, 'utf8'))).toBe(renderCheckTable());
   });
 
