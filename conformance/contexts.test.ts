@@ -31,9 +31,7 @@ async function attach(c: CheckContext, context: Exclude<UploadContext, 'Applicat
 }
 
 // Sequential: the checks attach to one candidate and identify their entry by what is new.
-suite(
-  'contexts',
-  () => {
+suite('contexts', () => {
   check({ id: 'ctx.resume.roundtrip', title: 'CandidateResume: upload → uploadResume → candidate.info → file.info → same SHA-256', level: 'MUST', source: `${S.handle}; ${S.cand}; ${S.file}`, needs: ['candidate'] }, async (c) => {
     const bytes = randomFile(2048);
     const ref = await attach(c, 'CandidateResume', { bytes });
@@ -90,6 +88,4 @@ suite(
     const ref = await attach(c, 'CandidateFiles', { filename: UNICODE_NAME });
     if (ref.name !== UNICODE_NAME) fail('the stored name differs from the uploaded filename', `name "${UNICODE_NAME}"`, `name "${ref.name}"`);
   });
-  },
-  { sequential: true },
-);
+}, { sequential: true });

@@ -11,9 +11,9 @@ import { createHandle, expectNothingStored, fieldValue, letTimePass, parseAmzDat
 const SKEW_SECONDS = 5;
 const SLOW_TIMEOUT = (UPLOAD_URL_TTL_SECONDS + 120) * 1000;
 
-suite(
-  'expiry',
-  () => {
+// Sequential on the mock (its clock moves); decided when vitest collects the suite, not at import:
+// building the catalogue imports this file with no target.
+suite('expiry', () => {
   check({ id: 'expiry.policy.ttl-600s', title: 'policy expiration − X-Amz-Date = 600 s (± clock skew)', level: 'MUST', source: `${S.handle}: "The presigned URL expires after 10 minutes."` }, async (c) => {
     const h = await createHandle(c, { context: 'CandidateResume' });
     const policy = fieldValue(h.fields, 'Policy');
@@ -50,7 +50,4 @@ suite(
     },
     { timeoutMs: SLOW_TIMEOUT },
   );
-  },
-  // Read when vitest collects the suite (not at import: building the catalogue has no target).
-  { sequential: () => Boolean(target().control) },
-);
+}, { sequential: () => Boolean(target().control) });
