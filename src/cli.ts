@@ -3,7 +3,8 @@
 // (0 ok, 1 conformance failure, 2 usage or harness error, 99 thresholds failed).
 import { pathToFileURL } from 'node:url';
 import type { OptionTable } from './cli/option-table.ts';
-import { EXIT, HarnessError } from './config/errors.ts';
+import { EXIT, HARNESS_ERRORS, HarnessError } from './config/errors.ts';
+import { adoptHeldStopSignals, type HeldStopSignals } from './config/interrupt.ts';
 
 export interface Command {
   help: string;
@@ -19,6 +20,8 @@ interface CommandEntry {
   help(): Promise<string>;
   /** The command itself, from src/cli/<name>.ts (its dependencies load with it). */
   load(): Promise<Command>;
+  /** Stops gracefully on SIGINT/SIGTERM (partial report, exit 2): takes over signals held since start-up. */
+  stopsGracefully?: true;
 }
 
 // Imported lazily, one module per command: `upload-harness --help` loads none of them, `<command>
@@ -28,16 +31,19 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "run a local mock of Ashby's API and its upload storage",
     help: async () => (await import('./cli/mock-help.ts')).HELP,
     load: async () => (await import('./cli/mock.ts')).command,
+    stopsGracefully: true,
   },
   conform: {
     summary: 'run the conformance checks against the mock or a real endpoint',
     help: async () => (await import('./cli/conform-help.ts')).HELP,
     load: async () => (await import('./cli/conform.ts')).command,
+    stopsGracefully: true,
   },
   load: {
     summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
     help: async () => (await import('./cli/load-help.ts')).HELP,
     load: async () => (await import('./cli/load.ts')).command,
+    stopsGracefully: true,
   },
   report: {
     summary: 'merge load results of several processes/machines into one report',
@@ -63,6 +69,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'run your upload client against the mock and judge what it sends',
     help: async () => (await import('./cli/verify-client-help.ts')).HELP,
     load: async () => (await import('./cli/verify-client.ts')).command,
+    stopsGracefully: true,
   },
 };
 
@@ -75,7 +82,11 @@ function usage(): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `held`: SIGINT/SIGTERM received while the CLI loaded (bin/upload-harness.js holds them from its first
+ * line). A command that stops gracefully takes them over; for any other one they take effect now.
+ */
+export async function main(argv: string[], held?: HeldStopSignals): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   const [name, ...rest] = args;
@@ -89,6 +100,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`hint: one of ${COMMAND_NAMES.join(', ')}; see upload-harness --help`);
     return EXIT.usage;
   }
+  if (held && entry.stopsGracefully) adoptHeldStopSignals(held);
+  else if (held) {
+    held.release();
+    if (held.signals.length) return signalExit(held.signals[0]!);
+  }
   try {
     if (rest.includes('--help') || rest.includes('-h')) {
       console.log(await entry.help());
@@ -100,6 +116,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** The exit code node's default handling of the signal gives (128 + its number). */
+function signalExit(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGINT' ? 130 : 143;
+}
+
 export function reportError(err: unknown, debug: boolean): number {
   if (err instanceof HarnessError) {
     console.error(`error [${err.code}]: ${err.message}`);
@@ -109,8 +130,8 @@ export function reportError(err: unknown, debug: boolean): number {
   }
   const message = err instanceof Error ? err.message : String(err);
   console.error(`error [internal]: ${message}`);
-  console.error(debug && err instanceof Error && err.stack ? err.stack : 'hint: rerun with --debug for details');
-  return EXIT.usage;
+  console.error(debug && err instanceof Error && err.stack ? err.stack : `hint: ${HARNESS_ERRORS.internal.hint}`);
+  return EXIT[HARNESS_ERRORS.internal.exit];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
