@@ -17,6 +17,7 @@ const CLI_TESTS = [
   'test/regressions/22-client-verdicts.test.ts',
   'test/regressions/22-conform-interrupts.test.ts',
   'test/regressions/22-mock-hygiene.test.ts',
+  'test/regressions/23-stop-signals.test.ts',
   'test/regressions/conform-sigint-partial-report.test.ts',
   'test/verify/verify-client-cli.test.ts',
 ];
