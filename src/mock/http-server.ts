@@ -1,9 +1,11 @@
-// The mock's node:http server, created by the mock itself and handed to Fastify as its `serverFactory`
-// (the documented way to give Fastify a server), so the lean handle path sits in front of Fastify's
-// handler by construction instead of by rewiring the server's listeners afterwards. Fastify applies
-// no timeouts to a server it did not create; the slow-client limits are therefore applied here.
+// The mock's one request pipeline, as an HTTP adapter: a node:http server, created by the mock itself and
+// handed to Fastify as its `serverFactory` (the documented way to give Fastify a server). Every request
+// passes the same stages: the optional client-recording hook (client-recording.ts), then Fastify's
+// lifecycle — the transport faults' onRequest hook (api/transport-faults.ts), the caller checks, the body
+// parser and the endpoint functions (api/endpoints.ts, api/upload-handle.ts), which apply the API faults.
+// Fastify applies no timeouts to a server it did not create; the slow-client limits are therefore applied here.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { ServerClasses } from './client-recording.ts';
+import type { RequestHook, ServerClasses } from './client-recording.ts';
 
 export interface ServerLimits {
   /** Time to receive the complete request head (slowloris headers). */
@@ -25,8 +27,28 @@ const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** `classes`: the client recorder's request/response classes (client-recording.ts); node's own without. */
-export function createHttpServer(limits: ServerLimits, handler: RequestHandler, classes?: ServerClasses): Server {
+export interface PipelineStages {
+  /** The client recorder's request/response classes (client-recording.ts); node's own without. */
+  classes?: ServerClasses;
+  /** The client recorder's stage, run before Fastify's handler. */
+  hook?: RequestHook;
+}
+
+/** Fastify's `serverFactory`: the server whose every request runs the pipeline above. */
+export function pipelineServerFactory(limits: ServerLimits, stages: PipelineStages = {}): (fastify: RequestHandler) => Server {
+  return (fastify) => {
+    const hook = stages.hook;
+    const handler: RequestHandler =
+      hook === undefined
+        ? fastify
+        : (req, res) => {
+            if (!hook(req, res)) fastify(req, res);
+          };
+    return createHttpServer(limits, handler, stages.classes);
+  };
+}
+
+function createHttpServer(limits: ServerLimits, handler: RequestHandler, classes?: ServerClasses): Server {
   const server = createServer(
     // Node requires headersTimeout ≤ requestTimeout.
     { headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs), requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs, ...classes },

@@ -13,12 +13,11 @@ import { DEFAULT_STORAGE_CREDENTIALS, type Storage } from './storage/types.ts';
 import { HandleCodec } from './api/handle-codec.ts';
 import { MockState } from './api/state.ts';
 import { registerApi } from './api/routes.ts';
-import { assertLeanPathInstalled, leanServerFactory } from './api/lean-handle.ts';
 import type { ApiContext } from './api/context.ts';
 import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
-import { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
+import { pipelineServerFactory, SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 import type { ClientRecorder } from './client-recording.ts';
 import type { StorageCors } from './storage/cors.ts';
 import { HarnessError } from '../config/errors.ts';
@@ -119,12 +118,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       faults: () => faults,
       keys: new Map(keys.map((k) => [k.key, k])),
     };
-    // The hot route's plain case skips Fastify (docs/performance.md); the server is ours, with the lean
-    // path in front of Fastify's handler, and start-up fails if Fastify does not serve through it.
+    // One request pipeline (http-server.ts): our server, handed to Fastify, with the client recorder's
+    // stage (when recording) in front of Fastify's routing; every request, the handle route's included,
+    // takes the same way.
     // close() ends every open connection at once: a test double must stop when asked, even while a client
     // holds a keep-alive socket or an unread download (otherwise it waits out the 30 s idle limit).
-    app = Fastify({ logger: options.logger ?? false, serverFactory: leanServerFactory(api, limits, options.recordClient?.serverClasses), forceCloseConnections: true, schemaController: LAZY_SCHEMA_COMPILERS });
-    assertLeanPathInstalled(app.server);
+    const recorder = options.recordClient;
+    const serverFactory = pipelineServerFactory(limits, recorder ? { classes: recorder.serverClasses, hook: recorder.requestHook(clock) } : {});
+    app = Fastify({ logger: options.logger ?? false, serverFactory, forceCloseConnections: true, schemaController: LAZY_SCHEMA_COMPILERS });
     const setFaults = (specs: string[]): void => {
       faults = parseFaults(specs); // throws before replacing, so a bad spec leaves the old faults active
       options.onFaultsChange?.([...specs]);
@@ -133,7 +134,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     await registerApi(app, api);
     await storage.register(app);
     if (options.enableTestControl) await registerControl(app, { clock, state, setFaults });
-    options.recordClient?.attach(app.server, clock); // outermost: sees the lean route's requests too
     const port = options.port ?? 0;
     await app.listen({ host, port }).catch((err: unknown) => {
       throw listenError(err, host, port);

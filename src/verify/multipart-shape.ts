@@ -2,10 +2,12 @@
 // names in order, the values of small non-file parts, and each part's filename attribute, type and byte
 // size. As S3 does, the FILE is the part named `file`, not a part that carries `filename=`: clients such
 // as Python requests (`files=`) give every part a filename, and their field values must still be read
-// (docs/decisions/0132-form-shape-as-s3-judges-it.md). File bytes are only counted, never kept or copied (a chunk is searched in place; only a
-// tail shorter than the delimiter is carried over), so recording an upload costs a boundary search.
+// (docs/decisions/0132-form-shape-as-s3-judges-it.md). The framing is the mock's one tokenizer
+// (src/mock/multipart-tokenizer.ts): file bytes are only counted, never kept or copied, so recording an
+// upload costs a boundary search.
 import { createHash } from 'node:crypto';
 import { isSecretName } from '../config/redact.ts';
+import { describeProblem, multipartBoundary, MultipartTokenizer } from '../mock/multipart-tokenizer.ts';
 
 export interface PartShape {
   name: string;
@@ -35,8 +37,6 @@ export interface MultipartShape {
 
 /** Values longer than this are truncated in the record (a field value, not a file). */
 const VALUE_CAP = 4096;
-const HEADER_CAP = 16 * 1024;
-const EMPTY = Buffer.alloc(0);
 
 /** The part S3 stores: the one named `file` (field names are compared without case, as S3 does). */
 export function isFilePart(part: Pick<PartShape, 'name'>): boolean {
@@ -48,13 +48,7 @@ export function fingerprint(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 16);
 }
 
-export function boundaryOf(contentType: string | undefined): string | undefined {
-  if (!contentType || !/^multipart\/form-data\b/i.test(contentType)) return undefined;
-  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return m ? (m[1] ?? m[2]) : undefined;
-}
-
-type State = 'body' | 'afterDelimiter' | 'headers' | 'epilogue';
+export const boundaryOf = multipartBoundary;
 
 interface OpenPart {
   shape: PartShape;
@@ -65,131 +59,40 @@ interface OpenPart {
 }
 
 export class MultipartShapeReader {
-  private readonly delimiter: Buffer;
-  private state: State = 'body';
-  /** Bytes not yet decided (shorter than the delimiter in 'body'; a partial head otherwise). */
-  private carry: Buffer;
+  private readonly tokens: MultipartTokenizer;
   private part: OpenPart | undefined;
   private readonly parts: PartShape[] = [];
   private problem: string | undefined;
-  private closed = false;
-  private total = 0;
 
   constructor(boundary: string) {
-    this.delimiter = Buffer.from(`\r\n--${boundary}`);
-    // The first delimiter may open the body without a CRLF before it: pretend one was there.
-    this.carry = Buffer.from('\r\n');
+    this.tokens = new MultipartTokenizer(boundary);
   }
 
   write(chunk: Buffer): void {
-    this.total += chunk.length;
-    if (this.problem !== undefined || this.state === 'epilogue') return;
-    let data = chunk;
-    // A partial part head, or a carried delimiter tail before a chunk too short to decide it: both small.
-    if (this.carry.length > 0 && (this.state !== 'body' || chunk.length < this.delimiter.length)) {
-      data = Buffer.concat([this.carry, chunk]);
-      this.carry = EMPTY;
-    }
-    let pos = 0;
-    while (pos >= 0 && this.problem === undefined) {
-      if (this.state === 'body') pos = this.scanBody(data, pos);
-      else if (this.state === 'afterDelimiter') pos = this.afterDelimiter(data, pos);
-      else if (this.state === 'headers') pos = this.headers(data, pos);
-      else return;
+    for (const t of this.tokens.write(chunk)) {
+      if (t.kind === 'data') this.body(t.chunk);
+      else if (t.kind === 'part') {
+        const { name, filename, contentType } = t.head;
+        if (name === '') {
+          this.problem = describeProblem('no-name');
+          return;
+        }
+        const shape: PartShape = { name, size: 0 };
+        if (filename !== undefined) shape.filename = filename;
+        if (contentType !== undefined) shape.contentType = contentType;
+        this.part = { shape, isFile: isFilePart(shape), secret: isSecretName(name), value: [], valueBytes: 0 };
+      } else if (t.kind === 'part-end') this.endPart();
+      else this.problem = describeProblem(t.problem);
     }
   }
 
-  /** Body state: counts bytes up to the next delimiter. Returns where the next state starts, or -1
-   * when the chunk is consumed (a possible partial delimiter is carried over). */
-  private scanBody(buf: Buffer, pos: number): number {
-    const d = this.delimiter;
-    if (this.carry.length > 0) {
-      const carry = this.carry;
-      this.carry = EMPTY;
-      const probe = Buffer.concat([carry, buf.subarray(pos, pos + d.length - 1)]);
-      const at = probe.indexOf(d);
-      if (at !== -1 && at < carry.length) {
-        this.emitBody(carry, 0, at);
-        this.endPart();
-        this.state = 'afterDelimiter';
-        return pos + at + d.length - carry.length;
-      }
-      this.emitBody(carry, 0, carry.length);
-    }
-    const at = buf.indexOf(d, pos);
-    if (at !== -1) {
-      this.emitBody(buf, pos, at);
-      this.endPart();
-      this.state = 'afterDelimiter';
-      return at + d.length;
-    }
-    const keep = Math.min(d.length - 1, buf.length - pos);
-    this.emitBody(buf, pos, buf.length - keep);
-    this.carry = Buffer.from(buf.subarray(buf.length - keep));
-    return -1;
-  }
-
-  /** After `--boundary`: `--` closes the body, (optional padding and) CRLF starts a part's head. */
-  private afterDelimiter(buf: Buffer, pos: number): number {
-    let i = pos;
-    while (i < buf.length && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-    if (buf.length - i < 2) return this.wait(buf, pos);
-    if (i === pos && buf[i] === 0x2d && buf[i + 1] === 0x2d) {
-      this.closed = true;
-      this.state = 'epilogue';
-      return -1;
-    }
-    if (buf[i] !== 0x0d || buf[i + 1] !== 0x0a) return this.fail('a boundary line is not followed by CRLF or "--"');
-    this.state = 'headers';
-    return i + 2;
-  }
-
-  private headers(buf: Buffer, pos: number): number {
-    const end = buf.indexOf('\r\n\r\n', pos);
-    if (end === -1) {
-      if (buf.length - pos > HEADER_CAP) return this.fail('a part head is longer than 16 KiB');
-      return this.wait(buf, pos);
-    }
-    if (!this.openPart(buf.subarray(pos, end).toString('latin1'))) return -1;
-    this.state = 'body';
-    return end + 4;
-  }
-
-  /** Keeps the undecided rest of a head for the next chunk. */
-  private wait(buf: Buffer, pos: number): number {
-    this.carry = Buffer.from(buf.subarray(pos));
-    return -1;
-  }
-
-  private openPart(head: string): boolean {
-    let disposition: string | undefined;
-    let type: string | undefined;
-    for (const line of head.split('\r\n')) {
-      const colon = line.indexOf(':');
-      if (colon === -1) continue;
-      const name = line.slice(0, colon).trim().toLowerCase();
-      const value = line.slice(colon + 1).trim();
-      if (name === 'content-disposition') disposition = value;
-      else if (name === 'content-type') type = value;
-    }
-    if (!disposition || !/^form-data\b/i.test(disposition)) return this.fail('a part has no Content-Disposition: form-data header') === 0;
-    const name = /;\s*name="([^"]*)"/i.exec(disposition)?.[1] ?? /;\s*name=([^;\s]+)/i.exec(disposition)?.[1];
-    if (name === undefined || name === '') return this.fail('a part has no name in its Content-Disposition') === 0;
-    const filename = /;\s*filename="([^"]*)"/i.exec(disposition)?.[1] ?? /;\s*filename=([^;\s]+)/i.exec(disposition)?.[1];
-    const shape: PartShape = { name, size: 0 };
-    if (filename !== undefined) shape.filename = filename;
-    if (type !== undefined) shape.contentType = type;
-    this.part = { shape, isFile: isFilePart(shape), secret: isSecretName(name), value: [], valueBytes: 0 };
-    return true;
-  }
-
-  private emitBody(buf: Buffer, from: number, to: number): void {
+  private body(chunk: Buffer): void {
     const part = this.part;
-    if (!part || to <= from) return;
-    part.shape.size += to - from;
+    if (!part) return;
+    part.shape.size += chunk.length;
     if (!part.isFile && part.valueBytes < VALUE_CAP) {
-      const take = Math.min(to - from, VALUE_CAP - part.valueBytes);
-      part.value.push(Buffer.from(buf.subarray(from, from + take)));
+      const take = Math.min(chunk.length, VALUE_CAP - part.valueBytes);
+      part.value.push(Buffer.from(chunk.subarray(0, take))); // a copy: the chunk is the request's
       part.valueBytes += take;
     }
   }
@@ -206,22 +109,19 @@ export class MultipartShapeReader {
     this.part = undefined;
   }
 
-  private fail(problem: string): number {
-    this.problem ??= problem;
-    this.carry = EMPTY;
-    return -1;
-  }
-
   end(): MultipartShape {
-    const problem = this.problem ?? (this.closed ? undefined : 'the body ended without the closing boundary');
-    const follows = !this.closed && this.parts.length > 0 && (this.state === 'afterDelimiter' || this.state === 'headers');
+    const state = this.tokens.state;
+    const closed = state === 'closed';
+    const problem = this.problem ?? (closed ? undefined : 'the body ended without the closing boundary');
+    const follows = !closed && this.parts.length > 0 && (state === 'after-delimiter' || state === 'head');
+    const rest = this.tokens.end();
     if (this.part) {
-      // An unterminated part is still listed, with every byte that arrived (the carried tail included).
-      if (this.state === 'body') this.emitBody(this.carry, 0, this.carry.length);
+      // An unterminated part is still listed, with every byte that arrived (the held-back tail included).
+      if (rest !== undefined) this.body(rest);
       this.part.shape.open = true;
       this.endPart();
     }
-    const shape: MultipartShape = { parts: this.parts, wellFormed: problem === undefined, totalBytes: this.total };
+    const shape: MultipartShape = { parts: this.parts, wellFormed: problem === undefined, totalBytes: this.tokens.totalBytes };
     if (follows && this.problem === undefined) shape.partsFollow = true;
     if (problem !== undefined) shape.problem = problem;
     return shape;

@@ -9,10 +9,10 @@
 // Memory is bounded: the newest MAX_RECORDED_REQUESTS requests are kept (older ones are dropped in
 // batches), i.e. at least the newest 5,000 flows of four requests each. RSS stays flat however long a
 // `mock --client-report` run lasts.
-import { type IncomingHttpHeaders, IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '../mock/clock.ts';
-import type { ClientRecorder as RecorderHook, ServerClasses } from '../mock/client-recording.ts';
+import type { ClientRecorder as RecorderHook, RequestHook, ServerClasses } from '../mock/client-recording.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { boundaryOf, MultipartShapeReader, type MultipartShape } from './multipart-shape.ts';
 
@@ -222,17 +222,13 @@ export class ClientRecorder implements RecorderHook {
   /** The mock's server is created with these (client-recording.ts): they observe bodies and answers. */
   readonly serverClasses: ServerClasses = { IncomingMessage: RecordingRequest, ServerResponse: RecordingResponse };
 
-  attach(server: Server, clock: Clock): void {
+  /** The recording stage of the mock's request pipeline (src/mock/http-server.ts). */
+  requestHook(clock: Clock): RequestHook {
     this.clock = clock;
-    const previous = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-    if (previous.length !== 1) throw new Error('client recording: the mock server has an unexpected request listener shape');
-    const inner = previous[0]!;
-    server.removeListener('request', inner);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    return (req, res) => {
       const rec = this.active ? this.tap(req, res) : undefined;
-      if (rec && this.interceptor?.(req, res, rec)) return;
-      inner(req, res);
-    });
+      return rec !== undefined && this.interceptor !== undefined && this.interceptor(req, res, rec);
+    };
   }
 
   get requests(): readonly RecordedRequest[] {

@@ -11,7 +11,7 @@
 // src/load/schedule.ts). The engine starts iterations in due order and drops none for lack of a VU here
 // (max VUs ample), so the i-th request on the wire is the i-th due iteration and the iterations never
 // started are the last ones. Loopback only, three short runs (~1.5–2.5 s each), no shrinking.
-import { IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -82,13 +82,12 @@ beforeAll(async () => {
   // event loop for 1 s; it sees every request through the mock's observer hook.
   const stall = {
     serverClasses: { IncomingMessage, ServerResponse },
-    attach(server: Server) {
-      server.prependListener('request', (req: IncomingMessage) => {
-        if (!req.url?.startsWith('/file.createFileUploadHandle') || performance.now() < stallAfter) return;
-        stallAfter = Infinity;
-        const until = performance.now() + STALL_MS;
-        while (performance.now() < until);
-      });
+    requestHook: () => (req: IncomingMessage) => {
+      if (!req.url?.startsWith('/file.createFileUploadHandle') || performance.now() < stallAfter) return false;
+      stallAfter = Infinity;
+      const until = performance.now() + STALL_MS;
+      while (performance.now() < until);
+      return false;
     },
   };
   mock = await startMockServer({ port: 0, storageDir: join(dir, 'storage'), recordClient: stall });

@@ -6,7 +6,7 @@ describe('mock call history', () => {
     const state = new MockState();
     const total = MAX_CALLS * 3 + 7;
     for (let i = 0; i < total; i++) {
-      state.recordCall({ endpoint: 'file.createFileUploadHandle', status: i, via: 'fastify' });
+      state.recordCall({ endpoint: 'file.createFileUploadHandle', status: i });
       expect(state.calls.length).toBeLessThan(MAX_CALLS * 1.1);
     }
     expect(state.calls.length).toBeGreaterThanOrEqual(MAX_CALLS);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HashWorker } from '../../src/mock/storage/off-thread-hash.ts';
 import { ObjectStore } from '../../src/mock/storage/object-store.ts';
-import { partialDelimiterStart, readMultipart } from '../../src/mock/storage/multipart-reader.ts';
+import { partialDelimiterStart } from '../../src/mock/multipart-tokenizer.ts';
+import { readMultipart } from '../../src/mock/storage/multipart-reader.ts';
 import { encodeMultipart } from '../../src/protocol/multipart.ts';
 import { postForm, startStorage, type StorageServer } from './storage-fixture.ts';
 

@@ -12,10 +12,20 @@ import { HANDLERS } from './endpoints.ts';
 import type { MockKey } from './keys.ts';
 import { parseJsonBody, successJson } from './json-body.ts';
 import { submitMultipart } from './multipart-submit.ts';
+import { handleAnswerJson } from './handle-answer.ts';
+import type { UploadHandleResults } from '../../protocol/responses.ts';
 
 export const JSON_BODY_LIMIT = 1024 * 1024;
 /** Multipart applicationForm.submit carries the file itself (50 MB per file: docs/sources.md, "Ashby help: candidate files"). */
 const MULTIPART_BODY_LIMIT = 60 * 1024 * 1024;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The success answer's bytes; the handle answer, the hot route's, by concatenation (handle-answer.ts)
+ * while no fault is active (a fault can change its shape). */
+function answerJson(ctx: ApiContext, endpoint: Endpoint, results: unknown): string {
+  return endpoint === 'file.createFileUploadHandle' && ctx.faults().size === 0 ? handleAnswerJson(results as UploadHandleResults) : successJson(results);
+}
 
 interface CallInfo { key?: MockKey; code?: string; recorded?: true }
 const calls = new WeakMap<FastifyRequest, CallInfo>();
@@ -25,7 +35,7 @@ function sendError(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply
   info.code = err.code;
   calls.set(request, info);
   const status = err.status === 200 && hasFault(ctx, 'error-as-500') ? 500 : err.status;
-  return reply.code(status).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(toEnvelope(err)));
+  return reply.code(status).header('content-type', JSON_TYPE).send(JSON.stringify(toEnvelope(err)));
 }
 
 /** Fastify's own errors (parser, limits) mapped to documented-style codes (docs/decisions/0002). */
@@ -69,27 +79,37 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       if (info.recorded) return;
       info.recorded = true;
       calls.set(request, info);
-      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status, code: info.code, keyTitle: info.key?.title, via: 'fastify', ...(aborted ? { aborted: true as const } : {}) });
+      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status, code: info.code, keyTitle: info.key?.title, ...(aborted ? { aborted: true as const } : {}) });
     };
-    scope.addHook('onResponse', async (request, reply) => record(request, reply.statusCode, false));
-    scope.addHook('onRequestAbort', async (request) => record(request, 0, true));
+    // Callback-style hooks and handler (no async functions): the handle route is the load-test hot path, and
+    // each async stage costs a promise per request.
+    scope.addHook('onResponse', (request, reply, done) => {
+      record(request, reply.statusCode, false);
+      done();
+    });
+    scope.addHook('onRequestAbort', (request, done) => {
+      record(request, 0, true);
+      done();
+    });
 
     for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
       const permission = ENDPOINTS[endpoint];
       const handler = HANDLERS[endpoint];
       scope.post(`/${endpoint}`, {
-        onRequest: async (request, reply) => {
+        onRequest: (request, reply, done) => {
           let key: MockKey | undefined;
           try {
             key = authenticateCaller(ctx, request.raw.socket, request.headers.authorization);
             calls.set(request, { key });
             checkPermission(ctx, key, endpoint, permission);
           } catch (err) {
-            if (!(err instanceof ApiError)) throw err;
-            return sendError(ctx, request, reply, err);
+            if (!(err instanceof ApiError)) return done(err as FastifyError);
+            sendError(ctx, request, reply, err);
+            return;
           }
+          done();
         },
-        handler: async (request, reply) => {
+        handler: (request, reply) => {
           const key = calls.get(request)!.key!;
           const multipart = (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
           if (multipart && endpoint !== 'applicationForm.submit') {
@@ -97,9 +117,10 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
             throw apiErrors.unsupportedContentType();
           }
           const faulty = multipart ? undefined : faultAnswer(ctx, endpoint, request.body);
-          if (faulty) return reply.code(faulty.status).header('content-type', 'application/json; charset=utf-8').send(faulty.body);
-          const results = multipart ? await submitMultipart(ctx, key, request.raw) : await handler(ctx, key, request.body ?? {});
-          return reply.header('content-type', 'application/json; charset=utf-8').send(successJson(results));
+          if (faulty) return reply.code(faulty.status).header('content-type', JSON_TYPE).send(faulty.body);
+          const results = multipart ? submitMultipart(ctx, key, request.raw) : handler(ctx, key, request.body ?? {});
+          if (results instanceof Promise) return results.then((r) => reply.header('content-type', JSON_TYPE).send(successJson(r)));
+          return reply.header('content-type', JSON_TYPE).send(answerJson(ctx, endpoint, results));
         },
       });
     }

@@ -53,9 +53,6 @@ export interface CallRecord {
   aborted?: true;
   code?: string;
   keyTitle?: string;
-  /** Which of the two API paths answered: the lean handle path (lean-handle.ts) or the Fastify routes.
-   * For tests that must prove the lean path is in use; never sent to clients. */
-  via: 'lean' | 'fastify';
 }
 
 /** Call history is capped so a long load run cannot grow memory without bound. */
