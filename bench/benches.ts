@@ -176,9 +176,9 @@ export async function curlUpload(url: string, fields: readonly [string, string][
  * (untimed) before each timed upload, so every server in a comparison writes into the same clean
  * storage. On this kind of VM (Firecracker with free page reporting) memory the guest freed earlier is
  * handed back to the host; a page-cache write that lands in such memory faults it in on the host first.
- * With the storage growing by 256 MiB per upload, later uploads hit that: the mock's system time rose
- * from ~150 to ~800 ms per 256 MiB (`copy_folio_from_iter_atomic` 5 % → 45 % of its samples, perf) and
- * the same code measured 630 MiB/s in one row and 170–460 in another, depending on what ran before.
+ * With the storage growing by 256 MiB per upload, later uploads hit that (the kernel's page copy then
+ * dominates the mock's system time), and the same code measured several times slower in one row than in
+ * another, depending on what ran before.
  * The mock's index keeps the deleted records; no bench reads them back.
  */
 export async function cleanMockStorage(storageDir: string): Promise<void> {
@@ -525,7 +525,7 @@ async function storageDisk(dir: string): Promise<{ files: number; bytes: number 
 }
 
 /** 7. A soak of many uploads against a mock with a storage cap: disk and RSS must stay flat once the
- * cap is reached (issue 12 §4). Ratios compare the end of the run with its middle, both past the cap. */
+ * cap is reached. Ratios compare the end of the run with its middle, both past the cap. */
 export async function benchSoak(o: BenchOptions): Promise<Row[]> {
   const uploads = o.quick ? 4_000 : 20_000;
   const maxObjects = uploads / 10;
@@ -587,7 +587,7 @@ async function driveUploads(baseUrl: string, total: number, every: number, size:
   }
 }
 
-/** Client recording over a long run (issue 11): the recording mock's RSS at the end ÷ at the middle of
+/** Client recording over a long run: the recording mock's RSS at the end ÷ at the middle of
  * 100,000 flows. The recorder keeps the newest MAX_RECORDED_REQUESTS requests, so RSS must stay flat. */
 export async function benchClientSoak(o: BenchOptions): Promise<Row[]> {
   const flows = o.quick ? 10_000 : 100_000;
@@ -610,7 +610,7 @@ export async function benchClientSoak(o: BenchOptions): Promise<Row[]> {
   }
 }
 
-/** Client recording (issue 11): handle creation req/s with recording on ÷ off, interleaved rounds, best
+/** Client recording: handle creation req/s with recording on ÷ off, interleaved rounds, best
  * round per side. Target ≥ 0.9: recording must not make the mock the bottleneck. */
 export async function benchClientRecording(o: BenchOptions): Promise<Row[]> {
   const connections = 32;

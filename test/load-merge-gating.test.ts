@@ -1,4 +1,4 @@
-// `report merge` gates a distributed run like a single one (issue 12 §2): the parts' thresholds are kept
+// `report merge` gates a distributed run like a single one: the parts' thresholds are kept
 // and evaluated on the merged histograms and counters, JUnit lists them, exit 99 when one fails; files
 // that cannot be merged honestly are refused with one line (exit 2); missing segments are reported.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

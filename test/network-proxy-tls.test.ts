@@ -1,4 +1,4 @@
-// Real networks (issue 16): a forward proxy started here (CONNECT + absolute-URI forwarding, with a log)
+// Real networks: a forward proxy started here (CONNECT + absolute-URI forwarding, with a log)
 // through which `conform` and a short `load --engine node` against the mock BY URL pass, with every
 // recorded request in the proxy's log, and NO_PROXY proving the bypass; a 407 proxy; an HTTPS front with
 // a self-signed certificate generated here: the error names the certificate problem and --ca-file, then

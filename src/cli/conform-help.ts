@@ -27,7 +27,7 @@ ${PROXY_HELP}
 
 Checks that need what the target lacks are skipped with the reason (never passed).
 Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error, or
-interrupted (Ctrl-C at any moment: a partial report is written, unrun checks skipped).
+interrupted (Ctrl-C or SIGTERM at any moment: a partial report is written, unrun checks skipped).
 Levels: MUST and SHOULD checks can fail; INFO checks record what the target chose and never fail — an
 answer outside the documented classes that an INFO check meets fails envelope.no-server-error instead,
 naming the INFO check.

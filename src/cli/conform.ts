@@ -15,6 +15,7 @@ import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
 import { applyNetworkFlags } from './network-options.ts';
+import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 
 
 
@@ -42,13 +43,11 @@ export const command: Command = {
     const progress = config.json ? process.stderr : process.stdout;
     // Ctrl-C at any moment — while the mock starts, during the first request, while vitest starts or
     // during the checks — cancels and still writes the (partial, `incomplete`) report, exit 2.
-    const interrupt = new AbortController();
-    const onSigint = () => {
-      if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
-      progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n');
-      interrupt.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt, {
+      onStop: () => progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n'),
+      onAbort: () => process.exit(130), // a second Ctrl-C quits at once
+    });
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
@@ -57,17 +56,17 @@ export const command: Command = {
       // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
       applyNetworkFlags({ 'ca-file': caFile }, process.env, mock ? [target.baseUrl] : []);
       // One request first: an unreachable target is one clear error (cause + hint), not 70 errored checks.
-      if (!interrupt.signal.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
+      if (!interrupt.stop.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
-      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
+      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.stop });
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
       const written = await writeReports(reportDir, 'conformance', results, secrets);
       progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {
-      process.off('SIGINT', onSigint);
+      unhandle();
       await mock?.close();
     }
   },

@@ -9,7 +9,7 @@ import type { Env } from '../config/precedence.ts';
 import { baseUrlOf, type Target } from '../config/target-url.ts';
 import { assertK6Thresholds, assertWorkload, peakRateOf, workloadOf, type EngineChoice, type LoadConfig } from '../load/config.ts';
 import { runLoad, type LoadOutcome } from '../load/run.ts';
-import { handleStopSignals, RunInterrupt } from '../load/interrupt.ts';
+import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 import type { RateStage } from '../load/schedule.ts';
 import { parseFaults } from '../mock/faults.ts';
 import { asUsage, optionValue, parseCommandArgs, parseIntegerOption, parseNumberOption } from './args.ts';
@@ -140,7 +140,11 @@ export const command: Command = {
   async run(argv) {
     const config = parseLoadArgs(argv);
     const interrupt = new RunInterrupt();
-    const unhandle = handleStopSignals(interrupt, (line) => process.stderr.write(`${line}\n`));
+    const log = (line: string): boolean => process.stderr.write(`${line}\n`);
+    const unhandle = handleStopSignals(interrupt, {
+      onStop: (signal) => log(`${signal}: stopping: no new iterations, in-flight ones get the graceful stop; press Ctrl-C again to abort at once (reports are written either way)`),
+      onAbort: (signal) => log(`${signal}: aborting in-flight iterations; writing what was recorded`),
+    });
     let outcome;
     try {
       outcome = await runLoadWithReports({ ...config, interrupt });

@@ -4,6 +4,7 @@ import { HELP, OPTIONS } from './mock-help.ts';
 import { asUsage, parseCommandArgs, parseIntegerOption } from './args.ts';
 import { UsageError } from '../config/errors.ts';
 import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
+import { untilStopSignal } from '../config/interrupt.ts';
 import { FAULTS, parseFaults } from '../mock/faults.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { formatSize, parseSize } from '../../scenarios/flows/index.ts';
@@ -85,11 +86,7 @@ export const command: Command = {
         .filter(Boolean)
         .join('\n'),
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilStopSignal();
     await server.close();
     console.log('mock stopped');
     return 0;
@@ -104,10 +101,7 @@ async function runWithClientReport(options: MockServerOptions, dir: string): Pro
   await checkReportDir(dir, '--client-report');
   const session = await startVerifySession({ mock: options });
   console.log(`mock listening on ${session.server.baseUrl} (recording clients; report in ${dir} when stopped)\n${formatClientEnv(session.env)}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopSignal();
   await session.close();
   const results = session.judge({});
   const written = await writeReports(dir, 'client', results, session.secrets());

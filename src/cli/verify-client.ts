@@ -14,6 +14,7 @@ import { HELP, OPTIONS, DEFAULT_CLIENT_REPORT_DIR } from './verify-client-help.t
 import { parseCommandArgs, parseIntegerOption } from './args.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
+import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 import type { ClientResults } from '../results/client.ts';
 import { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from '../mock/storage/cors.ts';
 import { clientEnvFor, formatClientEnv } from '../verify/session.ts';
@@ -79,7 +80,7 @@ async function printEnv(port: number): Promise<number> {
   try {
     console.log(formatClientEnv(await clientEnvFor(baseUrl)));
   } catch (err) {
-    throw new HarnessError('mock-unreachable', `no mock answered at ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`, 'start it first: upload-harness mock --client-report reports/client (or give its --port)');
+    throw new HarnessError('mock-unreachable', `no mock answered at ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return EXIT.ok;
 }
@@ -91,17 +92,15 @@ export const command: Command = {
     if (args.printEnv) return printEnv(args.port ?? 4010);
     await checkReportDir(args.reportDir);
     // Ctrl-C / SIGTERM: the running command is stopped and the report of what was seen is written.
-    const interrupt = new AbortController();
-    const stop = (signal: NodeJS.Signals): void => interrupt.abort(signal);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt);
     try {
       const outcome = await runVerification({
         command: args.command,
         strict: args.strict,
         minFlows: args.minFlows,
         storageCors: args.storageCors,
-        signal: interrupt.signal,
+        signal: interrupt.stop,
         log: (line) => console.error(line),
         ...(args.port !== undefined ? { port: args.port } : {}),
         ...(args.robustness ? { robustness: args.robustness } : {}),
@@ -111,8 +110,7 @@ export const command: Command = {
       if (outcome.interrupted) return EXIT.usage; // not a verdict either way, as for conform and load
       return outcome.results.summary.passed ? EXIT.ok : EXIT.checkFailed;
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      unhandle();
     }
   },
 };

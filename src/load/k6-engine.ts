@@ -11,7 +11,7 @@ import type { EngineRun } from './node-engine.ts';
 import { LoadMeasurements } from './measurements.ts';
 import { readK6Points, scanK6Times } from './k6-output.ts';
 import type { RateStage } from './schedule.ts';
-import type { RunInterrupt } from './interrupt.ts';
+import type { RunInterrupt } from '../config/interrupt.ts';
 
 const K6_DOCKER_IMAGE = 'grafana/k6:latest';
 
@@ -183,7 +183,7 @@ export async function runK6Engine(o: K6RunOptions): Promise<K6EngineRun> {
   // points up to then are read); any other failure is a harness error, never success.
   const bad = exitCodes.find((c) => c !== 0 && c !== 99 && !(interrupted && c === K6_EXTERNAL_ABORT));
   if (bad !== undefined || (!interrupted && files.length < invocations.length)) {
-    throw new HarnessError('k6-failed', `k6 exited with code ${bad ?? exitCodes[0]}${files.length < invocations.length ? ' and wrote no results' : ''}`, 'see the k6 lines above; k6 exit codes: 104 invalid config, 107 script exception, 108 test.abort() (k6 docs: errext exit codes)');
+    throw new HarnessError('k6-failed', `k6 exited with code ${bad ?? exitCodes[0]}${files.length < invocations.length ? ' and wrote no results' : ''}`);
   }
   const info = await scanK6Times(files);
   const measurements = new LoadMeasurements(Number.isFinite(info.firstEpochMs) ? info.firstEpochMs : startedAt);
@@ -228,7 +228,7 @@ function spawnK6(inv: K6Invocation, log: (line: string) => void, warnings: strin
     };
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);
-    child.on('error', (err) => reject(new HarnessError('k6-not-runnable', `cannot run ${inv.command}: ${err.message}`, 'install k6, set K6_BIN, or use --engine node')));
+    child.on('error', (err) => reject(new HarnessError('k6-not-runnable', `cannot run ${inv.command}: ${err.message}`)));
     child.on('close', (code) => resolveExit(code ?? 1));
   });
 }

@@ -84,10 +84,10 @@ const LAZY_SCHEMA_COMPILERS = {
 /** A listen() failure as a configuration error (busy port, unknown host), with what to do about it. */
 function listenError(err: unknown, host: string, port: number): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new HarnessError('port-in-use', `port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port (--port 0 = any free port)');
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HarnessError('host-not-found', `host "${host}" cannot be resolved`, 'give an address or a resolvable name, e.g. --host 127.0.0.1');
-  if (code === 'EADDRNOTAVAIL') return new HarnessError('host-not-local', `address ${host} is not an address of this machine`, 'bind to one of its addresses, e.g. --host 127.0.0.1 or --host 0.0.0.0');
-  if (code === 'EACCES') return new HarnessError('port-not-allowed', `not allowed to listen on port ${port}`, 'ports below 1024 need privileges: choose a port ≥ 1024 or --port 0');
+  if (code === 'EADDRINUSE') return new HarnessError('port-in-use', `port ${port} on ${host} is already in use`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HarnessError('host-not-found', `host "${host}" cannot be resolved`);
+  if (code === 'EADDRNOTAVAIL') return new HarnessError('host-not-local', `address ${host} is not an address of this machine`);
+  if (code === 'EACCES') return new HarnessError('port-not-allowed', `not allowed to listen on port ${port}`);
   return err;
 }
 

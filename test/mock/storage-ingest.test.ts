@@ -1,4 +1,4 @@
-// The ingest fast path (issue 5): MD5 on a worker thread, pipelined positional disk writes, and the
+// The ingest fast path: MD5 on a worker thread, pipelined positional disk writes, and the
 // multipart reader holding back only a possible delimiter prefix. Each must keep exact results.
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';

@@ -1,4 +1,4 @@
-// Regression (issue 12 §1): Ctrl-C or SIGTERM during `load` wrote no report at all. Now the first signal
+// Regression: Ctrl-C or SIGTERM during `load` wrote no report at all. Now the first signal
 // stops starting iterations and gives in-flight ones the graceful stop, a second one aborts them; all
 // three reports are written from what was recorded, marked incomplete (planned and actual duration),
 // and the run exits 2. With the k6 engine the signal is forwarded to k6 (once) and its output is read.

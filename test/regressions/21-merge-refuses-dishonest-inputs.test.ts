@@ -1,4 +1,4 @@
-// Regression (issue 21): `report merge a.json a.json` summed the same run twice; two runs made 25 s apart
+// Regression: `report merge a.json a.json` summed the same run twice; two runs made 25 s apart
 // merged as if they had run together; `"count":"lots"` merged into "0lots15" and the output failed the
 // results schema; a bad histogram gave `error [internal]: Encoding not supported` without naming the
 // file. Merge now refuses (exit 2, naming the file and the JSON path) what it cannot merge honestly —

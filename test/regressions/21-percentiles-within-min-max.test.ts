@@ -1,4 +1,4 @@
-// Regression (issue 21): a summary printed `p99=148.7ms max=148.6ms`: hdr answers a percentile with the
+// Regression: a summary printed `p99=148.7ms max=148.6ms`: hdr answers a percentile with the
 // highest value of its bucket (3 significant digits), above the largest value recorded. Every reported
 // percentile (and the mean) is now held within [min, max], for a run, a merge and a threshold alike.
 import { expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Regression (issue 21): `load --rate 0.5 --duration 1ms` reported `achievedRate: 1000` for one iteration
+// Regression: `load --rate 0.5 --duration 1ms` reported `achievedRate: 1000` for one iteration
 // that took 370 ms: the rate was computed over the scheduled 1 ms. Now it is measured over the real
 // window, from the first scheduled start to the later of the schedule's end and the last completion.
 import { mkdtemp, rm } from 'node:fs/promises';

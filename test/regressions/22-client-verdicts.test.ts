@@ -1,4 +1,4 @@
-// Regressions of issue 22, through the real binary (the interface a user has), each run of a client
+// Regressions, through the real binary (the interface a user has), each run of a client
 // judged by `verify-client`:
 // - a client that creates a handle and exits without uploading PASSED (`--min-flows` counted handles);
 // - the console said "0 MUST / 1 SHOULD violation(s)" without naming the rule, and "0 flow(s)" where the
@@ -41,7 +41,7 @@ function verify(name: string, args: string[], env: Record<string, string> = {}):
 }
 const read = (run: Run, file: string): Promise<string> => readFile(join(run.out, file), 'utf8');
 
-describe('issue 22: client verdicts that were not true', () => {
+describe('client verdicts that were not true', () => {
   it.concurrent('a client that creates a handle and never uploads fails, the console naming the rule and the reason; the reports keep "HTTP Basic with the API key"; violations lead the page', async () => {
     const run = await verify('never-uploads', ['--', process.execPath, MUTANT], { MUTANT: 'never-uploads' });
     expect(run.code, run.stderr).toBe(1);

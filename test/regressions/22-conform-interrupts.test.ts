@@ -1,4 +1,4 @@
-// Regressions of issue 22 in `conform`:
+// Regressions in `conform`:
 // - Ctrl-C in the first ~2 s (while vitest starts) exited 130 with no report;
 // - a later Ctrl-C listed some checks twice (84 and 86 "checks" of 76): vitest reports a cancelled test
 //   case again after it finished;
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-describe('issue 22: conform interrupts', () => {
+describe('conform interrupts', () => {
   it('Ctrl-C while vitest starts (right after the header): a partial report, exit 2, every check once', async () => {
     const child = spawn(process.execPath, [BIN, 'conform', '--report-dir', tmp], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -1,4 +1,4 @@
-// Regressions of issue 22 around the mock and the report folder:
+// Regressions around the mock and the report folder:
 // - the mock never removed its temporary storage folder (startMockServer(), `mock`, `conform` on the
 //   embedded mock), not even after a failed start;
 // - `mock` on a busy port said `error [internal]: listen EADDRINUSE`;
@@ -37,7 +37,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('issue 22: mock hygiene', () => {
+describe('mock hygiene', () => {
   it('the temp storage folder is removed on close, and after a failed start (busy port: a configuration error)', async () => {
     const own = join(dir, 'tmp');
     await mkdir(own);
@@ -97,7 +97,7 @@ describe('issue 22: mock hygiene', () => {
   });
 });
 
-describe('issue 22: the report folder', () => {
+describe('the report folder', () => {
   it('--report-dir that is a file is refused before the run (the command never starts), exit 2', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, 'x');

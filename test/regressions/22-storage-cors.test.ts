@@ -1,4 +1,4 @@
-// Regression of issue 22: a browser client served from another origin (Uppy's S3 plugin) failed with
+// Regression: a browser client served from another origin (Uppy's S3 plugin) failed with
 // "Unknown error": the storage sent no CORS headers, answered no preflight, and no report said why.
 // Now the storage answers as an S3 bucket with a CORS rule (--storage-cors, default any origin): a
 // preflight is answered by the rule, an allowed origin gets Access-Control-Allow-Origin on the upload's
@@ -36,7 +36,7 @@ function form(fields: Record<string, string>): FormData {
   return f;
 }
 
-describe('issue 22: the storage answers CORS as an S3 bucket with a CORS rule', () => {
+describe('the storage answers CORS as an S3 bucket with a CORS rule', () => {
   it('default (any origin): the preflight is answered and the upload answer carries Access-Control-Allow-Origin', async () => {
     const h = await handle(open.baseUrl);
     const pre = await fetch(h.url, { method: 'OPTIONS', headers: { origin: PAGE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-requested-with' } });
