@@ -3,7 +3,8 @@
 // lock file, installed there on first use (`npm ci --ignore-scripts`: Artillery's optional browser
 // download is not needed for HTTP load), never as dependencies of the package. A peer that cannot be
 // installed or started gives a SKIPPED row with the reason, never a pass. BENCH_PEERS=0 skips them all.
-//   API mock:  Prism (@stoplight/prism-cli) serving a static example of file.createFileUploadHandle
+//   API mock:  Prism (@stoplight/prism-cli) serving a static example of file.createFileUploadHandle,
+//              measured inside the handle bench (bench/benches.ts) in the same rounds as the bare server
 //   storage:   s3rver (the S3 emulator behind serverless-s3-local), one presigned POST with curl
 //   load tool: Artillery (arrivalRate phases) and `loadtest --rps`, open-model, against the bare server
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -107,47 +108,34 @@ function handleOpenApi(example: unknown): unknown {
   };
 }
 
-/** 1. Handle creation: the mock (which really signs a policy) vs Prism answering a static example. */
-export async function benchPeerApi(o: BenchOptions): Promise<Row[]> {
-  const name = 'handle creation req/s, mock ÷ Prism (static example of the same operation)';
+/** Prism serving a static example of the handle operation (the mock's own answer), for the handle bench
+ * (bench/benches.ts), which measures it in the same rounds as the mock and the bare server; or why not. */
+export async function startPrism(o: BenchOptions, exampleBody: string): Promise<{ url: string; stop(): Promise<void> } | { skipped: string }> {
   const skip = await peersReady(o);
-  if (skip) return [skippedRow('peers.prism', name, skip)];
+  if (skip) return { skipped: skip };
   const dir = await mkdtemp(join(tmpdir(), 'upload-harness-peer-'));
-  const mock = await startChild('mock');
-  let prism: PeerProcess | undefined;
+  const spec = join(dir, 'handle.openapi.json');
+  await writeFile(spec, JSON.stringify(handleOpenApi(JSON.parse(exampleBody))));
+  const port = await freePort();
+  let prism: PeerProcess;
   try {
-    const body = await sampleHandleResponse(mock);
-    const spec = join(dir, 'handle.openapi.json');
-    await writeFile(spec, JSON.stringify(handleOpenApi(JSON.parse(body))));
-    const port = await freePort();
-    try {
-      prism = await startPeer('prism', [join(PEERS_DIR, 'node_modules/@stoplight/prism-cli/dist/index.js'), 'mock', '-h', '127.0.0.1', '-p', String(port), spec], /Prism is listening/);
-    } catch (err) {
-      return [skippedRow('peers.prism', name, (err as Error).message.split('\n')[0]!)];
-    }
-    const prismUrl = `http://127.0.0.1:${port}${HANDLE_PATH}`;
-    const check = await fetch(prismUrl, { method: 'POST', headers: JSON_HEADERS, body: HANDLE_BODY });
-    const checkText = await check.text();
-    if (check.status !== 200 || !checkText.includes('"handle"')) throw new Error(`Prism answered HTTP ${check.status}: ${checkText.slice(0, 200)}`);
-    const connections = 32;
-    const duration = o.quick ? 2 : 5;
-    const best: Record<string, number> = {};
-    const targets = { mock: `${mock.baseUrl}${HANDLE_PATH}`, prism: prismUrl };
-    for (const url of Object.values(targets)) await cannon(url, connections, 1); // warm-up
-    for (let round = 0; round < (o.quick ? 1 : 2); round++) {
-      for (const [kind, url] of Object.entries(targets)) {
-        const r = await cannon(url, connections, duration);
-        if (r.non2xx || r.errors) throw new Error(`${kind} answered ${r.non2xx} non-2xx / ${r.errors} errors`);
-        o.log(`  peer api ${kind}: ${r.requests.average} req/s p50 ${r.latency.p50} ms`);
-        best[kind] = Math.max(best[kind] ?? 0, r.requests.average);
-      }
-    }
-    return [row({ id: 'peers.prism', name, value: r2(best.mock! / best.prism!), unit: 'x', target: { op: '>=', value: 15 }, detail: { connections, durationS: duration, mockRps: best.mock, prismRps: best.prism, prism: '@stoplight/prism-cli 5.14.2', responseBytes: body.length } })];
-  } finally {
-    await prism?.stop();
-    await mock.stop();
+    prism = await startPeer('prism', [join(PEERS_DIR, 'node_modules/@stoplight/prism-cli/dist/index.js'), 'mock', '-h', '127.0.0.1', '-p', String(port), spec], /Prism is listening/);
+  } catch (err) {
     await rm(dir, { recursive: true, force: true });
+    return { skipped: (err as Error).message.split('\n')[0]! };
   }
+  const stop = async (): Promise<void> => {
+    await prism.stop();
+    await rm(dir, { recursive: true, force: true });
+  };
+  const url = `http://127.0.0.1:${port}${HANDLE_PATH}`;
+  const check = await fetch(url, { method: 'POST', headers: JSON_HEADERS, body: HANDLE_BODY });
+  const checkText = await check.text();
+  if (check.status !== 200 || !checkText.includes('"handle"')) {
+    await stop();
+    throw new Error(`Prism answered HTTP ${check.status}: ${checkText.slice(0, 200)}`);
+  }
+  return { url, stop };
 }
 
 /** s3rver's own DeleteObject (it checks no signature), so its storage is as clean as the mock's. */

@@ -2,7 +2,7 @@
 // Every targeted figure is a ratio against a baseline measured in this same run (see docs/performance.md).
 //   BENCH_QUICK=1       ~30 s smoke version (shorter steps, smaller uploads, no fault matrix)
 //   BENCH_ONLY=a,b      run only these benches (the keys of BENCHES below)
-//   BENCH_PEERS=0       skip the peer benches (Prism, s3rver, Artillery, loadtest; see bench/peers.ts)
+//   BENCH_PEERS=0       skip the peers (Prism in the handle bench; s3rver, Artillery, loadtest; see bench/peers.ts)
 //   BENCH_CPU_PROF=dir  write a .cpuprofile of every server child process into dir
 //   BENCH_OUT=file      results path (default bench/results.json)
 import { writeFile } from 'node:fs/promises';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { benchBuild, benchClientRecording, benchClientSoak, benchConformance, benchEngine, benchFullFlow, benchHandle, benchIngest, benchSoak, type BenchOptions, type Row } from './benches.ts';
 import { benchLargeFiles } from './large-files.ts';
-import { benchPeerApi, benchPeerEngine, benchPeerIngest } from './peers.ts';
+import { benchPeerEngine, benchPeerIngest } from './peers.ts';
 import { benchStartup } from './startup.ts';
 import { renderTable } from './table.ts';
 
@@ -26,7 +26,6 @@ export const BENCHES = {
   startup: benchStartup,
   client: benchClientRecording,
   'client-soak': benchClientSoak,
-  'peers-api': benchPeerApi,
   'peers-ingest': benchPeerIngest,
   'peers-engine': benchPeerEngine,
 } as const;

@@ -85,7 +85,7 @@ export async function main(argv: string[], held?: HeldStopSignals): Promise<numb
 }
 
 /** The exit code node's default handling of the signal gives (128 + its number). */
-export function signalExit(signal: 'SIGINT' | 'SIGTERM'): number {
+function signalExit(signal: 'SIGINT' | 'SIGTERM'): number {
   return signal === 'SIGINT' ? 130 : 143;
 }
 

@@ -77,7 +77,7 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 const BATCH = 64;
 
 /** The run's clock: performance.now() offsets from the start, and their wall-clock (epoch) values. */
-interface RunClock {
+export interface RunClock {
   startedAt: number;
   t0: number;
   elapsed(): number;
@@ -130,6 +130,9 @@ class IntendedStageObserver implements StageObserver {
     this.measurements.startDelayed(delay, delay > this.maxStartDelayMs, this.clock.epochOf(sentMs));
   }
 }
+
+/** What the arrival loop needs of the pool: how many are in flight, starting one, waiting for one to end. */
+export type ArrivalPool = Pick<IterationPool, 'active' | 'run' | 'wake' | 'nextCompletion'>;
 
 /** Runs iterations on reused workers (≈ k6 VUs) and tracks how many are in flight. */
 class IterationPool {
@@ -222,7 +225,7 @@ class IterationPool {
  * responses at high rates wakes it every few microseconds — spinning there would burn the CPU that the
  * iterations, and on a shared machine the target, need (decision 0102).
  */
-async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs: number, pool: IterationPool, measurements: LoadMeasurements, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<number> {
+export async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs: number, pool: ArrivalPool, measurements: Pick<LoadMeasurements, 'droppedIteration'>, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<number> {
   let k = 0;
   let due = schedule.dueMs(0);
   let afterExhausted = false;

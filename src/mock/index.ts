@@ -18,7 +18,7 @@ import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
 import { pipelineServerFactory, SERVER_LIMITS, type ServerLimits } from './http-server.ts';
-import type { ClientRecorder } from './client-recording.ts';
+import type { ClientRecordingHook } from './client-recording.ts';
 import type { StorageCors } from './storage/cors.ts';
 import { HarnessError } from '../config/errors.ts';
 
@@ -48,7 +48,7 @@ export interface MockServerOptions {
   /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
   /** Records every request for client verification (src/mock/client-recording.ts); off when absent. */
-  recordClient?: ClientRecorder;
+  recordClient?: ClientRecordingHook;
   /** Told every change of the active faults (setFaults, the control API), after it took effect. */
   onFaultsChange?: (specs: readonly string[]) => void;
 }

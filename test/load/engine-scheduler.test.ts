@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runNodeEngine } from '../../src/load/node-engine.ts';
+import { runNodeEngine, startArrivals, type ArrivalPool, type RunClock } from '../../src/load/node-engine.ts';
 import { LoadMeasurements } from '../../src/load/measurements.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
@@ -34,6 +34,41 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+/** A run clock that moves only when read, 0.2 ms per reading (the first reads 0). */
+function steppingClock(stepMs = 0.2): RunClock {
+  let t = -stepMs;
+  return { startedAt: 0, t0: 0, elapsed: () => (t += stepMs), epochOf: (ms) => ms };
+}
+
+/** A pool whose iterations end at once, or (`hold`) only on release(); counts what it started. */
+class FakePool implements ArrivalPool {
+  active = 0;
+  started = 0;
+  private waiter: (() => void) | undefined;
+  private readonly held: (() => void)[] = [];
+  constructor(private readonly hold: boolean) {}
+  run(): Promise<void> {
+    this.started++;
+    this.active++;
+    if (!this.hold) {
+      this.active--;
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.held.push(() => (this.active--, r())));
+  }
+  wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+  nextCompletion(): Promise<void> {
+    return new Promise((r) => (this.waiter = r));
+  }
+  release(): void {
+    for (const end of this.held.splice(0)) end();
+  }
+}
 
 const flow = (): FlowConfig => ({ scenario: 'handle-create', baseUrl: base, apiKey: 'k', fileSizes: parseFileSizeMix('1KiB'), contexts: parseContextMix('resume') });
 
@@ -80,17 +115,28 @@ describe('open-model scheduler', () => {
     delayMs = 0;
   });
   it('waits for sub-millisecond arrivals on completions while iterations are in flight, spins only when none are', async () => {
-    delayMs = 3; // at 2000/s with 3 ms answers ~6 iterations are always in flight
-    const busy = await runNodeEngine({ flow: flow(), schedule: constantSchedule(2000, 500), maxVUs: 64, progress: null });
-    const fb = busy.measurements.freeze(busy.durationMs);
-    expect(fb.totals.iterations).toBe(1000);
-    expect(fb.totals.droppedIterations).toBe(0);
-    expect(busy.arrivalWaits!.completion).toBeGreaterThan(busy.arrivalWaits!.spin);
-    delayMs = 0;
-    // One iteration every 2.5 ms against an instant server: nothing is in flight when the next is near, so it spins.
-    const idle = await runNodeEngine({ flow: flow(), schedule: constantSchedule(400, 500), maxVUs: 64, progress: null });
-    expect(idle.measurements.freeze(idle.durationMs).totals.iterations).toBe(200);
-    expect(idle.arrivalWaits!.spin).toBeGreaterThan(0);
+    // The arrival loop alone, on a clock that moves only when read and a pool whose iterations end when the
+    // test says: every wait it computes, and whether anything is in flight then, is the same on any machine.
+    const arrivals = async (pool: FakePool) => {
+      const waits = { spin: 0, completion: 0 };
+      const measurements = { droppedIteration: vi.fn() };
+      // 2000/s for 10 ms: 20 arrivals 0.5 ms apart, so every wait for the next one is under a millisecond.
+      const handled = await startArrivals(constantSchedule(2000, 10), 64, 1000, pool, measurements, steppingClock(), waits);
+      expect(handled).toBe(20);
+      expect(pool.started).toBe(20);
+      expect(measurements.droppedIteration).not.toHaveBeenCalled();
+      return waits;
+    };
+    // Iterations that last until the schedule has ended: one is in flight at every wait.
+    const busyPool = new FakePool(true);
+    const busy = await arrivals(busyPool);
+    busyPool.release();
+    expect(busy.spin).toBe(0);
+    expect(busy.completion).toBeGreaterThan(0);
+    // Iterations that end as they start: none is in flight at any wait.
+    const idle = await arrivals(new FakePool(false));
+    expect(idle.completion).toBe(0);
+    expect(idle.spin).toBeGreaterThan(0);
   });
 
   it('the first connections are open before the clock starts (preconnect), and the run uses them', async () => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder } from '../../src/verify/recorder.ts';
 import { judgeClient } from '../../src/verify/judge.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
-const auth = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 let mock: MockServer;
 const recorder = new ClientRecorder();
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 async function handle(): Promise<{ url: string; fields: Record<string, string> }> {
-  const res = await fetch(`${mock.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
+  const res = await fetch(`${mock.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
   return ((await res.json()) as { results: { url: string; fields: Record<string, string> } }).results;
 }
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder } from '../../src/verify/recorder.ts';
 import { judgeClient } from '../../src/verify/judge.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 const PAGE = 'http://127.0.0.1:5173';
-const auth = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 let open: MockServer;
 let closed: MockServer;
 const recorder = new ClientRecorder();
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function handle(base: string): Promise<{ url: string; fields: Record<string, string> }> {
-  const res = await fetch(`${base}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
+  const res = await fetch(`${base}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
   return ((await res.json()) as { results: { url: string; fields: Record<string, string> } }).results;
 }
 

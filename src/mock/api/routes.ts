@@ -15,7 +15,7 @@ import { submitMultipart } from './multipart-submit.ts';
 import { handleAnswerJson } from './handle-answer.ts';
 import type { UploadHandleResults } from '../../protocol/responses.ts';
 
-export const JSON_BODY_LIMIT = 1024 * 1024;
+const JSON_BODY_LIMIT = 1024 * 1024;
 /** Multipart applicationForm.submit carries the file itself (50 MB per file: docs/sources.md, "Ashby help: candidate files"). */
 const MULTIPART_BODY_LIMIT = 60 * 1024 * 1024;
 
