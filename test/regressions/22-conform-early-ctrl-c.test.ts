@@ -1,4 +1,4 @@
-// Regression (issue 22, item 7 "a partial report and exit 2 at any moment"): a Ctrl-C while the CLI was
+// Regression ("a partial report and exit 2 at any moment"): a Ctrl-C while the CLI was
 // still loading — before `conform` had installed its handler; from a source checkout that is 1–3 s —
 // ended the process with node's default (exit 130, no report). bin/upload-harness.js now holds SIGINT/SIGTERM
 // from its first line and hands them to main(): a command that stops gracefully takes them over, any
