@@ -1,5 +1,5 @@
 // The catalogue is the registry: ids are unique and well-formed, every check has a level and a source,
-// README.md lists exactly the catalogue, the deviations file and the fault matrix only name
+// docs/conformance.md lists exactly the catalogue, the deviations file and the fault matrix only name
 // catalogued checks, and the suites only run catalogued ids.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,7 +29,7 @@ describe('check catalogue', () => {
     for (const g of GROUPS) expect(CHECKS.some((c) => c.group === g)).toBe(true);
   });
 
-  it('is what README.md lists (regenerate: npx tsx src/conformance/catalogue-doc.ts)', () => {
+  it('is what docs/conformance.md lists (regenerate: npx tsx src/conformance/catalogue-doc.ts)', () => {
     expect(documentedTable(readFileSync(DOC_FILE, 'utf8'))).toBe(renderCheckTable());
   });
 

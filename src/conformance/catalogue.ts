@@ -1,6 +1,6 @@
 // The check catalogue: every conformance check with a stable id, a one-line title, its group, its
 // evidence level and the rule's source (an entry of docs/sources.md, checked by test/sources.test.ts). This is code, the single registry: the suites in
-// conformance/ may only run ids listed here, README.md must list exactly these
+// conformance/ may only run ids listed here, docs/conformance.md must list exactly these
 // (test/conformance-catalogue.test.ts), and the fault matrix names them.
 //
 // Levels follow the evidence (docs/decisions/0020-conformance-levels.md): documented by Ashby or by S3 for

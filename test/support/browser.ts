@@ -17,7 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * variable for it (the .mjs clients read the same name).
  */
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-/** The README's screenshots, rewritten by scripts/screenshots.ts (tracked in git). */
+/** The screenshots of docs/reports-and-ci.md, rewritten by scripts/screenshots.ts (tracked in git). */
 const SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
 /** Where each test run saves its screenshots for review (git-ignored, so a test run leaves the tree clean). */
 export const REVIEW_SCREENSHOT_DIR = join(ROOT, 'reports', 'screenshots');
