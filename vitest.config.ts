@@ -5,15 +5,38 @@ import { defineConfig } from 'vitest/config';
 // The example imports `upload-harness/mock` etc. by the package name: the package's self-reference
 // through its "exports", resolved here with the `upload-harness-source` condition to src/public/*.ts
 // (the sources under test, not a possibly stale dist/); installed, the same imports load dist/.
+
+/** Test files that spawn the CLI (test/support/cli.ts): they run the build staged by the `cli` project's globalSetup. */
+const CLI_TESTS = [
+  'test/browser-reports.test.ts',
+  'test/cli-help.test.ts',
+  'test/network-proxy-tls.test.ts',
+  'test/reliability-failing-target.test.ts',
+  'test/security-leaks.test.ts',
+  'test/regressions/12-load-interrupted-keeps-reports.test.ts',
+  'test/regressions/22-client-verdicts.test.ts',
+  'test/regressions/22-conform-interrupts.test.ts',
+  'test/regressions/22-mock-hygiene.test.ts',
+  'test/regressions/conform-sigint-partial-report.test.ts',
+  'test/verify/verify-client-cli.test.ts',
+];
+
 export default defineConfig({
   // vitest's own default conditions (Vite's server ones minus `module`, which would send externalized
   // packages such as @aws-sdk to their extensionless ESM builds) plus the source condition.
   ssr: { resolve: { conditions: ['upload-harness-source', 'node', 'development|production'] } },
   test: {
-    include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: one at a time on a 2-core machine. Most files
+    // wait on sockets and child processes, so two run side by side even where the cores are shared.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS] } },
+      // The build takes seconds: only a run that includes one of these files pays for it.
+      { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'] } },
+    ],
   },
 });

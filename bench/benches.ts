@@ -192,9 +192,9 @@ export async function curlUpload(url: string, fields: readonly [string, string][
  * (untimed) before each timed upload, so every server in a comparison writes into the same clean
  * storage. On this kind of VM (Firecracker with free page reporting) memory the guest freed earlier is
  * handed back to the host; a page-cache write that lands in such memory faults it in on the host first.
- * With the storage growing by 256 MiB per upload, later uploads hit that: the mock's system time rose
- * from ~150 to ~800 ms per 256 MiB (`copy_folio_from_iter_atomic` 5 % → 45 % of its samples, perf) and
- * the same code measured 630 MiB/s in one row and 170–460 in another, depending on what ran before.
+ * With the storage growing by 256 MiB per upload, later uploads hit that (the kernel's page copy then
+ * dominates the mock's system time), and the same code measured several times slower in one row than in
+ * another, depending on what ran before.
  * The mock's index keeps the deleted records; no bench reads them back.
  */
 export async function cleanMockStorage(storageDir: string): Promise<void> {
@@ -362,7 +362,7 @@ export async function findSustainedRate<T extends RateTrial>(trial: (rate: numbe
 
 export async function engineAt(baseUrl: string, rate: number, durationMs: number, maxVUs: number) {
   const run = await runNodeEngine({ flow: handleFlow(baseUrl), schedule: constantSchedule(rate, durationMs), maxVUs, progress: null, gracefulStopMs: 2000 });
-  const f = run.recorder.freeze(run.durationMs);
+  const f = run.measurements.freeze(run.durationMs);
   const scheduled = f.totals.iterations + f.totals.droppedIterations;
   const droppedPct = scheduled ? (100 * f.totals.droppedIterations) / scheduled : 0;
   const achievedPct = (100 * f.totals.achievedRate) / rate;
@@ -434,7 +434,7 @@ export async function benchFullFlow(o: BenchOptions): Promise<Row[]> {
     const durationMs = o.quick ? 2000 : 6000;
     // An arrival rate far above what the mock can serve: the engine runs maxVUs iterations back to back.
     const run = await runNodeEngine({ flow, schedule: constantSchedule(20_000, durationMs), maxVUs, progress: null, gracefulStopMs: 5000 });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     const stages = Object.fromEntries(
       (['handle_create', 'upload', 'attach', 'setup'] as const)
         .filter((s) => f.stages[s])
@@ -541,7 +541,7 @@ async function storageDisk(dir: string): Promise<{ files: number; bytes: number 
 }
 
 /** 7. A soak of many uploads against a mock with a storage cap: disk and RSS must stay flat once the
- * cap is reached (issue 12 §4). Ratios compare the end of the run with its middle, both past the cap. */
+ * cap is reached. Ratios compare the end of the run with its middle, both past the cap. */
 export async function benchSoak(o: BenchOptions): Promise<Row[]> {
   const uploads = o.quick ? 4_000 : 20_000;
   const maxObjects = uploads / 10;
@@ -603,7 +603,7 @@ async function driveUploads(baseUrl: string, total: number, every: number, size:
   }
 }
 
-/** Client recording over a long run (issue 11): the recording mock's RSS at the end ÷ at the middle of
+/** Client recording over a long run: the recording mock's RSS at the end ÷ at the middle of
  * 100,000 flows. The recorder keeps the newest MAX_RECORDED_REQUESTS requests, so RSS must stay flat. */
 export async function benchClientSoak(o: BenchOptions): Promise<Row[]> {
   const flows = o.quick ? 10_000 : 100_000;
@@ -626,7 +626,7 @@ export async function benchClientSoak(o: BenchOptions): Promise<Row[]> {
   }
 }
 
-/** Client recording (issue 11): handle creation req/s with recording on ÷ off, interleaved rounds, best
+/** Client recording: handle creation req/s with recording on ÷ off, interleaved rounds, best
  * round per side. Target ≥ 0.9: recording must not make the mock the bottleneck. */
 export async function benchClientRecording(o: BenchOptions): Promise<Row[]> {
   const connections = 32;

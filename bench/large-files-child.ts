@@ -21,7 +21,7 @@ const run = await runNodeEngine({
 });
 clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage.rss());
-const f = run.recorder.freeze(run.durationMs);
+const f = run.measurements.freeze(run.durationMs);
 // The k6 bundle hands k6 one Uint8Array per request (flows' concatBody): measure that copy here.
 const payload = makePayload(size);
 const ab0 = process.memoryUsage().arrayBuffers;

@@ -1,5 +1,5 @@
 // Peers: the tools a user would pick instead of this harness, measured side by side in the same run,
-// with the same client and settings (issue 15). They live in bench/peers/ with their own package.json and
+// with the same client and settings. They live in bench/peers/ with their own package.json and
 // lock file, installed there on first use (`npm ci --ignore-scripts`: Artillery's optional browser
 // download is not needed for HTTP load), never as dependencies of the package. A peer that cannot be
 // installed or started gives a SKIPPED row with the reason, never a pass. BENCH_PEERS=0 skips them all.

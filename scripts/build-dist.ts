@@ -6,21 +6,21 @@
 //                 TypeScript's transpileModule (isolated per file: verbatimModuleSyntax makes that exact;
 //                 `.ts` specifiers rewritten to `.js`). `npm test` type-checks; the build need not.
 //   declarations  tsc -p tsconfig.types.json: the public entries (src/public/*) and what they reference.
-//   assets        schemas/, conformance/*.json, the hash worker (.mjs), the prebuilt k6 bundles and the
-//                 commands' summaries (so the compiled `--help` loads no command module).
+//   assets        schemas/, conformance/*.json, the hash worker (.mjs) and the prebuilt k6 bundles.
 // Prints how long it took.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { commandSummaries } from '../src/cli.ts';
 import { buildK6Bundles } from '../src/load/build.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** `--out DIR` builds elsewhere (the package-install test stages a copy, leaving the checkout's dist/ alone). */
 const outFlag = process.argv.indexOf('--out');
 const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]!) : join(ROOT, 'dist');
+/** `--no-declarations` skips the .d.ts (the CLI tests run the JavaScript only, test/support/built-cli.ts). */
+const withDeclarations = !process.argv.includes('--no-declarations');
 /** What the JavaScript build compiles: the CLI and library, the flows they import, the suites. */
 const SOURCE_DIRS = ['src', 'scenarios/flows', 'conformance'];
 const started = Date.now();
@@ -68,10 +68,9 @@ function transpile(): number {
 }
 
 rmSync(DIST, { recursive: true, force: true });
-const declarations = tscDeclarations();
+const declarations = withDeclarations ? tscDeclarations() : Promise.resolve();
 const bundles = buildK6Bundles({ outDir: join(DIST, 'k6') });
 const compiled = transpile();
 cpSync(join(ROOT, 'schemas'), join(DIST, 'schemas'), { recursive: true });
-writeFileSync(join(DIST, 'src/cli/summaries.json'), `${JSON.stringify(await commandSummaries(), null, 2)}\n`); // read by src/cli.ts usage()
 await Promise.all([declarations, bundles]);
-console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, declarations, k6 bundles)`);
+console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, ${withDeclarations ? 'declarations, ' : ''}k6 bundles)`);

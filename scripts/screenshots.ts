@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateReports, launchChromium, screenshot } from '../test/browser-reports.ts';
+import { generateReports, launchChromium, screenshot } from '../test/support/browser.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'upload-harness-screens-'));
 const browser = await launchChromium();

@@ -1,83 +1,124 @@
 // Entry point: `upload-harness <command> [options]`. One file per command under src/cli/; this file only
 // dispatches, prints errors as one line plus a hint, and maps them to exit-code classes
 // (0 ok, 1 conformance failure, 2 usage or harness error, 99 thresholds failed).
-import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { OptionTable } from './cli/args.ts';
-import { EXIT, HarnessError } from './config/errors.ts';
+import type { OptionTable } from './cli/option-table.ts';
+import { EXIT, HARNESS_ERRORS, HarnessError } from './config/errors.ts';
+import { adoptHeldStopSignals, type HeldStopSignals } from './config/interrupt.ts';
 
 export interface Command {
-  summary: string;
   help: string;
   /** Every option the command accepts; its parser config and --help block are generated from it. */
   options: OptionTable;
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  mock: async () => (await import('./cli/mock.ts')).command,
-  conform: async () => (await import('./cli/conform.ts')).command,
-  load: async () => (await import('./cli/load.ts')).command,
-  report: async () => (await import('./cli/report.ts')).command,
-  k8s: async () => (await import('./cli/k8s.ts')).command,
-  build: async () => (await import('./cli/build.ts')).command,
-  doctor: async () => (await import('./cli/doctor.ts')).command,
-  'verify-client': async () => (await import('./cli/verify-client.ts')).command,
+interface CommandEntry {
+  /** The line the command list shows. */
+  summary: string;
+  /** The --help text, from src/cli/<name>-help.ts: loads none of the command's dependencies. */
+  help(): Promise<string>;
+  /** The command itself, from src/cli/<name>.ts (its dependencies load with it). */
+  load(): Promise<Command>;
+  /** Stops gracefully on SIGINT/SIGTERM (partial report, exit 2): takes over signals held since start-up. */
+  stopsGracefully?: true;
+}
+
+// Imported lazily, one module per command: `upload-harness --help` loads none of them, `<command>
+// --help` only that command's help module, so help answers at Node's start-up speed (bench/startup.ts).
+const COMMANDS: Record<string, CommandEntry> = {
+  mock: {
+    summary: "run a local mock of Ashby's API and its upload storage",
+    help: async () => (await import('./cli/mock-help.ts')).HELP,
+    load: async () => (await import('./cli/mock.ts')).command,
+    stopsGracefully: true,
+  },
+  conform: {
+    summary: 'run the conformance checks against the mock or a real endpoint',
+    help: async () => (await import('./cli/conform-help.ts')).HELP,
+    load: async () => (await import('./cli/conform.ts')).command,
+    stopsGracefully: true,
+  },
+  load: {
+    summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
+    help: async () => (await import('./cli/load-help.ts')).HELP,
+    load: async () => (await import('./cli/load.ts')).command,
+    stopsGracefully: true,
+  },
+  report: {
+    summary: 'merge load results of several processes/machines into one report',
+    help: async () => (await import('./cli/report-help.ts')).HELP,
+    load: async () => (await import('./cli/report.ts')).command,
+  },
+  k8s: {
+    summary: 'print a k6-operator TestRun + ConfigMap for a distributed k6 run',
+    help: async () => (await import('./cli/k8s-help.ts')).HELP,
+    load: async () => (await import('./cli/k8s.ts')).command,
+  },
+  build: {
+    summary: 'compile the k6 scenarios to dist/k6/*.js',
+    help: async () => (await import('./cli/build-help.ts')).HELP,
+    load: async () => (await import('./cli/build.ts')).command,
+  },
+  doctor: {
+    summary: 'check a target, keys, ids and k6 before a run',
+    help: async () => (await import('./cli/doctor-help.ts')).HELP,
+    load: async () => (await import('./cli/doctor.ts')).command,
+  },
+  'verify-client': {
+    summary: 'run your upload client against the mock and judge what it sends',
+    help: async () => (await import('./cli/verify-client-help.ts')).HELP,
+    load: async () => (await import('./cli/verify-client.ts')).command,
+    stopsGracefully: true,
+  },
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);
 
-/** Each command's summary, from its module (which loads that command's dependencies). */
-export async function commandSummaries(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const name of COMMAND_NAMES) out[name] = (await COMMANDS[name]!()).summary;
-  return out;
-}
-
-/** The compiled build carries the summaries (dist/src/cli/summaries.json, written by
- * scripts/build-dist.ts from the same modules), so the top-level --help loads no command module and
- * answers at Node's start-up speed. A source checkout has no such file and asks the modules. */
-function builtSummaries(): Record<string, string> | undefined {
-  try {
-    const built = JSON.parse(readFileSync(new URL('./cli/summaries.json', import.meta.url), 'utf8')) as Record<string, string>;
-    return COMMAND_NAMES.every((n) => typeof built[n] === 'string') ? built : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function usage(): Promise<string> {
+function usage(): string {
   const lines = ['Usage: upload-harness <command> [options]', '', 'Commands:'];
-  const summaries = builtSummaries() ?? (await commandSummaries());
-  for (const name of COMMAND_NAMES) lines.push(`  ${name.padEnd(13)} ${summaries[name]}`);
+  for (const [name, entry] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(13)} ${entry.summary}`);
   lines.push('', 'Run `upload-harness <command> --help` for the options and examples of a command.');
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `held`: SIGINT/SIGTERM received while the CLI loaded (bin/upload-harness.js holds them from its first
+ * line). A command that stops gracefully takes them over; for any other one they take effect now.
+ */
+export async function main(argv: string[], held?: HeldStopSignals): Promise<number> {
   const debug = argv.includes('--debug');
   const args = argv.filter((a) => a !== '--debug');
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await usage());
+    console.log(usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     console.error(`error [usage]: unknown command "${name}"`);
     console.error(`hint: one of ${COMMAND_NAMES.join(', ')}; see upload-harness --help`);
     return EXIT.usage;
   }
+  if (held && entry.stopsGracefully) adoptHeldStopSignals(held);
+  else if (held) {
+    held.release();
+    if (held.signals.length) return signalExit(held.signals[0]!);
+  }
   try {
-    const cmd = await load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      console.log(cmd.help);
+      console.log(await entry.help());
       return EXIT.ok;
     }
-    return await cmd.run(rest);
+    return await (await entry.load()).run(rest);
   } catch (err) {
     return reportError(err, debug);
   }
+}
+
+/** The exit code node's default handling of the signal gives (128 + its number). */
+function signalExit(signal: 'SIGINT' | 'SIGTERM'): number {
+  return signal === 'SIGINT' ? 130 : 143;
 }
 
 export function reportError(err: unknown, debug: boolean): number {
@@ -89,8 +130,8 @@ export function reportError(err: unknown, debug: boolean): number {
   }
   const message = err instanceof Error ? err.message : String(err);
   console.error(`error [internal]: ${message}`);
-  console.error(debug && err instanceof Error && err.stack ? err.stack : 'hint: rerun with --debug for details');
-  return EXIT.usage;
+  console.error(debug && err instanceof Error && err.stack ? err.stack : `hint: ${HARNESS_ERRORS.internal.hint}`);
+  return EXIT[HARNESS_ERRORS.internal.exit];
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

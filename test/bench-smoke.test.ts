@@ -40,5 +40,22 @@ describe('bench (quick smoke)', () => {
     expect(r.rows[0]!.value).toBeGreaterThan(0);
     expect(r.rows[2]!.value).toBeGreaterThan(0);
     expect(lines.some((l) => /handle ratios \(this run\): mock ÷ bare node:http [\d.]+×, mock ÷ Prism skipped \(BENCH_PEERS=0\)/.test(l))).toBe(true);
+    // Each ratio is the quotient of the measurements its row reports (recomputed here), not a constant.
+    const byId = new Map(r.rows.map((x) => [x.id, x]));
+    const detail = <T>(id: string) => byId.get(id)!.detail as T;
+    expect(byId.get('handle.rps')!.value).toBeCloseTo(handle.mockRps / handle.bareRps, 1);
+    const bound = detail<{ bareUsPerRequest: number; necessaryUs: { total: number } }>('handle.bound');
+    expect(bound.necessaryUs.total).toBeGreaterThan(0);
+    expect(byId.get('handle.bound')!.value).toBeCloseTo(bound.bareUsPerRequest / (bound.bareUsPerRequest + bound.necessaryUs.total), 1);
+    const ingest = detail<{ mockMiBps: number; sinkMiBps: number }>('ingest.mbps');
+    expect(byId.get('ingest.mbps')!.value).toBeCloseTo(ingest.mockMiBps / ingest.sinkMiBps, 1);
+    const md5 = detail<{ mockCurlMiBps: number; md5MiBps: number }>('ingest.md5');
+    expect(byId.get('ingest.md5')!.value).toBeCloseTo(md5.mockCurlMiBps / md5.md5MiBps, 1);
+    // The rows that carry targets, and PASS/MISS is their comparison.
+    expect(r.rows.filter((x) => x.target).map((x) => x.id)).toEqual(['handle.rps', 'ingest.md5', 'ingest.rss']);
+    for (const x of r.rows.filter((y) => y.target)) {
+      const { op, value } = x.target!;
+      expect(x.pass, x.id).toBe(op === '>=' ? x.value >= value : op === '<=' ? x.value <= value : x.value < value);
+    }
   }, 120_000);
 });

@@ -12,7 +12,8 @@ import type { Browser, Page } from 'playwright-core';
 type Dom = any;
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertChromium, fileUrl, generateReports, launchChromium, REVIEW_SCREENSHOT_DIR, screenshot, type GeneratedReport } from './browser-reports.ts';
+import { assertChromium, fileUrl, generateReports, launchChromium, REVIEW_SCREENSHOT_DIR, screenshot, type GeneratedReport } from './support/browser.ts';
+import { builtCli } from './support/cli.ts';
 
 let dir = '';
 let browser: Browser | undefined;
@@ -69,7 +70,7 @@ async function expectHeadings(page: Page): Promise<void> {
 beforeAll(async () => {
   assertChromium(); // fails (never skips) with a clear message when Chromium is missing
   dir = await mkdtemp(join(tmpdir(), 'upload-harness-browser-'));
-  [reports, browser] = await Promise.all([generateReports(dir), launchChromium()]);
+  [reports, browser] = await Promise.all([generateReports(dir, builtCli()), launchChromium()]);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,30 +1,15 @@
 // Every command's --help prints its usage and at least one example; conform and load print no ANSI
 // escape codes when stdout is not a terminal or NO_COLOR is set (CI logs stay clean).
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES, main } from '../src/cli.ts';
 import { useColour } from '../src/conformance/reporter.ts';
+import { runCli } from './support/cli.ts';
 
-const run = promisify(execFile);
-const ROOT = join(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin', 'upload-harness.js');
 // eslint-disable-next-line no-control-regex -- ESC is what it looks for
 const ANSI = /\x1b\[/;
-
-/** Runs the CLI with stdout/stderr piped; never throws on a non-zero exit (the output is the evidence). */
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env, maxBuffer: 32 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
-  }
-}
 
 async function captureHelp(argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
@@ -74,11 +59,11 @@ describe('no colour when piped or NO_COLOR', () => {
     expect(useColour({ write: () => true }, {})).toBe(false);
   });
 
-  // stdout is a pipe here (execFile); once without NO_COLOR (non-TTY alone must suffice), once with it.
+  // stdout is a pipe here; once without NO_COLOR (non-TTY alone must suffice), once with it.
   for (const noColour of [false, true]) {
     const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: noColour ? '1' : undefined, TERM: 'xterm-256color' };
     it(`conform against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
-      const { code, stdout, stderr } = await cli(['conform', '--only', 'envelope,validation', '--report-dir', join(dir, `c${noColour}`)], env);
+      const { code, stdout, stderr } = await runCli(['conform', '--only', 'envelope,validation', '--report-dir', join(dir, `c${noColour}`)], { env });
       expect(code, stdout + stderr).toBe(0);
       expect(stdout).toMatch(/PASSED/);
       expect(stdout).not.toMatch(ANSI);
@@ -86,7 +71,7 @@ describe('no colour when piped or NO_COLOR', () => {
     });
 
     it(`load against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
-      const { code, stdout, stderr } = await cli(['load', '--engine', 'node', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, `l${noColour}`)], env);
+      const { code, stdout, stderr } = await runCli(['load', '--engine', 'node', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, `l${noColour}`)], { env });
       expect(code, stdout + stderr).toBe(0);
       expect(stdout + stderr).toMatch(/iterations \d+/);
       expect(stdout).not.toMatch(ANSI);

@@ -1,4 +1,4 @@
-// Issue 14 — verdicts: the one classification of answers (accepted / refused / neither), its MUST
+// Verdicts: the one classification of answers (accepted / refused / neither), its MUST
 // strength whatever the check's level, and the run-scoped envelope.no-server-error over every exchange.
 import { describe, expect, it } from 'vitest';
 import type { ApiResponse, Exchange, StorageResponse } from '../src/client/index.ts';

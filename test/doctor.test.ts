@@ -1,22 +1,14 @@
 // `upload-harness doctor`: against the embedded mock (usable, exit 0), against a closed port (not
 // usable, exit 2), with wrong or missing keys and ids, and its JSON output.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command, doctorText, runDoctor } from '../src/cli/doctor.ts';
 import { DEFAULT_JOB_POSTING_ID, startMockServer, type MockServer } from '../src/mock/index.ts';
+import { closedPort } from './support/servers.ts';
 
 const NO_ENV: NodeJS.ProcessEnv = { PATH: '' };
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 let mock: MockServer;
 beforeAll(async () => {

@@ -47,7 +47,7 @@ describe('fault matrix', () => {
     console.log(`clean suite against the mock: ${times.map((t) => `${(t / 1000).toFixed(2)} s`).join(', ')}`);
   }, 180_000);
 
-  // Issue 14: a 5xx, or an answer in neither documented class, fails the run (exit 1) whatever the level
+  // A 5xx, or an answer in neither documented class, fails the run (exit 1) whatever the level
   // of the check that met it; before, both were merely recorded by an INFO check and the run passed.
   it('a 5xx seen only by an INFO check fails envelope.no-server-error, naming the check and the request', async () => {
     const r = await runWith(['server-error-on-extra-field'], ['envelope', 'validation']);

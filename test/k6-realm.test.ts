@@ -1,4 +1,4 @@
-// The compiled k6 bundles run in a k6-like realm (issue 12 §5): a bare node:vm context with only the
+// The compiled k6 bundles run in a k6-like realm: a bare node:vm context with only the
 // ECMAScript built-ins plus what k6 provides (test/fixtures/k6-realm.ts), the k6 modules being the test
 // double. A bundle using Buffer, TextEncoder, URL, fetch, structuredClone or any Node global fails
 // here (planted bundles prove it), and the bundles' syntax is pinned to the level k6 >= 1.0 documents.

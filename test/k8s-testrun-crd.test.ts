@@ -1,5 +1,5 @@
 // The `k8s` command's TestRun is checked against the k6-operator's published CRD schema (vendored in
-// test/fixtures/k6-operator/ with its source), not only by shape (issue 12 §5). The CRD's
+// test/fixtures/k6-operator/ with its source), not only by shape. The CRD's
 // openAPIV3Schema is compiled with Ajv; objects reject fields the schema does not declare (as
 // `kubectl apply` does with its default strict field validation) unless marked
 // x-kubernetes-preserve-unknown-fields. The formats are those the CRD uses (int32, int64, date-time).

@@ -1,4 +1,4 @@
-// Latency without coordinated omission, per step (issue 12 §3): the node engine records each iteration's
+// Latency without coordinated omission, per step: the node engine records each iteration's
 // and each stage's latency from its intended start (the schedule's due time) beside the service time.
 // The embedded mock runs in this process, so when it stalls (here: 800 ms of blocked event loop, as a
 // stalled target host or load generator would) the iterations due meanwhile start late. Their service

@@ -1,4 +1,4 @@
-// `report merge` gates a distributed run like a single one (issue 12 §2): the parts' thresholds are kept
+// `report merge` gates a distributed run like a single one: the parts' thresholds are kept
 // and evaluated on the merged histograms and counters, JUnit lists them, exit 99 when one fails; files
 // that cannot be merged honestly are refused with one line (exit 2); missing segments are reported.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.ts';
 import { checkMergeable, mergeResults } from '../src/load/merge.ts';
-import { Recorder } from '../src/load/recorder.ts';
+import { LoadMeasurements } from '../src/load/measurements.ts';
 import type { LoadResults } from '../src/results/index.ts';
 import { evaluateThresholds, parseThresholdFlag } from '../src/load/thresholds.ts';
 import { loadResultsOf } from './fixtures/load-results.ts';
@@ -16,7 +16,7 @@ const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 /** One part of a distributed run: `n` iterations of 10–19 ms uploads, `dropped` dropped, its own thresholds evaluated. */
 function part(o: { n: number; dropped?: number; thresholds: string[]; segment?: string; scenario?: 'upload' | 'handle-create'; slow?: number }): LoadResults {
-  const r = new Recorder(T0);
+  const r = new LoadMeasurements(T0);
   for (let i = 0; i < o.n; i++) {
     const ms = i < (o.slow ?? 0) ? 900 : 10 + (i % 10);
     const at = T0 + ((i * 37) % 3000);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command as reportCommand } from '../src/cli/report.ts';
 import { compareWithBaseline } from '../src/load/baseline.ts';
 import { mergeResults } from '../src/load/merge.ts';
-import { Recorder } from '../src/load/recorder.ts';
+import { LoadMeasurements } from '../src/load/measurements.ts';
 import { writeReports } from '../src/cli/report-files.ts';
 import type { LoadResults } from '../src/results/index.ts';
 import { loadResultsOf } from './fixtures/load-results.ts';
@@ -16,7 +16,7 @@ import { loadResultsOf } from './fixtures/load-results.ts';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function results(samples: { stage: 'handle_create' | 'upload'; ms: number; ok: boolean; at: number }[], instance = '0'): LoadResults {
-  const r = new Recorder(T0);
+  const r = new LoadMeasurements(T0);
   for (const s of samples) {
     r.request(s.stage, s.ok, s.ms, 10, 20, T0 + s.at);
     r.check(s.ok);

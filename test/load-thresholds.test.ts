@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateThresholds, parseThreshold, parseThresholdFlag, ThresholdError } from '../src/load/thresholds.ts';
-import { Recorder } from '../src/load/recorder.ts';
+import { LoadMeasurements } from '../src/load/measurements.ts';
 import type { LoadResults } from '../src/results/index.ts';
 import { loadResultsOf } from './fixtures/load-results.ts';
 
-function resultsFrom(fill: (r: Recorder) => void, durationMs = 10_000): LoadResults {
-  const r = new Recorder(0);
+function resultsFrom(fill: (r: LoadMeasurements) => void, durationMs = 10_000): LoadResults {
+  const r = new LoadMeasurements(0);
   fill(r);
   return loadResultsOf(r, { startedAt: 0, durationMs, rate: 1, scenario: 'handle-create', engine: 'node', maxVUs: 1 });
 }

@@ -1,20 +1,21 @@
-// Real networks (issue 16): a forward proxy started here (CONNECT + absolute-URI forwarding, with a log)
+// Real networks: a forward proxy started here (CONNECT + absolute-URI forwarding, with a log)
 // through which `conform` and a short `load --engine node` against the mock BY URL pass, with every
 // recorded request in the proxy's log, and NO_PROXY proving the bypass; a 407 proxy; an HTTPS front with
 // a self-signed certificate generated here: the error names the certificate problem and --ca-file, then
 // passes with --ca-file (and with NODE_EXTRA_CA_CERTS). Loopback servers only; every run is bounded.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
+import { connect as netConnect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/cli/doctor.ts';
 import { startMockServer, type MockServer } from '../src/mock/index.ts';
+import { runCli } from './support/cli.ts';
+import { close, listen } from './support/servers.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'upload-harness.js');
 const KEY = 'mock-full-access';
 
 /** The test's environment without any proxy or CA variable of the machine running it. */
@@ -24,26 +25,9 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function runCli(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, out, err });
-    });
-  });
-}
+/** The built CLI in that environment. */
+const cli = (args: string[], env: Record<string, string>) => runCli(args, { baseEnv: cleanEnv(env) });
 
-const listen = (srv: Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as AddressInfo).port)));
-const close = (srv: Server) => new Promise<void>((r) => {
-  srv.closeAllConnections?.();
-  srv.close(() => r());
-});
 
 interface TestProxy {
   url: string;
@@ -138,8 +122,8 @@ describe('through a forward proxy (HTTP_PROXY set, NO_PROXY empty)', () => {
   it('conform against the mock by URL passes, and every recorded request shows in the proxy log', async () => {
     proxy.log.length = 0;
     const dir = join(tmp, 'conform-proxy');
-    const r = await runCli(['conform', '--target', mock.baseUrl, '--api-key', KEY, '--allow-writes', '--report-dir', dir], { HTTP_PROXY: proxy.url, NO_PROXY: '' });
-    expect(r.code, r.out + r.err).toBe(0);
+    const r = await cli(['conform', '--target', mock.baseUrl, '--api-key', KEY, '--allow-writes', '--report-dir', dir], { HTTP_PROXY: proxy.url, NO_PROXY: '' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { checks: Array<{ exchanges: Array<{ method: string; url: string }> }> };
     const exchanges = results.checks.flatMap((c) => c.exchanges);
     expect(exchanges.length).toBeGreaterThan(20);
@@ -155,11 +139,11 @@ describe('through a forward proxy (HTTP_PROXY set, NO_PROXY empty)', () => {
   it('a short load --engine node passes through the proxy', async () => {
     proxy.log.length = 0;
     const dir = join(tmp, 'load-proxy');
-    const r = await runCli(
+    const r = await cli(
       ['load', '--engine', 'node', '--target', mock.baseUrl, '--api-key', KEY, '--scenario', 'upload', '--rate', '5', '--duration', '1s', '--file-sizes', '1KiB:1', '--report-dir', dir],
       { HTTP_PROXY: proxy.url, NO_PROXY: '' },
     );
-    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
     const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { totals: { httpReqs: number; httpReqFailed: number } };
     expect(results.totals.httpReqs).toBeGreaterThan(0);
     expect(results.totals.httpReqFailed).toBe(0);
@@ -171,10 +155,10 @@ describe('through a forward proxy (HTTP_PROXY set, NO_PROXY empty)', () => {
   it('NO_PROXY naming the host: the same runs go direct and the proxy sees nothing', async () => {
     proxy.log.length = 0;
     const env = { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' };
-    const c = await runCli(['conform', '--target', mock.baseUrl, '--api-key', KEY, '--only', 'envelope', '--report-dir', join(tmp, 'conform-direct')], env);
-    expect(c.code, c.out + c.err).toBe(0);
-    const l = await runCli(['load', '--engine', 'node', '--target', mock.baseUrl, '--api-key', KEY, '--scenario', 'upload', '--rate', '5', '--duration', '500ms', '--file-sizes', '1KiB:1', '--report-dir', join(tmp, 'load-direct')], env);
-    expect(l.code, l.out + l.err).toBe(0);
+    const c = await cli(['conform', '--target', mock.baseUrl, '--api-key', KEY, '--only', 'envelope', '--report-dir', join(tmp, 'conform-direct')], env);
+    expect(c.code, c.stdout + c.stderr).toBe(0);
+    const l = await cli(['load', '--engine', 'node', '--target', mock.baseUrl, '--api-key', KEY, '--scenario', 'upload', '--rate', '5', '--duration', '500ms', '--file-sizes', '1KiB:1', '--report-dir', join(tmp, 'load-direct')], env);
+    expect(l.code, l.stdout + l.stderr).toBe(0);
     expect(proxy.log).toEqual([]);
   });
 
@@ -208,43 +192,43 @@ describe('through a forward proxy (HTTP_PROXY set, NO_PROXY empty)', () => {
 
 describe('an HTTPS target with a self-signed certificate', () => {
   it('conform fails naming the certificate problem, its subject and --ca-file; passes with --ca-file', async () => {
-    const bad = await runCli(['conform', '--target', httpsUrl, '--api-key', KEY, '--only', 'envelope', '--report-dir', join(tmp, 'tls-bad')], {});
+    const bad = await cli(['conform', '--target', httpsUrl, '--api-key', KEY, '--only', 'envelope', '--report-dir', join(tmp, 'tls-bad')], {});
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/self-signed/);
-    expect(bad.err).toContain('CN=harness-test');
-    expect(bad.err).toContain('--ca-file');
-    expect(bad.err).not.toMatch(/check --target \/ ASHBY_BASE_URL and the network/);
-    const good = await runCli(['conform', '--target', httpsUrl, '--api-key', KEY, '--ca-file', caFile, '--report-dir', join(tmp, 'tls-good')], {});
-    expect(good.code, good.out + good.err).toBe(0);
+    expect(bad.stderr).toMatch(/self-signed/);
+    expect(bad.stderr).toContain('CN=harness-test');
+    expect(bad.stderr).toContain('--ca-file');
+    expect(bad.stderr).not.toMatch(/check --target \/ ASHBY_BASE_URL and the network/);
+    const good = await cli(['conform', '--target', httpsUrl, '--api-key', KEY, '--ca-file', caFile, '--report-dir', join(tmp, 'tls-good')], {});
+    expect(good.code, good.stdout + good.stderr).toBe(0);
   });
 
   it('ASHBY_CA_FILE and NODE_EXTRA_CA_CERTS work as well (doctor)', async () => {
-    const bad = await runCli(['doctor', '--target', httpsUrl, '--api-key', KEY], {});
+    const bad = await cli(['doctor', '--target', httpsUrl, '--api-key', KEY], {});
     expect(bad.code).toBe(2);
-    expect(bad.out).toMatch(/FAIL reachable .*self-signed/);
-    expect(bad.out).toMatch(/hint: trust the CA that signed it with --ca-file FILE/);
+    expect(bad.stdout).toMatch(/FAIL reachable .*self-signed/);
+    expect(bad.stdout).toMatch(/hint: trust the CA that signed it with --ca-file FILE/);
     for (const env of [{ ASHBY_CA_FILE: caFile }, { NODE_EXTRA_CA_CERTS: caFile }] as Record<string, string>[]) {
-      const ok = await runCli(['doctor', '--target', httpsUrl, '--api-key', KEY], env);
-      expect(ok.code, ok.out + ok.err).toBe(0);
+      const ok = await cli(['doctor', '--target', httpsUrl, '--api-key', KEY], env);
+      expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     }
   });
 
   it('load --engine node: the same explanation before the run, and a passing run with --ca-file', async () => {
     const args = ['load', '--engine', 'node', '--target', httpsUrl, '--api-key', KEY, '--scenario', 'handle-create', '--rate', '5', '--duration', '500ms'];
-    const bad = await runCli([...args, '--report-dir', join(tmp, 'load-tls-bad')], {});
+    const bad = await cli([...args, '--report-dir', join(tmp, 'load-tls-bad')], {});
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/self-signed.*CN=harness-test/);
-    expect(bad.err).toContain('--ca-file');
-    const good = await runCli([...args, '--ca-file', caFile, '--report-dir', join(tmp, 'load-tls-good')], {});
-    expect(good.code, good.out + good.err).toBe(0);
+    expect(bad.stderr).toMatch(/self-signed.*CN=harness-test/);
+    expect(bad.stderr).toContain('--ca-file');
+    const good = await cli([...args, '--ca-file', caFile, '--report-dir', join(tmp, 'load-tls-good')], {});
+    expect(good.code, good.stdout + good.stderr).toBe(0);
     const results = JSON.parse(await readFile(join(tmp, 'load-tls-good', 'results.json'), 'utf8')) as { totals: { httpReqs: number; httpReqFailed: number } };
     expect(results.totals.httpReqs).toBeGreaterThan(0);
     expect(results.totals.httpReqFailed).toBe(0);
   });
 
   it('an unreadable or non-PEM --ca-file is a usage error', async () => {
-    const r = await runCli(['doctor', '--target', httpsUrl, '--api-key', KEY, '--ca-file', join(tmp, 'key.pem')], {});
+    const r = await cli(['doctor', '--target', httpsUrl, '--api-key', KEY, '--ca-file', join(tmp, 'key.pem')], {});
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/--ca-file .*no PEM certificate/);
+    expect(r.stderr).toMatch(/--ca-file .*no PEM certificate/);
   });
 });

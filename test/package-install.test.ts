@@ -53,7 +53,7 @@ afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 describe('the packed tarball', () => {
   it('holds the CLI, the compiled entries, their declarations, the suites, schemas and k6 bundles', () => {
     const paths = new Set(packed.files.map((f) => f.path));
-    for (const p of ['package.json', 'README.md', 'docs/api.md', 'bin/upload-harness.js', 'dist/src/cli.js', 'dist/src/cli/summaries.json', 'dist/conformance/storage.test.js', 'dist/conformance/deviations.json', 'dist/schemas/reports/conformance-results.json', 'dist/k6/full-flow.js', 'dist/src/mock/storage/hash-worker.mjs'])
+    for (const p of ['package.json', 'README.md', 'docs/api.md', 'bin/upload-harness.js', 'dist/src/cli.js', 'dist/src/cli/conform-help.js', 'dist/conformance/storage.test.js', 'dist/conformance/deviations.json', 'dist/schemas/reports/conformance-results.json', 'dist/k6/full-flow.js', 'dist/src/mock/storage/hash-worker.mjs'])
       expect(paths, p).toContain(p);
     for (const entry of ['index', 'mock', 'client', 'conformance']) {
       expect(paths).toContain(`dist/src/public/${entry}.js`);

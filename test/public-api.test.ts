@@ -15,7 +15,7 @@ const PUBLIC = {
   'upload-harness': {
     entry: 'src/public/index.ts',
     values: ['EXIT', 'HarnessError', 'UsageError', 'main'],
-    types: ['ExitCode'],
+    types: ['ExitCode', 'HarnessErrorCode'],
   },
   'upload-harness/mock': {
     entry: 'src/public/mock.ts',

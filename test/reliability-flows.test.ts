@@ -9,11 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockServer, type MockServer } from '../src/mock/index.ts';
+import { FULL_ACCESS } from './support/auth.ts';
 
 const FLOWS = Number(process.env.RELIABILITY_FLOWS ?? 300);
 const FAULT_FLOWS = Number(process.env.RELIABILITY_FAULT_FLOWS ?? 200);
 const CONCURRENCY = 24;
-const AUTH = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -31,7 +31,7 @@ async function flow(s: MockServer, candidateId: string, i: number): Promise<Outc
   const size = i % 10 === 0 ? 0 : Math.floor(Math.random() * (i % 7 === 0 ? 512 * 1024 : 16 * 1024));
   const bytes = randomBytes(size);
   const api = async (endpoint: string, body: unknown) => {
-    const res = await fetch(`${s.baseUrl}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH }, body: JSON.stringify(body) });
+    const res = await fetch(`${s.baseUrl}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: JSON.stringify(body) });
     return { status: res.status, body: (await res.json()) as any };
   };
   const h = await api('file.createFileUploadHandle', { fileUploadContext: 'CandidateFiles', filename: `f${i}.bin`, contentType: 'application/octet-stream', contentLength: size });
@@ -61,7 +61,7 @@ beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'uh-rel-')); });
 afterAll(async () => { await rm(root, { recursive: true, force: true }); });
 
 async function candidate(s: MockServer): Promise<string> {
-  const r = await fetch(`${s.baseUrl}/candidate.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH }, body: '{"name":"load"}' });
+  const r = await fetch(`${s.baseUrl}/candidate.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: '{"name":"load"}' });
   return ((await r.json()) as any).results.id;
 }
 
@@ -110,7 +110,7 @@ describe('reliability: concurrent full flows', () => {
       expect(failed.length).toBeGreaterThan(0);
       const byStep = failed.reduce<Record<string, number>>((m, f) => ({ ...m, [f.step]: (m[f.step] ?? 0) + 1 }), {});
       console.log(`[reliability] random-5xx=0.2: ${ok.length}/${FAULT_FLOWS} complete, 503s by step ${JSON.stringify(byStep)}, ${stored} objects stored`);
-      const health = await fetch(`${s.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH }, body: '{}' });
+      const health = await fetch(`${s.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: '{}' });
       expect(health.status).toBe(200);
     } finally {
       await s.close();

@@ -7,8 +7,8 @@ import { readdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVER_LIMITS, startMockServer, type MockServer } from '../src/mock/index.ts';
+import { FULL_ACCESS } from './support/auth.ts';
 
-const AUTH = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 let s: MockServer;
 let root: string;
 let port: number;
@@ -39,7 +39,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function healthy(): Promise<number> {
   const t0 = Date.now();
-  const r = await fetch(`${s.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH }, body: '{}' });
+  const r = await fetch(`${s.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: '{}' });
   expect(r.status).toBe(200);
   await r.arrayBuffer();
   return Date.now() - t0;
@@ -50,7 +50,7 @@ const slowloris = () => slowClient(async (sock, closed) => {
   for (let i = 0; i < 100 && !closed(); i++) { sock.write(`X-Slow-${i}: 1\r\n`); await sleep(100); }
 });
 const trickle = () => slowClient(async (sock, closed) => {
-  sock.write(`POST /candidate.create HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"`);
+  sock.write(`POST /candidate.create HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${FULL_ACCESS}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":"`);
   for (let i = 0; i < 100 && !closed(); i++) { sock.write('a'); await sleep(100); }
 });
 
@@ -84,7 +84,7 @@ describe('server limits', () => {
   });
 
   it('a connection reset mid-upload stores nothing and leaves no temp file', async () => {
-    const h = await fetch(`${s.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: AUTH }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'big.bin', contentType: 'application/octet-stream', contentLength: 200_000 }) });
+    const h = await fetch(`${s.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'big.bin', contentType: 'application/octet-stream', contentLength: 200_000 }) });
     const { url, fields } = ((await h.json()) as any).results as { url: string; fields: Record<string, string> };
     const b = 'resetBoundary';
     let head = '';

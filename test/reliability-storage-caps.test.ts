@@ -1,4 +1,4 @@
-// Soak runs keep their disk (issue 12 §4), at test scale: 2,000 uploads (concurrency 16) through a mock
+// Soak runs keep their disk, at test scale: 2,000 uploads (concurrency 16) through a mock
 // capped at 300 objects and 1 MiB. After every 250 uploads the storage folder holds at most the cap (in
 // files and bytes), no temp file, and exactly what the index says; the index never exceeds the cap.
 // The 20,000-upload disk and RSS figures are a bench row (bench/benches.ts, `soak`). RSS is logged

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadReportAssets, writeReports } from '../src/cli/report-files.ts';
 import { redactKnownSecrets } from '../src/config/redact.ts';
-import { Recorder } from '../src/load/recorder.ts';
+import { LoadMeasurements } from '../src/load/measurements.ts';
 import { REPORT_FILES, renderReportFiles, type ReportAssets } from '../src/report/index.ts';
 import type { LoadResults, RunResults } from '../src/results/index.ts';
 import { loadResultsOf } from './fixtures/load-results.ts';
@@ -17,7 +17,7 @@ const SECRET = 'sk_live_load_key_0123456789';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function loadResults(): LoadResults {
-  const r = new Recorder(T0);
+  const r = new LoadMeasurements(T0);
   for (let i = 0; i < 20; i++) {
     r.request('handle_create', i % 5 !== 0, 3 + i, 100, 200, T0 + i * 50);
     r.iterationStarted(T0 + i * 50);

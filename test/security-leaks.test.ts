@@ -4,27 +4,16 @@
 // the API keys, their Basic base64, the storage secret and every recorded signature/policy: zero hits.
 // Key TITLES ("Mock full access") may appear; the key strings are the secrets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_JOB_POSTING_ID, startMockServer, type MockServer } from '../src/mock/index.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../src/mock/storage/types.ts';
+import { runCli } from './support/cli.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'upload-harness.js');
+const run = (args: string[]) => runCli(args, { env: { NO_COLOR: '1', ASHBY_API_KEY: '' } });
+
 const KEYS = ['mock-full-access', 'mock-read-only', 'mock-other-org'];
-
-function run(args: string[], timeoutMs = 90_000): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ASHBY_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out, err }); });
-  });
-}
 
 async function files(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -66,9 +55,9 @@ afterAll(async () => {
 describe('no secrets in artifacts', () => {
   it('conform + load reports and logs contain no key, Basic credential, policy or signature', async () => {
     const conform = await run(['conform', '--target', s.baseUrl, '--api-key', KEYS[0]!, '--limited-api-key', KEYS[1]!, '--other-org-api-key', KEYS[2]!, '--allow-writes', '--report-dir', join(tmp, 'conform')]);
-    expect(conform.code, conform.err).toBe(0);
+    expect(conform.code, conform.stderr).toBe(0);
     const load = await run(['load', '--engine', 'node', '--target', s.baseUrl, '--api-key', KEYS[0]!, '--job-posting-id', DEFAULT_JOB_POSTING_ID, '--rate', '5', '--duration', '2s', '--file-sizes', '1KiB:100', '--report-dir', join(tmp, 'load')]);
-    expect([0, 99], load.err + load.out).toContain(load.code);
+    expect([0, 99], load.stderr + load.stdout).toContain(load.code);
 
     const secrets = new Map<string, string>();
     for (const k of KEYS) {
@@ -85,7 +74,7 @@ describe('no secrets in artifacts', () => {
     expect(issued.sigs.size).toBeGreaterThan(0);
 
     const artifacts: [string, string][] = [
-      ['conform stdout', conform.out], ['conform stderr', conform.err], ['load stdout', load.out], ['load stderr', load.err],
+      ['conform stdout', conform.stdout], ['conform stderr', conform.stderr], ['load stdout', load.stdout], ['load stderr', load.stderr],
     ];
     const reportFiles = await files(tmp);
     expect(reportFiles.some((f) => f.endsWith('index.html'))).toBe(true);

@@ -3,14 +3,14 @@
 // cannot be widened (expiry, key, bucket) by editing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../src/mock/index.ts';
+import { authHeader } from './support/auth.ts';
 
-const auth = (key: string) => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 let s: MockServer;
 beforeAll(async () => { s = await startMockServer(); });
 afterAll(async () => { await s.close(); });
 
 async function call(endpoint: string, body: unknown, key = 'mock-full-access') {
-  const res = await fetch(`${s.baseUrl}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth(key) }, body: JSON.stringify(body) });
+  const res = await fetch(`${s.baseUrl}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeader(key) }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 

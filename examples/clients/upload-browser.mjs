@@ -4,7 +4,7 @@
 // other reference clients: Retry-After honoured, 200 ms doubling otherwise, a new handle when the URL
 // expired, at most 4 attempts per step.
 //   upload-harness verify-client -- node examples/clients/upload-browser.mjs
-// Needs playwright-core and a Chromium (CHROMIUM_PATH, default /usr/bin/chromium).
+// Needs playwright-core and a Chromium (CHROMIUM_BIN, default /usr/bin/chromium).
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -66,7 +66,7 @@ async function submit(page, handle, file) {
   return outcome;
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 try {
   const page = await browser.newPage();
   for (let i = 0; i < uploads; i++) {

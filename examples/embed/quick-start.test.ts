@@ -6,12 +6,12 @@ let mock: MockServer;
 beforeAll(async () => { mock = await startMockServer(); });      // 127.0.0.1, a free port
 afterAll(() => mock.close());                                    // also removes its temp storage folder
 
-const config = { apiKey: 'mock-full-access', timeoutMs: 200, get baseUrl() { return mock.baseUrl; } };
+const config = { apiKey: 'mock-full-access', timeoutMs: 5_000, get baseUrl() { return mock.baseUrl; } };
 const file = { name: 'cv.txt', type: 'text/plain', bytes: new TextEncoder().encode('my résumé') };
 
 it('gives up on a slow API, and the mock recorded the call it gave up on', async () => {
   mock.setFaults(['latency=1000']);                                // or no-size-check, random-5xx=0.1, …
-  await expect(uploadResume(config, 'c-1', file)).rejects.toThrow(/time|abort/i);
+  await expect(uploadResume({ ...config, timeoutMs: 200 }, 'c-1', file)).rejects.toThrow(/time|abort/i);
   await vi.waitFor(() => expect(mock.state.calls).toContainEqual(expect.objectContaining({ endpoint: 'file.createFileUploadHandle', aborted: true })));
   mock.setFaults([]);
 });

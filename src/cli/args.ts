@@ -1,17 +1,7 @@
-// Shared option handling for every command. Each command declares ONE option table; from it come the
-// node:util parseArgs config (parseCommandArgs), the "Options" block of its --help (optionsHelp) and the
+// Shared option parsing for every command, from the command's ONE option table (format and --help
+// rendering: src/cli/option-table.ts): the node:util parseArgs config (parseCommandArgs) and the
 // flag > environment > default resolution (optionValue, src/config/precedence.ts). Tests read the
 // tables directly (`command.options`), so help, parser and checks cannot drift apart.
-//
-// Table format: `{ 'option-name': OptionDef, … } as const satisfies OptionTable`, in help order.
-//   type      'string' (takes a value) | 'boolean' (a switch)
-//   multiple  true: repeatable, the value is a string[]
-//   env       environment variable read when the flag is absent; shown as [NAME] in --help
-//   default   value when neither flag nor variable is given; shown as (default …) in --help
-//   value     placeholder after the name in --help (`--rate N`); string options only
-//   help      one line (more lines with '\n'; they are indented under the first)
-//   group     heading the option is listed under; options without one come first, unheaded
-// A new option (or a new command) is one more entry: the parser accepts it and --help lists it.
 import { parseArgs } from 'node:util';
 import { DurationError } from '../config/duration.ts';
 import { UsageError } from '../config/errors.ts';
@@ -20,18 +10,7 @@ import { flagOrEnv, type Env } from '../config/precedence.ts';
 import { MixError } from '../../scenarios/flows/index.ts';
 import { ThresholdError } from '../load/threshold-error.ts';
 import { FaultSpecError } from '../mock/faults.ts';
-
-interface OptionDef {
-  readonly type: 'string' | 'boolean';
-  readonly multiple?: boolean;
-  readonly env?: string;
-  readonly default?: string | number;
-  readonly value?: string;
-  readonly help: string;
-  readonly group?: string;
-}
-
-export type OptionTable = Readonly<Record<string, OptionDef>>;
+import type { OptionTable } from './option-table.ts';
 
 /** The parseArgs config of a table, typed so that `values` knows strings, booleans and string[]s. */
 export type ParserConfig<T extends OptionTable> = { -readonly [K in keyof T]: { type: T[K]['type']; multiple: T[K] extends { multiple: true } ? true : false } };
@@ -66,34 +45,11 @@ export function parseCommandArgs<T extends OptionTable>(command: string, argv: s
     return parseArgs({ args: joinNegativeValues(argv, table), options: parserConfig(table), allowPositionals, strict: true });
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    throw new UsageError(message.replace(/^TypeError \[[A-Z_]+\]: /, ''), `see upload-harness ${command} --help`);
+    // node's parseArgs appends advice about '--' to an unknown option, which misleads more than it helps
+    // (the user mistyped an option; they did not mean a positional argument).
+    const text = message.replace(/^TypeError \[[A-Z_]+\]: /, '').replace(/\. To specify a positional argument starting with a '-'.*$/, '');
+    throw new UsageError(text, `see upload-harness ${command} --help`);
   }
-}
-
-/** Column where the help text starts (wider names and placeholders put the text on the next line). */
-const HELP_COLUMN = 31;
-
-function optionLine(name: string, def: OptionDef): string[] {
-  const head = `  --${name}${def.type === 'string' && def.value ? ` ${def.value}` : ''}`;
-  const tail = [def.default !== undefined ? `(default ${def.default})` : '', def.env ? `[${def.env}]` : ''].filter(Boolean).join(' ');
-  const text = def.help.split('\n');
-  text[text.length - 1] = [text[text.length - 1], tail].filter(Boolean).join(' ');
-  const indent = ' '.repeat(HELP_COLUMN);
-  const lines = head.length < HELP_COLUMN - 1 ? [head.padEnd(HELP_COLUMN) + text[0]] : [head, indent + text[0]];
-  for (const more of text.slice(1)) lines.push(indent + more);
-  return lines;
-}
-
-/** The "Options" block of --help: one entry per option, grouped under headings where given. */
-export function optionsHelp(table: OptionTable): string {
-  const lines: string[] = [];
-  const named = [...new Set(Object.values(table).map((d) => d.group))].filter((g) => g !== undefined);
-  const groups = [undefined, ...named];
-  for (const group of groups) {
-    if (group !== undefined) lines.push('', `${group}:`);
-    for (const [name, def] of Object.entries(table)) if (def.group === group) lines.push(...optionLine(name, def));
-  }
-  return lines.join('\n');
 }
 
 /** A string option by the one precedence rule: flag > its table `env` > its table `default`. */

@@ -1,30 +1,14 @@
 // `upload-harness build`: compiles the k6 entries (scenarios/k6/*.ts) into dist/k6/*.js.
 import type { Command } from '../cli.ts';
+import { HELP, OPTIONS } from './build-help.ts';
 import { EXIT } from '../config/errors.ts';
-import { buildK6Bundles, DEFAULT_K6_OUT_DIR, K6_JS_TARGET, MIN_K6_VERSION } from '../load/build.ts';
-import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
+import { buildK6Bundles } from '../load/build.ts';
+import { parseCommandArgs } from './args.ts';
 
-export const OPTIONS = {
-  'out-dir': { type: 'string', value: 'DIR', default: DEFAULT_K6_OUT_DIR, help: 'where the bundles are written' },
-} as const satisfies OptionTable;
 
-const HELP = `upload-harness build [--out-dir DIR]
-
-Writes the k6 bundles of the three scenarios (handle-create, upload, full-flow) into DIR: one ESM
-bundle each (external k6, platform browser, ${K6_JS_TARGET} for k6 >= ${MIN_K6_VERSION}). An installed
-package copies the bundles it ships prebuilt; a source checkout compiles scenarios/k6/*.ts with esbuild.
-Run them with:
-  UH_API_KEY=... k6 run -e UH_BASE_URL=https://... -e UH_RATE=10 -e UH_DURATION=30s dist/k6/full-flow.js
-
-Options:
-${optionsHelp(OPTIONS)}
-
-Examples:
-  upload-harness build
-  upload-harness build --out-dir build/k6`;
 
 export const command: Command = {
-  summary: 'compile the k6 scenarios to dist/k6/*.js', help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('build', argv, OPTIONS);
     const out = await buildK6Bundles({ outDir: values['out-dir'] });

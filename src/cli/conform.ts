@@ -4,48 +4,20 @@
 // (usage or harness error, or a check that errored: never success after a crash).
 import { resolve } from 'node:path';
 import type { Command } from '../cli.ts';
-import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
-import { TARGET_OPTIONS } from './target-options.ts';
+import { HELP, OPTIONS } from './conform-help.ts';
+import { parseCommandArgs } from './args.ts';
 import { preflight } from '../client/index.ts';
-import { GROUPS } from '../conformance/catalogue.ts';
-import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
+import { remoteTarget, resolveConformConfig, type ConformFlags } from '../conformance/config.ts';
 import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
 import { runConformance } from '../conformance/runner.ts';
 import type { RunResults } from '../results/index.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
-import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
+import { applyNetworkFlags } from './network-options.ts';
+import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 
-/** Every option of `conform` (format: src/cli/args.ts). */
-export const OPTIONS = {
-  ...TARGET_OPTIONS,
-  strict: { type: 'boolean', env: CONFORM_ENV.strict, help: 'SHOULD failures fail the run (exit 1)' },
-  only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
-  'report-dir': { type: 'string', value: 'DIR', env: CONFORM_ENV['report-dir'], help: 'default reports/conformance' },
-  ...NETWORK_OPTIONS,
-} as const satisfies OptionTable;
 
-const HELP = `upload-harness conform [options]
-
-Runs the conformance checks (docs/conformance.md) against a target and writes
-<report-dir>/{index.html,junit.xml,results.json}.
-
-Options (each also from the environment variable in brackets; flags win):
-${optionsHelp(OPTIONS)}
-
-${PROXY_HELP}
-
-Checks that need what the target lacks are skipped with the reason (never passed).
-Exit codes: 0 pass, 1 a MUST failed (or a SHOULD with --strict), 2 usage or harness error, or
-interrupted (Ctrl-C at any moment: a partial report is written, unrun checks skipped).
-Levels: MUST and SHOULD checks can fail; INFO checks record what the target chose and never fail — an
-answer outside the documented classes that an INFO check meets fails envelope.no-server-error instead,
-naming the INFO check.
-
-Examples:
-  upload-harness conform
-  ASHBY_API_KEY=... upload-harness conform --target https://api.ashbyhq.com --candidate-id 6f1c... --strict`;
 
 
 export function summaryText(r: RunResults): string {
@@ -61,7 +33,7 @@ export function summaryText(r: RunResults): string {
 }
 
 export const command: Command = {
-  summary: 'run the conformance checks against the mock or a real endpoint', help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('conform', argv, OPTIONS);
     const { 'ca-file': caFile, ...targetFlags } = values;
@@ -71,13 +43,11 @@ export const command: Command = {
     const progress = config.json ? process.stderr : process.stdout;
     // Ctrl-C at any moment — while the mock starts, during the first request, while vitest starts or
     // during the checks — cancels and still writes the (partial, `incomplete`) report, exit 2.
-    const interrupt = new AbortController();
-    const onSigint = () => {
-      if (interrupt.signal.aborted) process.exit(130); // a second Ctrl-C quits at once
-      progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n');
-      interrupt.abort();
-    };
-    process.on('SIGINT', onSigint);
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt, {
+      onStop: () => progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n'),
+      onAbort: () => process.exit(130), // a second Ctrl-C quits at once
+    });
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });
@@ -86,17 +56,17 @@ export const command: Command = {
       // The embedded mock is this process's own loopback server: reached directly even behind a proxy.
       applyNetworkFlags({ 'ca-file': caFile }, process.env, mock ? [target.baseUrl] : []);
       // One request first: an unreachable target is one clear error (cause + hint), not 70 errored checks.
-      if (!interrupt.signal.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
+      if (!interrupt.stop.aborted) await preflight(target.baseUrl, target.apiKey, target.timeoutMs);
       const colour = useColour(progress);
       progress.write(`${colour ? '\x1b[1m' : ''}upload-harness conform${colour ? '\x1b[0m' : ''} → ${target.name} (${target.baseUrl})${config.only.length ? `, groups ${config.only.join(',')}` : ''}\n`);
-      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.signal });
+      const results = await runConformance({ target, strict: config.strict, only: config.only, deviations, progress, signal: interrupt.stop });
       const secrets = [target.apiKey, target.limitedApiKey, target.otherOrgApiKey].filter((s): s is string => !!s);
       const written = await writeReports(reportDir, 'conformance', results, secrets);
       progress.write(`${summaryText(results)}\nreports: ${written.html}, ${written.junit}, ${written.json}\n`);
       if (config.json) process.stdout.write(written.jsonText);
       return results.exitCode;
     } finally {
-      process.off('SIGINT', onSigint);
+      unhandle();
       await mock?.close();
     }
   },

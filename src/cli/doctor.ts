@@ -5,8 +5,8 @@
 // environment.
 import { execFileSync } from 'node:child_process';
 import type { Command } from '../cli.ts';
-import { optionsHelp, parseCommandArgs, type OptionTable } from './args.ts';
-import { TARGET_OPTIONS } from './target-options.ts';
+import { HELP, OPTIONS } from './doctor-help.ts';
+import { parseCommandArgs } from './args.ts';
 import { ApiClient, probeTarget, type ApiKeyRef, type Network } from '../client/index.ts';
 import { EXIT } from '../config/errors.ts';
 import { apiKeyInfo, createFileUploadHandle } from '../protocol/index.ts';
@@ -15,38 +15,9 @@ import { CONFORM_ENV, remoteTarget, resolveConformConfig, type ConformFlags } fr
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { skipReason, type TargetConfig } from '../conformance/target.ts';
 import { findK6 } from '../load/k6-engine.ts';
-import { applyNetworkFlags, NETWORK_OPTIONS, PROXY_HELP } from './network-options.ts';
+import { applyNetworkFlags } from './network-options.ts';
 
-/** Every option of `doctor`: conform's target options (format: src/cli/args.ts), worded for a check. */
-export const OPTIONS = {
-  ...TARGET_OPTIONS,
-  target: { ...TARGET_OPTIONS.target, help: 'default: the embedded mock' },
-  'limited-api-key': { ...TARGET_OPTIONS['limited-api-key'], help: 'key WITHOUT candidatesWrite' },
-  'candidate-id': { ...TARGET_OPTIONS['candidate-id'], help: '' },
-  'job-posting-id': { ...TARGET_OPTIONS['job-posting-id'], help: '' },
-  'allow-writes': { ...TARGET_OPTIONS['allow-writes'], help: 'conform may create records' },
-  slow: { ...TARGET_OPTIONS.slow, help: 'conform may wait out the 10-minute expiry' },
-  json: { type: 'boolean', help: 'print the findings as JSON' },
-  ...NETWORK_OPTIONS,
-} as const satisfies OptionTable;
 
-const HELP = `upload-harness doctor [options]
-
-Checks a target before a run: is it reachable, are the keys valid and do they have the permissions the
-checks need (apiKey.info when the key may call it, else a file.createFileUploadHandle probe), which
-optional ids are set, is k6 available (K6_BIN or PATH), and what each conformance check group will run
-or skip and why, and which proxy the API host and the storage host are reached through.
-
-Options (each also from the environment variable in brackets, as for conform; flags win):
-${optionsHelp(OPTIONS)}
-
-${PROXY_HELP}
-
-Exit codes: 0 the target is usable, 2 it is not (or a usage error).
-
-Examples:
-  upload-harness doctor
-  ASHBY_API_KEY=... upload-harness doctor --target https://api.ashbyhq.com --candidate-id 6f1c...`;
 
 export type FindingStatus = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -208,7 +179,7 @@ export function doctorText(r: DoctorReport): string {
 }
 
 export const command: Command = {
-  summary: 'check a target, keys, ids and k6 before a run', help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const { values } = parseCommandArgs('doctor', argv, OPTIONS);
     const { json, ...flags } = values;

@@ -1,43 +1,17 @@
 // `upload-harness mock`: runs the mock API + storage emulator until SIGINT/SIGTERM.
 import type { Command } from '../cli.ts';
-import { asUsage, optionsHelp, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
+import { HELP, OPTIONS } from './mock-help.ts';
+import { asUsage, parseCommandArgs, parseIntegerOption } from './args.ts';
 import { UsageError } from '../config/errors.ts';
 import { formatDurationMs, parseDurationMs } from '../config/duration.ts';
+import { untilStopSignal } from '../config/interrupt.ts';
 import { FAULTS, parseFaults } from '../mock/faults.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { formatSize, parseSize } from '../../scenarios/flows/index.ts';
 import { DEFAULT_JOB_POSTING_ID, loadKeysFile, parseStorageCors, STORAGE_CAPS, startMockServer, type MockKey, type MockServerOptions } from '../mock/index.ts';
 import { describeCors, DEFAULT_STORAGE_CORS } from '../mock/storage/cors.ts';
 
-/** Every option of `mock` (format: src/cli/args.ts). */
-export const OPTIONS = {
-  port: { type: 'string', value: 'N', default: 4010, help: 'port to listen on; 0 = any free port' },
-  host: { type: 'string', value: 'HOST', default: '127.0.0.1', help: 'address to bind; non-loopback hosts print a warning' },
-  'upload-ttl': { type: 'string', value: 'DURATION', default: '10m', help: 'lifetime of presigned upload URLs, as documented' },
-  fault: { type: 'string', multiple: true, value: 'NAME[=VALUE]', help: 'enable a fault mode (repeatable); see --list-faults' },
-  keys: { type: 'string', value: 'FILE', help: 'JSON array of {key, title, organizationId, permissions} replacing the default keys' },
-  'storage-dir': { type: 'string', value: 'DIR', help: 'where uploaded objects are stored (default: a fresh temp dir)' },
-  'storage-max-objects': { type: 'string', value: 'N', default: STORAGE_CAPS.maxObjects, help: 'most objects kept; beyond it the oldest are evicted' },
-  'storage-max-bytes': { type: 'string', value: 'SIZE', default: formatSize(STORAGE_CAPS.maxBytes), help: 'most bytes kept, e.g. 512MiB or 2GiB; oldest evicted first' },
-  'storage-cors': { type: 'string', value: 'ORIGINS', default: '*', help: "the bucket's CORS rule for browser uploads: * (any origin), none (S3's default:\nno CORS, so a page on another origin cannot read the upload's answer), or\norigins, comma-separated (http://localhost:3000,https://app.example.com)" },
-  'enable-test-control': { type: 'boolean', help: 'expose /_control/{clock,faults,reset,calls} (no auth; tests only)' },
-  'list-faults': { type: 'boolean', help: 'print every fault mode with the rule it breaks, then exit' },
-  'client-report': { type: 'string', value: 'DIR', help: 'record and judge the clients that use this mock (like verify-client) and write\nDIR/{index.html,junit.xml,results.json} when it stops (SIGINT/SIGTERM)' },
-} as const satisfies OptionTable;
 
-const HELP = `upload-harness mock: a local stand-in for Ashby's API and its S3 upload storage
-
-Usage: upload-harness mock [options]
-
-Options:
-${optionsHelp(OPTIONS)}
-
-Examples:
-  upload-harness mock
-  upload-harness mock --port 0 --upload-ttl 2s --enable-test-control
-  upload-harness mock --fault no-auth-check --fault latency=50
-  upload-harness mock --keys ./keys.json --storage-dir ./mock-data
-  upload-harness mock --client-report reports/client`;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -85,7 +59,7 @@ function describeKeys(keys: MockKey[]): string[] {
 }
 
 export const command: Command = {
-  summary: "run a local mock of Ashby's API and its upload storage", help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const { options, listFaults: wantList, clientReport } = mockOptionsFromArgs(argv);
     if (wantList) {
@@ -112,11 +86,7 @@ export const command: Command = {
         .filter(Boolean)
         .join('\n'),
     );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
+    await untilStopSignal();
     await server.close();
     console.log('mock stopped');
     return 0;
@@ -131,10 +101,7 @@ async function runWithClientReport(options: MockServerOptions, dir: string): Pro
   await checkReportDir(dir, '--client-report');
   const session = await startVerifySession({ mock: options });
   console.log(`mock listening on ${session.server.baseUrl} (recording clients; report in ${dir} when stopped)\n${formatClientEnv(session.env)}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await untilStopSignal();
   await session.close();
   const results = session.judge({});
   const written = await writeReports(dir, 'client', results, session.secrets());

@@ -65,7 +65,7 @@ function refuseKnownSecrets(files: ReportFiles, secrets: readonly string[]): voi
   for (const name of REPORT_FILES) {
     const found = findKnownSecrets(files[name], secrets);
     if (found.length) {
-      throw new HarnessError('secret-in-report', `refusing to write the report: ${name} contains a known secret (secret #${found[0]! + 1} of the run, e.g. an API key)`, 'nothing was written; this is a bug in upload-harness (the model was not redacted where it was built): please report it');
+      throw new HarnessError('secret-in-report', `refusing to write the report: ${name} contains a known secret (secret #${found[0]! + 1} of the run, e.g. an API key)`);
     }
   }
 }

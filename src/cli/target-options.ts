@@ -1,8 +1,8 @@
-// The target options `conform` and `doctor` share (format: src/cli/args.ts), with the environment
+// The target options `conform` and `doctor` share (format: src/cli/option-table.ts), with the environment
 // variables of src/conformance/config.ts, so a doctor run predicts the conform run with the same
 // environment.
 import { CONFORM_ENV } from '../conformance/config.ts';
-import type { OptionTable } from './args.ts';
+import type { OptionTable } from './option-table.ts';
 
 export const TARGET_OPTIONS = {
   target: { type: 'string', value: 'mock|<base-url>', env: CONFORM_ENV.target, help: 'target; default: the embedded mock on an ephemeral port' },

@@ -10,51 +10,19 @@
 // threshold); 2 harness error (bad option, command not found, mock failed) or an interrupted run (Ctrl-C,
 // SIGTERM: the report of what was seen is written, marked incomplete; as `conform` and `load` do).
 import type { Command } from '../cli.ts';
-import { optionsHelp, parseCommandArgs, parseIntegerOption, type OptionTable } from './args.ts';
+import { HELP, OPTIONS, DEFAULT_CLIENT_REPORT_DIR } from './verify-client-help.ts';
+import { parseCommandArgs, parseIntegerOption } from './args.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
 import { EXIT, HarnessError, UsageError } from '../config/errors.ts';
+import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
 import type { ClientResults } from '../results/client.ts';
 import { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from '../mock/storage/cors.ts';
 import { clientEnvFor, formatClientEnv } from '../verify/session.ts';
-import { parseRobustness, ROBUSTNESS_FAULT_NAMES, type RobustnessFault } from '../verify/robustness.ts';
+import { parseRobustness, type RobustnessFault } from '../verify/robustness.ts';
 import { runVerification } from '../verify/verification.ts';
 
-export const DEFAULT_CLIENT_REPORT_DIR = 'reports/client';
 
-/** Every option of `verify-client` (format: src/cli/args.ts); the command under test follows `--`. */
-export const OPTIONS = {
-  port: { type: 'string', value: 'N', help: 'port for the mock (default: any free port); with --print-env: the port of\na mock you started yourself (default 4010)' },
-  'report-dir': { type: 'string', value: 'DIR', default: DEFAULT_CLIENT_REPORT_DIR, help: 'where the report folder is written' },
-  strict: { type: 'boolean', help: 'SHOULD violations fail the run too' },
-  'min-flows': { type: 'string', value: 'N', default: 1, help: 'fewest complete flows (a handle, then an upload the storage accepted) that must\nbe seen; fewer fails the run, naming why each flow is incomplete' },
-  robustness: { type: 'string', value: '[=LIST]', help: `after the clean run, run the command again once per fault (each on a fresh\nmock, the fault injected at the first request it applies to) and judge each\ncase on its own; a fault the command never reaches fails its case. LIST is\ncomma-separated from: ${ROBUSTNESS_FAULT_NAMES.join(', ')} (default: all)` },
-  'storage-cors': { type: 'string', value: 'ORIGINS', default: '*', help: "the storage bucket's CORS rule for browser clients: * (any origin), none (S3's\ndefault: no CORS, a cross-origin browser upload fails), or origins, comma-separated" },
-  'print-env': { type: 'boolean', help: 'print the variables (export lines) for a mock on 127.0.0.1:--port, then exit' },
-} as const satisfies OptionTable;
 
-const HELP = `upload-harness verify-client: judge YOUR upload code against the mock
-
-Usage: upload-harness verify-client [options] -- <command> [args…]
-
-Starts the mock on 127.0.0.1, runs <command> with these variables set (stdin/stdout/stderr passed
-through): ASHBY_BASE_URL, ASHBY_API_KEY (full access), ASHBY_LIMITED_API_KEY, ASHBY_JOB_POSTING_ID,
-ASHBY_CANDIDATE_ID (a candidate created for the run). Every request is recorded, grouped into flows
-(handle → storage POST → follow-up) and judged against the client rules (README: "Test your own upload
-code"). Writes <report-dir>/{index.html,junit.xml,results.json}.
-
-Options:
-${optionsHelp(OPTIONS)}
-
-Exit codes: 0 all flows conform and the command exited 0; 1 a rule broken, fewer complete flows than
---min-flows, a robustness case failed (misbehaved, or its fault never exercised), the command failed
-(its code is printed and kept in results.json); 2 harness error (also a --report-dir that cannot be
-written, found before the run), or the run was interrupted (report written, marked incomplete).
-
-Examples:
-  upload-harness verify-client -- bash examples/clients/upload.sh
-  upload-harness verify-client --strict --robustness -- node examples/clients/upload-fetch.mjs
-  upload-harness verify-client --storage-cors none -- node my-browser-upload-test.mjs
-  upload-harness verify-client --print-env --port 4010`;
 
 export interface VerifyClientArgs {
   port?: number;
@@ -112,29 +80,27 @@ async function printEnv(port: number): Promise<number> {
   try {
     console.log(formatClientEnv(await clientEnvFor(baseUrl)));
   } catch (err) {
-    throw new HarnessError('mock-unreachable', `no mock answered at ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`, 'start it first: upload-harness mock --client-report reports/client (or give its --port)');
+    throw new HarnessError('mock-unreachable', `no mock answered at ${baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return EXIT.ok;
 }
 
 export const command: Command = {
-  summary: 'run your upload client against the mock and judge what it sends', help: HELP, options: OPTIONS,
+  help: HELP, options: OPTIONS,
   async run(argv) {
     const args = parseVerifyClientArgs(argv);
     if (args.printEnv) return printEnv(args.port ?? 4010);
     await checkReportDir(args.reportDir);
     // Ctrl-C / SIGTERM: the running command is stopped and the report of what was seen is written.
-    const interrupt = new AbortController();
-    const stop = (signal: NodeJS.Signals): void => interrupt.abort(signal);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const interrupt = new RunInterrupt();
+    const unhandle = handleStopSignals(interrupt);
     try {
       const outcome = await runVerification({
         command: args.command,
         strict: args.strict,
         minFlows: args.minFlows,
         storageCors: args.storageCors,
-        signal: interrupt.signal,
+        signal: interrupt.stop,
         log: (line) => console.error(line),
         ...(args.port !== undefined ? { port: args.port } : {}),
         ...(args.robustness ? { robustness: args.robustness } : {}),
@@ -144,8 +110,7 @@ export const command: Command = {
       if (outcome.interrupted) return EXIT.usage; // not a verdict either way, as for conform and load
       return outcome.results.summary.passed ? EXIT.ok : EXIT.checkFailed;
     } finally {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      unhandle();
     }
   },
 };

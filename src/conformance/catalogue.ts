@@ -7,10 +7,10 @@
 // POST policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (records which
 // documented behaviour the target chose; an answer outside them fails, docs/decisions/0026).
 
-import type { CheckGroup, CheckLevel } from '../results/index.ts';
+import type { CheckGroup, CheckLevel } from '../results/conformance.ts';
 
 // Groups and levels are part of the results model (reports count by them); the catalogue assigns them.
-export { GROUPS, LEVELS, type CheckGroup, type CheckLevel } from '../results/index.ts';
+export { GROUPS, LEVELS, type CheckGroup, type CheckLevel } from '../results/conformance.ts';
 
 /** What a check needs from the target configuration; missing → skipped with the reason. */
 export type CheckNeed =

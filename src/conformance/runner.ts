@@ -49,7 +49,7 @@ export class ConformanceSession {
   static async open(options: RunOptions): Promise<ConformanceSession> {
     const reporter = new ConformanceReporter({ strict: options.strict, deviations: options.deviations, progress: options.progress });
     const slowMs = options.target.slow && !options.target.control ? 15 * 60_000 : 0;
-    const sigintBefore = process.listeners('SIGINT');
+    const listenersBefore = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
     const pending = createVitest(
       'test',
       {
@@ -70,11 +70,13 @@ export class ConformanceSession {
       {},
       { stdout: nullStream(), stderr: nullStream() },
     );
-    // vitest's logger exits the process on SIGINT; with a signal the caller handles Ctrl-C itself
-    // (cancel, then write the partial report), so that listener is removed again — at once: it is added
-    // synchronously when createVitest starts, and a Ctrl-C during vitest's start-up (a second or two)
-    // must not end the process without a report.
-    if (options.signal) for (const l of process.listeners('SIGINT')) if (!sigintBefore.includes(l)) process.off('SIGINT', l);
+    // vitest's logger exits the process on SIGINT and SIGTERM; with a signal the caller handles them
+    // itself (cancel, then write the partial report), so those listeners are removed again — at once:
+    // they are added synchronously when createVitest starts, and a Ctrl-C during vitest's start-up (a
+    // second or two) must not end the process without a report.
+    if (options.signal) {
+      for (const name of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(name)) if (!listenersBefore[name].includes(l)) process.off(name, l);
+    }
     const vitest = await pending;
     return new ConformanceSession(vitest, reporter, options);
   }
@@ -116,7 +118,8 @@ export class ConformanceSession {
 function buildRunResults(options: RunOptions, selected: CheckGroup[], reported: CheckResult[], unclassified: UnclassifiedUnderInfo[], harnessErrors: string[], started: number): RunResults {
   const { target, strict } = options;
   const incomplete = options.signal?.aborted === true;
-  if (incomplete) harnessErrors.push('interrupted (SIGINT): the run was cancelled, results are partial');
+  const signalName = options.signal?.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+  if (incomplete) harnessErrors.push(`interrupted (${signalName}): the run was cancelled, results are partial`);
   const seen = new Set(reported.map((r) => r.id));
   const missing = CHECKS.filter((c) => c.scope !== 'run' && selected.includes(c.group) && !seen.has(c.id)).map((c) =>
     incomplete ? { ...notRun(c), status: 'skip' as const, message: 'not run: the run was interrupted' } : notRun(c));

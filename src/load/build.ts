@@ -59,7 +59,7 @@ function copyPrebuilt(scenarios: readonly ScenarioName[], outDir: string, out: R
   if (!same) mkdirSync(outDir, { recursive: true });
   for (const s of scenarios) {
     const bundle = join(DEFAULT_K6_OUT_DIR, `${s}.js`);
-    if (!existsSync(bundle)) throw new HarnessError('k6-bundle', `the prebuilt k6 bundle ${bundle} is missing`, 'reinstall upload-harness');
+    if (!existsSync(bundle)) throw new HarnessError('k6-bundle', `the prebuilt k6 bundle ${bundle} is missing`);
     if (same) continue;
     copyFileSync(bundle, out[s]);
     if (existsSync(`${bundle}.map`)) copyFileSync(`${bundle}.map`, `${out[s]}.map`);

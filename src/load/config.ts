@@ -7,7 +7,7 @@ import { checkWorkload, WorkloadError, type ScenarioName, type Weighted, type Wo
 import { INTENDED_SUFFIX, type Threshold } from './thresholds.ts';
 import type { RateStage } from './schedule.ts';
 import type { ProgressSink } from './node-engine.ts';
-import type { RunInterrupt } from './interrupt.ts';
+import type { RunInterrupt } from '../config/interrupt.ts';
 
 export type EngineChoice = 'auto' | 'k6' | 'node';
 

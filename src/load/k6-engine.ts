@@ -8,10 +8,10 @@ import { HarnessError } from '../config/errors.ts';
 import { encodeK6Env, K6_ENV, type ScenarioName } from '../../scenarios/flows/index.ts';
 import { buildK6Bundles } from './build.ts';
 import type { EngineRun } from './node-engine.ts';
-import { Recorder } from './recorder.ts';
+import { LoadMeasurements } from './measurements.ts';
 import { readK6Points, scanK6Times } from './k6-output.ts';
 import type { RateStage } from './schedule.ts';
-import type { RunInterrupt } from './interrupt.ts';
+import type { RunInterrupt } from '../config/interrupt.ts';
 
 const K6_DOCKER_IMAGE = 'grafana/k6:latest';
 
@@ -183,20 +183,20 @@ export async function runK6Engine(o: K6RunOptions): Promise<K6EngineRun> {
   // points up to then are read); any other failure is a harness error, never success.
   const bad = exitCodes.find((c) => c !== 0 && c !== 99 && !(interrupted && c === K6_EXTERNAL_ABORT));
   if (bad !== undefined || (!interrupted && files.length < invocations.length)) {
-    throw new HarnessError('k6-failed', `k6 exited with code ${bad ?? exitCodes[0]}${files.length < invocations.length ? ' and wrote no results' : ''}`, 'see the k6 lines above; k6 exit codes: 104 invalid config, 107 script exception, 108 test.abort() (k6 docs: errext exit codes)');
+    throw new HarnessError('k6-failed', `k6 exited with code ${bad ?? exitCodes[0]}${files.length < invocations.length ? ' and wrote no results' : ''}`);
   }
   const info = await scanK6Times(files);
-  const recorder = new Recorder(Number.isFinite(info.firstEpochMs) ? info.firstEpochMs : startedAt);
-  await readK6Points(files, recorder);
+  const measurements = new LoadMeasurements(Number.isFinite(info.firstEpochMs) ? info.firstEpochMs : startedAt);
+  await readK6Points(files, measurements);
   const plannedMs = o.stages ? o.stages.reduce((a, s) => a + s.durationMs, 0) : o.durationMs;
   const k6TestRunDurationMs = readSummaryDurations(invocations.map((i) => i.summaryFile));
   const actualDurationMs = k6TestRunDurationMs.length > 0 ? Math.max(...k6TestRunDurationMs) : finishedAt - startedAt;
   const stopped = interrupted ? { interrupted: { aborted: o.interrupt!.abort.aborted, actualDurationMs } } : {};
   const durationMs = interrupted ? Math.max(1, Math.min(plannedMs, actualDurationMs)) : plannedMs;
   // k6 starts iteration 0 when its scenario starts: the schedule's time 0 is the first iteration's start.
-  const scheduleStartAt = Number.isFinite(recorder.firstStartAt) ? recorder.firstStartAt : startedAt;
+  const scheduleStartAt = Number.isFinite(measurements.firstStartAt) ? measurements.firstStartAt : startedAt;
   const maxVUsWarning = warnings[0];
-  return { recorder, startedAt, finishedAt, durationMs, scheduleStartAt, exitCodes, instances: [...info.instances].sort(), k6TestRunDurationMs, ...(maxVUsWarning ? { maxVUsWarning } : {}), ...stopped };
+  return { measurements, startedAt, finishedAt, durationMs, scheduleStartAt, exitCodes, instances: [...info.instances].sort(), k6TestRunDurationMs, ...(maxVUsWarning ? { maxVUsWarning } : {}), ...stopped };
 }
 
 /** k6's warning when an arrival-rate executor has no VU left to start an iteration with (k6 executor source). */
@@ -228,7 +228,7 @@ function spawnK6(inv: K6Invocation, log: (line: string) => void, warnings: strin
     };
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);
-    child.on('error', (err) => reject(new HarnessError('k6-not-runnable', `cannot run ${inv.command}: ${err.message}`, 'install k6, set K6_BIN, or use --engine node')));
+    child.on('error', (err) => reject(new HarnessError('k6-not-runnable', `cannot run ${inv.command}: ${err.message}`)));
     child.on('close', (code) => resolveExit(code ?? 1));
   });
 }

@@ -1,10 +1,10 @@
-// Reads k6's raw `--out json` NDJSON stream(s) into the Recorder, so that k6 runs yield the same
+// Reads k6's raw `--out json` NDJSON stream(s) into the LoadMeasurements, so that k6 runs yield the same
 // histograms, per-second series and totals as the node engine (k6 docs: results output, JSON). Several files
-// (one per execution segment / instance) feed one recorder: percentiles come from all raw points.
+// (one per execution segment / instance) feed one measurements: percentiles come from all raw points.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import type { Recorder } from './recorder.ts';
+import type { LoadMeasurements } from './measurements.ts';
 import type { StageName } from '../results/index.ts';
 
 interface Point {
@@ -26,7 +26,7 @@ export interface K6StreamInfo {
   instances: Set<string>;
 }
 
-/** First pass helper: the earliest point time, so the recorder's seconds start there. */
+/** First pass helper: the earliest point time, so the measurements's seconds start there. */
 export async function scanK6Times(files: readonly string[]): Promise<K6StreamInfo> {
   const info: K6StreamInfo = { firstEpochMs: Infinity, lastEpochMs: 0, instances: new Set() };
   for (const f of files) {
@@ -41,30 +41,30 @@ export async function scanK6Times(files: readonly string[]): Promise<K6StreamInf
   return info;
 }
 
-export async function readK6Points(files: readonly string[], recorder: Recorder): Promise<void> {
+export async function readK6Points(files: readonly string[], measurements: LoadMeasurements): Promise<void> {
   for (const f of files) {
     await eachPoint(f, (p) => {
       const at = Date.parse(p.data.time);
       const tags = p.data.tags ?? {};
       const stageTrend = STAGE_TRENDS[p.metric];
-      if (stageTrend) return recorder.request(stageTrend, tags.ok !== 'false', p.data.value, 0, 0, at, tags.ok === 'false' ? 'check failed' : undefined);
+      if (stageTrend) return measurements.request(stageTrend, tags.ok !== 'false', p.data.value, 0, 0, at, tags.ok === 'false' ? 'check failed' : undefined);
       switch (p.metric) {
         case 'stage_bytes_sent':
-          return recorder.bytes((tags.stage as StageName) ?? 'handle_create', p.data.value, 0, at);
+          return measurements.bytes((tags.stage as StageName) ?? 'handle_create', p.data.value, 0, at);
         case 'stage_bytes_received':
-          return recorder.bytes((tags.stage as StageName) ?? 'handle_create', 0, p.data.value, at);
+          return measurements.bytes((tags.stage as StageName) ?? 'handle_create', 0, p.data.value, at);
         case 'checks':
-          return recorder.check(p.data.value !== 0);
+          return measurements.check(p.data.value !== 0);
         case 'flow_success':
-          return recorder.iterationDone(p.data.value !== 0, undefined, at);
+          return measurements.iterationDone(p.data.value !== 0, undefined, at);
         case 'iteration_duration':
           // Emitted when the iteration ends: it started `value` ms before (k6 gives no intended start).
-          recorder.iterationStarted(at - p.data.value);
-          return recorder.iterationDuration(p.data.value);
+          measurements.iterationStarted(at - p.data.value);
+          return measurements.iterationDuration(p.data.value);
         case 'dropped_iterations':
-          return recorder.droppedIteration(at, 'maxVUs', p.data.value);
+          return measurements.droppedIteration(at, 'maxVUs', p.data.value);
         case 'vus':
-          return recorder.observeVUs(p.data.value, tags.instance_id ?? f);
+          return measurements.observeVUs(p.data.value, tags.instance_id ?? f);
       }
     });
   }

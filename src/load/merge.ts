@@ -23,7 +23,7 @@ import {
   type StageSummary,
 } from '../results/index.ts';
 import { judgeRate } from './rate.ts';
-import { round3 } from './recorder.ts';
+import { round3 } from './measurements.ts';
 import { parseThresholdFlag } from './thresholds.ts';
 import { UsageError } from '../config/errors.ts';
 

@@ -44,7 +44,7 @@ const CACHE_MAX = 64;
 /** Where requests to one origin go: this module's pool, or the proxy dispatcher. */
 interface Route {
   readonly origin: string;
-  send(req: TransportRequest, path: string, exchange: Exchange): void;
+  send(req: TransportRequest, path: string, inFlight: InFlightRequest): void;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -89,13 +89,13 @@ export function createNodeEngineTransport(connections: number, timeoutMs = 60_00
     request(req: TransportRequest): Promise<TransportResponse> {
       const started = performance.now();
       return new Promise<TransportResponse>((resolve) => {
-        const exchange = new Exchange(started, resolve);
+        const inFlight = new InFlightRequest(started, resolve);
         try {
           if (destroyed) throw destroyedError();
           const target = targetOf(req.url);
-          target.origin.send(req, target.path, exchange);
+          target.origin.send(req, target.path, inFlight);
         } catch (err) {
-          exchange.fail(err as Error);
+          inFlight.fail(err as Error);
         }
       });
     },
@@ -140,7 +140,7 @@ class ProxiedOrigin implements Route {
     private readonly served: { proxied: number },
   ) {}
 
-  send(req: TransportRequest, path: string, exchange: Exchange): void {
+  send(req: TransportRequest, path: string, inFlight: InFlightRequest): void {
     let headers = this.flatHeaders.get(req.headers);
     if (!headers) {
       headers = [];
@@ -155,7 +155,7 @@ class ProxiedOrigin implements Route {
       payload = body.parts;
     }
     this.served.proxied++;
-    this.dispatcher.dispatch({ origin: this.origin, path, method: req.method, headers, body: payload as Dispatcher.DispatchOptions['body'] }, exchange);
+    this.dispatcher.dispatch({ origin: this.origin, path, method: req.method, headers, body: payload as Dispatcher.DispatchOptions['body'] }, inFlight);
   }
 
   // The shared proxy dispatcher is closed (waiting for in-flight requests) or destroyed by the transport.
@@ -185,7 +185,7 @@ function requestHead(req: TransportRequest, path: string, host: string): string 
 
 interface Pending {
   request: Buffer | readonly Uint8Array[];
-  exchange: Exchange;
+  inFlight: InFlightRequest;
 }
 
 /** The connections to one origin, and the request bytes prepared for it. */
@@ -217,12 +217,12 @@ class Origin implements Route, ConnectionEvents {
     this.host = u.host;
   }
 
-  send(req: TransportRequest, path: string, exchange: Exchange): void {
+  send(req: TransportRequest, path: string, inFlight: InFlightRequest): void {
     const request = this.encode(req, path);
     this.served.direct++;
     const conn = this.free.pop() ?? this.open();
-    if (conn) conn.send(exchange, request);
-    else this.queue.push({ request, exchange });
+    if (conn) conn.send(inFlight, request);
+    else this.queue.push({ request, inFlight });
   }
 
   /** The request's bytes: one buffer for a string body (cached, as it usually repeats), head + shared parts otherwise. */
@@ -282,8 +282,8 @@ class Origin implements Route, ConnectionEvents {
       if (!conn) break;
       const next = this.queue[this.queueHead]!;
       this.queue[this.queueHead++] = undefined as unknown as Pending; // let the request go
-      next.exchange.dequeued();
-      conn.send(next.exchange, next.request);
+      next.inFlight.dequeued();
+      conn.send(next.inFlight, next.request);
     }
     if (this.queueHead > 0 && this.queueHead === this.queue.length) {
       this.queue = [];
@@ -309,7 +309,7 @@ class Origin implements Route, ConnectionEvents {
     const queued = this.queue.slice(this.queueHead);
     this.queue = [];
     this.queueHead = 0;
-    for (const p of queued) p.exchange.fail(err);
+    for (const p of queued) p.inFlight.fail(err);
     this.closing?.();
     this.closing ??= () => undefined;
     for (const c of this.conns) c.destroy(err);
@@ -333,7 +333,7 @@ function parseUrl(url: string): URL {
  * onResponseError): collects the status and the body chunks, then resolves once with the decoded
  * text, or with status 0 and the error's code. Never pauses, so it needs no controller.
  */
-class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
+class InFlightRequest implements Dispatcher.DispatchHandler, ResponseSink {
   private status = 0;
   private first: Buffer | undefined;
   private rest: Buffer[] | undefined;
@@ -387,7 +387,7 @@ class Exchange implements Dispatcher.DispatchHandler, ResponseSink {
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.keep(chunk); // undici's chunks are the Exchange's to keep
+    this.keep(chunk); // undici's chunks are the InFlightRequest's to keep
   }
 
   onResponseEnd(): void {

@@ -8,7 +8,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createFlow, type Flow, type FlowConfig, type Stage, type StageObserver, type Transport, type WorkerState } from '../../scenarios/flows/index.ts';
 import { recordNotStarted } from './rate.ts';
-import { Recorder } from './recorder.ts';
+import { LoadMeasurements } from './measurements.ts';
 import type { Schedule } from './schedule.ts';
 import { createNodeEngineTransport } from './node-engine-transport.ts';
 import { percentileMs, type RateRecord } from '../results/index.ts';
@@ -39,7 +39,7 @@ export interface ProgressSink {
 }
 
 export interface EngineRun {
-  recorder: Recorder;
+  measurements: LoadMeasurements;
   startedAt: number;
   finishedAt: number;
   durationMs: number;
@@ -77,7 +77,7 @@ const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 const BATCH = 64;
 
 /** The run's clock: performance.now() offsets from the start, and their wall-clock (epoch) values. */
-interface RunClock {
+export interface RunClock {
   startedAt: number;
   t0: number;
   elapsed(): number;
@@ -105,7 +105,7 @@ class IntendedStageObserver implements StageObserver {
   private intendedStart: number;
   private delayed = false;
   constructor(
-    private readonly recorder: Recorder,
+    private readonly measurements: LoadMeasurements,
     private readonly clock: RunClock,
     private readonly dueMs: number,
     private readonly maxStartDelayMs: number,
@@ -116,9 +116,9 @@ class IntendedStageObserver implements StageObserver {
   stage(stage: Stage, ok: boolean, durationMs: number, sent: number, received: number, reason?: string, queuedMs = 0): void {
     const now = this.clock.elapsed();
     if (!this.delayed) this.startDelayed(now - durationMs + queuedMs);
-    this.recorder.request(stage, ok, durationMs, sent, received, this.clock.epochOf(now), reason);
-    this.recorder.check(ok);
-    this.recorder.intendedStage(stage, ok, Math.max(durationMs, now - this.intendedStart));
+    this.measurements.request(stage, ok, durationMs, sent, received, this.clock.epochOf(now), reason);
+    this.measurements.check(ok);
+    this.measurements.intendedStage(stage, ok, Math.max(durationMs, now - this.intendedStart));
     this.intendedStart += durationMs;
   }
 
@@ -127,9 +127,12 @@ class IntendedStageObserver implements StageObserver {
     if (this.delayed) return;
     this.delayed = true;
     const delay = Math.max(0, sentMs - this.dueMs);
-    this.recorder.startDelayed(delay, delay > this.maxStartDelayMs, this.clock.epochOf(sentMs));
+    this.measurements.startDelayed(delay, delay > this.maxStartDelayMs, this.clock.epochOf(sentMs));
   }
 }
+
+/** What the arrival loop needs of the pool: how many are in flight, starting one, waiting for one to end. */
+export type ArrivalPool = Pick<IterationPool, 'active' | 'run' | 'wake' | 'nextCompletion'>;
 
 /** Runs iterations on reused workers (≈ k6 VUs) and tracks how many are in flight. */
 class IterationPool {
@@ -144,7 +147,7 @@ class IterationPool {
   constructor(
     private readonly flow: Flow,
     private readonly transport: Transport,
-    private readonly recorder: Recorder,
+    private readonly measurements: LoadMeasurements,
     private readonly clock: RunClock,
     private readonly maxStartDelayMs: number,
   ) {}
@@ -153,8 +156,8 @@ class IterationPool {
     const worker = this.free.pop() ?? this.flow.newWorker(++this.workers);
     if (++this.active > this.peak) this.peak = this.active;
     const start = this.clock.elapsed();
-    this.recorder.iterationStarted(this.clock.epochOf(start));
-    const observer = new IntendedStageObserver(this.recorder, this.clock, dueMs, this.maxStartDelayMs);
+    this.measurements.iterationStarted(this.clock.epochOf(start));
+    const observer = new IntendedStageObserver(this.measurements, this.clock, dueMs, this.maxStartDelayMs);
     let ok: boolean;
     try {
       ok = await this.flow.iterate(this.transport, observer, worker, k);
@@ -164,8 +167,8 @@ class IterationPool {
     observer.startDelayed(start); // an iteration that ended before any request
 
     const end = this.clock.elapsed();
-    this.recorder.iterationDone(ok, end - start, this.clock.epochOf(end));
-    this.recorder.intendedIterationDone(ok, Math.max(end - start, end - dueMs));
+    this.measurements.iterationDone(ok, end - start, this.clock.epochOf(end));
+    this.measurements.intendedIterationDone(ok, Math.max(end - start, end - dueMs));
     this.free.push(worker);
     this.active--;
     this.wake();
@@ -222,7 +225,7 @@ class IterationPool {
  * responses at high rates wakes it every few microseconds — spinning there would burn the CPU that the
  * iterations, and on a shared machine the target, need (decision 0102).
  */
-async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs: number, pool: IterationPool, recorder: Recorder, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<number> {
+export async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs: number, pool: ArrivalPool, measurements: Pick<LoadMeasurements, 'droppedIteration'>, clock: RunClock, waits: ArrivalWaits, stop?: AbortSignal): Promise<number> {
   let k = 0;
   let due = schedule.dueMs(0);
   let afterExhausted = false;
@@ -253,7 +256,7 @@ async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs
       let exhausted = false;
       for (let n = 0; n < BATCH && due <= now && due < schedule.totalMs; n++) {
         if (pool.active < maxVUs) void pool.run(k, due);
-        else if (afterExhausted) recorder.droppedIteration(clock.epochOf(due), 'maxVUs');
+        else if (afterExhausted) measurements.droppedIteration(clock.epochOf(due), 'maxVUs');
         else {
           exhausted = true; // look again after the event loop turn
           break;
@@ -274,8 +277,13 @@ async function startArrivals(schedule: Schedule, maxVUs: number, maxStartDelayMs
 
 /** Event-loop delay is sampled by a timer of this period; its samples include the period itself. */
 const LOOP_SAMPLE_MS = 10;
-/** A generator whose event loop was busy at least this share of the run was saturated. */
+/**
+ * A generator was saturated when its event loop was busy at least this share of the run AND its timers
+ * fired late: busy alone is also what a short run looks like while the code warms up (one iteration,
+ * loop busy 100 %, timers on time), and that generator held its schedule.
+ */
 const SATURATED_LOOP_SHARE = 0.9;
+const SATURATED_DELAY_P99_MS = 5;
 
 /** The process's event-loop load from now until the returned function is called. */
 function watchGenerator(): () => NonNullable<EngineRun['generator']> {
@@ -286,10 +294,11 @@ function watchGenerator(): () => NonNullable<EngineRun['generator']> {
     delay.disable();
     const utilization = performance.eventLoopUtilization(busy).utilization;
     const lag = (ns: number) => Math.round(Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS) * 1000) / 1000;
+    const eventLoopDelayMs = { p50: lag(delay.percentile(50)), p99: lag(delay.percentile(99)), max: lag(delay.max) };
     return {
       eventLoopUtilization: Math.round(utilization * 1000) / 1000,
-      eventLoopDelayMs: { p50: lag(delay.percentile(50)), p99: lag(delay.percentile(99)), max: lag(delay.max) },
-      saturated: utilization >= SATURATED_LOOP_SHARE,
+      eventLoopDelayMs,
+      saturated: utilization >= SATURATED_LOOP_SHARE && eventLoopDelayMs.p99 >= SATURATED_DELAY_P99_MS,
     };
   };
 }
@@ -304,21 +313,21 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
   const maxStartDelayMs = options.maxStartDelayMs ?? 1000;
   const generatorLoad = watchGenerator();
   const clock = startClock();
-  const recorder = new Recorder(clock.startedAt, true);
-  const pool = new IterationPool(flow, transport, recorder, clock, maxStartDelayMs);
+  const measurements = new LoadMeasurements(clock.startedAt, true);
+  const pool = new IterationPool(flow, transport, measurements, clock, maxStartDelayMs);
   const arrivalWaits: ArrivalWaits = { spin: 0, completion: 0 };
   const { schedule, stop, abort } = options;
   const progress = options.progress === undefined ? { write: (s: string) => process.stderr.write(s), tty: Boolean(process.stderr.isTTY) && !process.env.NO_COLOR } : options.progress;
-  const ticker = progress ? setInterval(() => progressLine(progress, recorder, clock.elapsed(), schedule.totalMs), 1000) : undefined;
+  const ticker = progress ? setInterval(() => progressLine(progress, measurements, clock.elapsed(), schedule.totalMs), 1000) : undefined;
   let handled: number;
   let stoppedAtMs = schedule.totalMs;
   try {
-    handled = await startArrivals(schedule, options.maxVUs, maxStartDelayMs, pool, recorder, clock, arrivalWaits, stop);
+    handled = await startArrivals(schedule, options.maxVUs, maxStartDelayMs, pool, measurements, clock, arrivalWaits, stop);
     if (stop?.aborted) stoppedAtMs = Math.min(schedule.totalMs, clock.elapsed());
     await pool.drain(options.gracefulStopMs ?? 30_000, abort);
   } finally {
     if (ticker) clearInterval(ticker);
-    if (progress) progressLine(progress, recorder, clock.elapsed(), schedule.totalMs, true);
+    if (progress) progressLine(progress, measurements, clock.elapsed(), schedule.totalMs, true);
     // Iterations still running after the graceful stop are aborted, not waited for (as k6 does).
     await (pool.active > 0 ? transport.destroy() : transport.close()).catch(() => undefined);
   }
@@ -326,13 +335,13 @@ export async function runNodeEngine(options: NodeEngineOptions): Promise<EngineR
   const actualDurationMs = clock.elapsed();
   const interrupted = stop?.aborted && actualDurationMs < schedule.totalMs ? { aborted: abort?.aborted === true, actualDurationMs } : undefined;
   // Due (before the stop, for an interrupted run) but never started: the generator fell behind.
-  recordNotStarted(recorder, schedule, clock.startedAt, handled, stoppedAtMs);
-  recorder.observeVUs(pool.peak);
+  recordNotStarted(measurements, schedule, clock.startedAt, handled, stoppedAtMs);
+  measurements.observeVUs(pool.peak);
   const durationMs = Math.max(interrupted ? Math.min(actualDurationMs, schedule.totalMs) : schedule.totalMs, 1);
-  return { recorder, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, scheduleStartAt: clock.startedAt, scheduleEndMs: stoppedAtMs, generator: generatorLoad(), ...(interrupted ? { interrupted } : {}) };
+  return { measurements, startedAt: clock.startedAt, finishedAt, durationMs, arrivalWaits, scheduleStartAt: clock.startedAt, scheduleEndMs: stoppedAtMs, generator: generatorLoad(), ...(interrupted ? { interrupted } : {}) };
 }
 
-function progressLine(sink: ProgressSink, r: Recorder, elapsedMs: number, totalMs: number, final = false): void {
+function progressLine(sink: ProgressSink, r: LoadMeasurements, elapsedMs: number, totalMs: number, final = false): void {
   const s = elapsedMs / 1000;
   const rate = s > 0 ? r.iterations / s : 0;
   const line = `load ${Math.min(s, totalMs / 1000).toFixed(0)}s/${(totalMs / 1000).toFixed(0)}s  ${rate.toFixed(1)} it/s  iterations ${r.iterations}  errors ${r.http.errors}  late ${r.late}  dropped ${r.dropped}  p95 ${percentileMs(r.httpHistogram(), 95).toFixed(1)}ms`;

@@ -1,10 +1,10 @@
 // Whether a run held the arrival rate it was asked for, and the figures that say so (results `rate`):
 // what the schedule had due, what started (and how late), what never ran and why, the rates over the
 // run's real window, the generator's own load, and the verdict. Both engines are judged here, from the
-// same recorder; what an engine cannot measure is named in `notMeasured`, never filled in.
+// same measurements; what an engine cannot measure is named in `notMeasured`, never filled in.
 // docs/decisions/0120-rate-held.md explains the window and the two gates.
 import { encodeHistogram, latencyStats, type EngineName, type RateRecord } from '../results/index.ts';
-import { round3, type Recorder } from './recorder.ts';
+import { round3, type LoadMeasurements } from './measurements.ts';
 import type { Schedule } from './schedule.ts';
 
 /** The run held its rate when it started at least this share of the target rate… */
@@ -26,11 +26,11 @@ function eachSecond(schedule: Schedule, t0: number, fromMs: number, toMs: number
 }
 
 /** The iterations from index `handled` on that were due before `endMs` but never started: dropped, per due second. */
-export function recordNotStarted(recorder: Recorder, schedule: Schedule, t0: number, handled: number, endMs: number): void {
+export function recordNotStarted(measurements: LoadMeasurements, schedule: Schedule, t0: number, handled: number, endMs: number): void {
   if (handled >= schedule.dueBefore(endMs)) return;
   eachSecond(schedule, t0, schedule.dueMs(handled), endMs, (at, before, by) => {
     const n = by - Math.max(before, handled);
-    if (n > 0) recorder.droppedIteration(at, 'notStarted', n);
+    if (n > 0) measurements.droppedIteration(at, 'notStarted', n);
   });
 }
 
@@ -56,51 +56,51 @@ const K6_NOT_MEASURED = [
 ];
 
 /**
- * Fills the recorder's per-second `scheduled` counts (and, for k6, the iterations it never started),
+ * Fills the measurements's per-second `scheduled` counts (and, for k6, the iterations it never started),
  * then gives the rate record and the real window the achieved rate is measured over. Call before
- * `recorder.freeze(windowMs)`.
+ * `measurements.freeze(windowMs)`.
  */
-export function assembleRate(recorder: Recorder, input: RateInput): { rate: RateRecord; windowMs: number } {
+export function assembleRate(measurements: LoadMeasurements, input: RateInput): { rate: RateRecord; windowMs: number } {
   const { schedule, scheduleStartAt: t0, endMs, share } = input;
   const scheduled = Math.floor(schedule.dueBefore(endMs) * share + 1e-9);
   let counted = 0;
   eachSecond(schedule, t0, 0, endMs, (at, _before, by) => {
     const upTo = Math.floor(by * share + 1e-9);
-    if (upTo > counted) recorder.scheduledIn(at, upTo - counted);
+    if (upTo > counted) measurements.scheduledIn(at, upTo - counted);
     counted = upTo;
   });
   // k6 counts the iterations it found no VU for (dropped_iterations), but not those it was still
   // behind on when its duration ended: they are the scheduled ones it neither ran nor dropped.
   if (input.engine === 'k6') {
-    const missing = scheduled - recorder.started - recorder.droppedBy.maxVUs;
-    if (missing > 0) recorder.droppedIteration(undefined, 'notStarted', missing);
+    const missing = scheduled - measurements.started - measurements.droppedBy.maxVUs;
+    if (missing > 0) measurements.droppedIteration(undefined, 'notStarted', missing);
   }
   const firstDueAt = t0 + (scheduled > 0 ? schedule.dueMs(0) : 0);
   const scheduledMs = Math.max(1, endMs - (firstDueAt - t0));
-  const windowMs = Math.max(scheduledMs, recorder.lastCompletionAt - firstDueAt);
+  const windowMs = Math.max(scheduledMs, measurements.lastCompletionAt - firstDueAt);
   const targetRate = endMs > 0 ? (schedule.integral(endMs) * share) / (endMs / 1000) : 0;
   // Starts are rated over the schedule, stretched only by what started later than the start-delay
   // bound allows (a start within it is on time, also for this rate: one iteration 2 ms late is not a
   // rate of a few hundred per second); and at least as long as the target rate needs for the
   // iterations scheduled (0.5/s for 1 ms still starts its one iteration).
-  const startWindowMs = Math.max(scheduledMs, recorder.lastStartAt - firstDueAt - input.maxStartDelayMs, targetRate > 0 ? (scheduled / targetRate) * 1000 : 0);
-  const peak = recorder.peakVUs();
+  const startWindowMs = Math.max(scheduledMs, measurements.lastStartAt - firstDueAt - input.maxStartDelayMs, targetRate > 0 ? (scheduled / targetRate) * 1000 : 0);
+  const peak = measurements.peakVUs();
   const rate: RateRecord = {
     targetRate: round3(targetRate),
     scheduled,
-    started: recorder.started,
-    startRate: round3(recorder.started / (startWindowMs / 1000)),
-    achievedRate: round3(recorder.iterations / (windowMs / 1000)),
+    started: measurements.started,
+    startRate: round3(measurements.started / (startWindowMs / 1000)),
+    achievedRate: round3(measurements.iterations / (windowMs / 1000)),
     windowMs: round3(windowMs),
     maxStartDelayMs: input.maxStartDelayMs,
-    ...(recorder.measuresStartDelay
-      ? { late: recorder.late, startDelay: { count: recorder.startDelay.totalCount, ms: latencyStats(recorder.startDelay), histogram: encodeHistogram(recorder.startDelay) } }
+    ...(measurements.measuresStartDelay
+      ? { late: measurements.late, startDelay: { count: measurements.startDelay.totalCount, ms: latencyStats(measurements.startDelay), histogram: encodeHistogram(measurements.startDelay) } }
       : {}),
-    dropped: { ...recorder.droppedBy },
+    dropped: { ...measurements.droppedBy },
     maxVUs: {
       limit: input.maxVUs,
       ...(peak !== undefined ? { peak } : {}),
-      exhausted: recorder.droppedBy.maxVUs > 0 || input.maxVUsWarning !== undefined,
+      exhausted: measurements.droppedBy.maxVUs > 0 || input.maxVUsWarning !== undefined,
       ...(input.maxVUsWarning ? { warning: input.maxVUsWarning } : {}),
     },
     ...(input.generator ? { generator: input.generator } : {}),
@@ -140,6 +140,14 @@ export function rateLines(r: RateRecord): string[] {
       `(${fmt(r.dropped.maxVUs)} no free VU, ${fmt(r.dropped.notStarted)} not started)`,
   ];
   for (const s of r.shortfalls) lines.push(`  not held: ${s}`);
+  // Held is judged on starts (decision 0120); a held run whose completions trail the target says why,
+  // so "held" beside a low achieved figure never reads as a contradiction.
+  if (r.held && r.achievedRate < MIN_RATE_SHARE * r.targetRate && r.started > 0) {
+    lines.push(
+      `  achieved is below the target although every iteration started on time: the ${(r.windowMs / 1000).toFixed(2)} s window ` +
+        `runs until the last iteration completed, so iterations still in flight when starts ended lower it`,
+    );
+  }
   if (r.maxVUs.exhausted) lines.push(`  maxVUs (${fmt(r.maxVUs.limit)}) exhausted: ${fmt(r.dropped.maxVUs)} iterations found every VU busy${r.maxVUs.warning ? ` (k6: ${r.maxVUs.warning})` : ''}; raise --max-vus if the target can take more`);
   if (r.startDelay) lines.push(`  start delay: p50 ${r.startDelay.ms.med} ms, p99 ${r.startDelay.ms.p99} ms, max ${r.startDelay.ms.max} ms (late beyond ${fmt(r.maxStartDelayMs)} ms)`);
   const g = r.generator;

@@ -8,12 +8,12 @@ import { redactKnownSecrets, redactUrl } from '../config/redact.ts';
 import { closeNetwork, configureNetwork } from '../client/dispatcher.ts';
 import { preflight } from '../client/preflight.ts';
 import type { FlowConfig } from '../../scenarios/flows/index.ts';
-import { round3 } from './recorder.ts';
+import { round3 } from './measurements.ts';
 import { compareWithBaseline } from './baseline.ts';
 import { assertK6Thresholds, assertWorkload, workloadOf, type LoadConfig } from './config.ts';
 import { findDocker, findK6, formatCommand, prepareK6, runK6Engine, type K6Location, type K6RunOptions } from './k6-engine.ts';
 import { segmentShare } from './merge.ts';
-import { startEmbeddedMock, type MockHandle } from './mock.ts';
+import { startEmbeddedMock, type LoadMockTarget } from './mock-target.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
 import { assembleRate, rateLines } from './rate.ts';
 import { readResultsFile } from './results-file.ts';
@@ -58,7 +58,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
   assertWorkload(workloadOf(config), choice.engine);
   if (choice.engine === 'k6') assertK6Thresholds(config.thresholdRules);
 
-  let mock: MockHandle | undefined;
+  let mock: LoadMockTarget | undefined;
   try {
     if (config.target === 'mock') mock = await startEmbeddedMock(config.mockFaults);
     const flow = flowConfig(config, mock, log);
@@ -85,7 +85,7 @@ export async function runLoad(config: LoadConfig): Promise<LoadOutcome> {
 }
 
 /** What each iteration talks to: the embedded mock (its key and posting unless given) or the base URL. */
-function flowConfig(config: LoadConfig, mock: MockHandle | undefined, log: (line: string) => void): FlowConfig {
+function flowConfig(config: LoadConfig, mock: LoadMockTarget | undefined, log: (line: string) => void): FlowConfig {
   let baseUrl: string;
   let apiKey: string;
   let jobPostingId = config.jobPostingId;
@@ -136,7 +136,7 @@ function k6RunOptions(config: LoadConfig, flow: FlowConfig, location: K6Location
 type K6Meta = { exitCodes: number[]; instances: string[]; k6TestRunDurationMs: number[] };
 
 /** After the engine: results, thresholds, baseline comparison, reports, the summary lines, the exit code. */
-async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, log: (line: string) => void, secrets: string[], engine: EngineName, run: EngineRun, mock: MockHandle | undefined, k6Meta?: K6Meta): Promise<LoadOutcome> {
+async function concludeRun(config: LoadConfig, baseline: Baseline | undefined, log: (line: string) => void, secrets: string[], engine: EngineName, run: EngineRun, mock: LoadMockTarget | undefined, k6Meta?: K6Meta): Promise<LoadOutcome> {
   // Error reasons quote the target's answers: a target that echoes the key must not put it in a report.
   const results = redactKnownSecrets(assembleResults(config, engine, run, mock?.faultsDuring(run.startedAt, run.finishedAt) ?? [], k6Meta), secrets);
   results.thresholds = evaluateThresholds(results, config.thresholdRules);
@@ -174,7 +174,7 @@ function summaryLines(results: LoadResults): string[] {
 
 function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun, faults: InjectedFault[], k6?: K6Meta): LoadResults {
   const schedule = scheduleOf(config);
-  const { rate, windowMs } = assembleRate(run.recorder, {
+  const { rate, windowMs } = assembleRate(run.measurements, {
     engine,
     schedule,
     scheduleStartAt: run.scheduleStartAt,
@@ -187,7 +187,7 @@ function assembleResults(config: LoadConfig, engine: EngineName, run: EngineRun,
     generator: run.generator,
     maxVUsWarning: run.maxVUsWarning,
   });
-  const frozen = run.recorder.freeze(windowMs);
+  const frozen = run.measurements.freeze(windowMs);
   return {
     kind: LOAD_RESULTS_KIND,
     schemaVersion: LOAD_RESULTS_VERSION,

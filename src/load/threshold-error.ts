@@ -1,3 +1,3 @@
 // A bad --threshold expression (user input). On its own so that the CLI's argument parsing can
-// recognise it without loading the threshold evaluator and its histogram code (CLI start-up, issue 15).
+// recognise it without loading the threshold evaluator and its histogram code (CLI start-up).
 export class ThresholdError extends Error {}

@@ -17,7 +17,7 @@ export interface ServerClasses {
 /** A stage of the request pipeline in front of Fastify's routing: returns true when it answered the request. */
 export type RequestHook = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-export interface ClientRecorder {
+export interface ClientRecordingHook {
   readonly serverClasses: ServerClasses;
   /** The recording stage, stamping times with the mock's clock. */
   requestHook(clock: Clock): RequestHook;

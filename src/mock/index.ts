@@ -18,7 +18,7 @@ import { registerControl } from './api/control.ts';
 import { registerTransportFaults } from './api/transport-faults.ts';
 import { DEFAULT_KEYS, type MockKey } from './api/keys.ts';
 import { pipelineServerFactory, SERVER_LIMITS, type ServerLimits } from './http-server.ts';
-import type { ClientRecorder } from './client-recording.ts';
+import type { ClientRecordingHook } from './client-recording.ts';
 import type { StorageCors } from './storage/cors.ts';
 import { HarnessError } from '../config/errors.ts';
 
@@ -48,7 +48,7 @@ export interface MockServerOptions {
   /** Slow-client limits (docs/decisions/0040-server-limits.md); each in ms, defaults SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
   /** Records every request for client verification (src/mock/client-recording.ts); off when absent. */
-  recordClient?: ClientRecorder;
+  recordClient?: ClientRecordingHook;
   /** Told every change of the active faults (setFaults, the control API), after it took effect. */
   onFaultsChange?: (specs: readonly string[]) => void;
 }
@@ -84,10 +84,10 @@ const LAZY_SCHEMA_COMPILERS = {
 /** A listen() failure as a configuration error (busy port, unknown host), with what to do about it. */
 function listenError(err: unknown, host: string, port: number): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new HarnessError('port-in-use', `port ${port} on ${host} is already in use`, 'stop what listens there, or choose another port (--port 0 = any free port)');
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HarnessError('host-not-found', `host "${host}" cannot be resolved`, 'give an address or a resolvable name, e.g. --host 127.0.0.1');
-  if (code === 'EADDRNOTAVAIL') return new HarnessError('host-not-local', `address ${host} is not an address of this machine`, 'bind to one of its addresses, e.g. --host 127.0.0.1 or --host 0.0.0.0');
-  if (code === 'EACCES') return new HarnessError('port-not-allowed', `not allowed to listen on port ${port}`, 'ports below 1024 need privileges: choose a port ≥ 1024 or --port 0');
+  if (code === 'EADDRINUSE') return new HarnessError('port-in-use', `port ${port} on ${host} is already in use`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new HarnessError('host-not-found', `host "${host}" cannot be resolved`);
+  if (code === 'EADDRNOTAVAIL') return new HarnessError('host-not-local', `address ${host} is not an address of this machine`);
+  if (code === 'EACCES') return new HarnessError('port-not-allowed', `not allowed to listen on port ${port}`);
   return err;
 }
 

@@ -2,7 +2,7 @@
 // exit-code classes and error types. The libraries are the subpath entries (upload-harness/mock,
 // /client, /conformance). Only the names listed here are public (docs/api.md); test/public-api.test.ts
 // pins them.
-export { EXIT, HarnessError, UsageError, type ExitCode } from '../config/errors.ts';
+export { EXIT, HarnessError, UsageError, type ExitCode, type HarnessErrorCode } from '../config/errors.ts';
 
 // The CLI module is loaded through a computed URL, not a literal import: that keeps the command modules
 // (internal, free to change) out of the public type declarations and out of this entry's load time.

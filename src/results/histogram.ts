@@ -12,7 +12,7 @@ export function newHistogram(): Histogram {
 /**
  * The same histogram (same buckets, same encoding) backed by a plain 32-bit counts array: recording
  * is ~5× cheaper than into the packed array, at ~10–30 KiB each. For the few histograms recorded on
- * the hot path (the per-second ones live only for their second; src/load/recorder.ts keeps their encoding).
+ * the hot path (the per-second ones live only for their second; src/load/measurements.ts keeps their encoding).
  */
 export function newFastHistogram(): Histogram {
   return hdr.build({ bitBucketSize: 32, numberOfSignificantValueDigits: 3, lowestDiscernibleValue: 1, autoResize: true });

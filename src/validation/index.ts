@@ -27,7 +27,7 @@ const compiled = new Map<string, ValidateFunction>();
 function instance(): Ajv2020 {
   if (ajv) return ajv;
   // Loaded on first use, not at import: Ajv and compiling the schemas cost ~70 ms, which every
-  // `upload-harness mock` start paid before its first request needed a validator (issue 15 §5).
+  // `upload-harness mock` start paid before its first request needed a validator.
   const { Ajv2020: AjvClass } = createRequire(import.meta.url)('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   ajv = new AjvClass({ strict: true, allErrors: true, allowUnionTypes: true });
   for (const file of readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.json')).sort()) {

@@ -1,7 +1,7 @@
 // One-line, redacted descriptions of recorded requests for the client report (what was sent).
 import { REDACTED, redactText, redactUrl } from '../config/redact.ts';
 import { isFilePart, type MultipartShape } from './multipart-shape.ts';
-import type { Exchange } from './flows.ts';
+import type { ParsedRequest } from './flows.ts';
 
 const MAX = 400;
 const clip = (s: string): string => (s.length > MAX ? `${s.slice(0, MAX)}…` : s);
@@ -17,7 +17,7 @@ function describeParts(shape: MultipartShape | undefined): string {
   return clip(`${parts.length} part(s) in order: ${parts.join(', ') || '(none)'}${shape.wellFormed ? '' : ` — malformed: ${shape.problem}`}`);
 }
 
-export function describeExchange(ex: Exchange): string {
+export function describeRequest(ex: ParsedRequest): string {
   const { rec } = ex;
   const type = rec.headers['content-type'] ?? 'no Content-Type';
   const head = `${rec.method} ${redactUrl(rec.url)} (${type}, ${rec.bodyBytes} B)`;
@@ -27,7 +27,7 @@ export function describeExchange(ex: Exchange): string {
   return head;
 }
 
-export function describeAnswer(ex: Exchange): string {
+export function describeAnswer(ex: ParsedRequest): string {
   if (ex.rec.aborted) return 'connection closed before the answer';
   return `${ex.rec.status ?? '?'}${ex.code ? ` ${ex.code}` : ''}`;
 }

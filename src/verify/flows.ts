@@ -8,7 +8,7 @@ export const HANDLE_ENDPOINT = 'file.createFileUploadHandle';
 export const FOLLOW_UP_ENDPOINTS: ReadonlySet<string> = new Set(Object.values(FOLLOW_UP).map((f) => f.endpoint));
 
 /** One recorded request with what the judge needs from its body and answer. */
-export interface Exchange {
+export interface ParsedRequest {
   rec: RecordedRequest;
   path: string;
   /** The API endpoint (`category.method`) for API calls. */
@@ -31,24 +31,24 @@ interface IssuedHandle {
   fields: Record<string, string>;
 }
 
-export interface Flow {
+export interface ObservedFlow {
   id: number;
-  handleRequest: Exchange;
+  handleRequest: ParsedRequest;
   /** The declared request (when it parsed). */
   declared?: { fileUploadContext?: unknown; filename?: unknown; contentType?: unknown; contentLength?: unknown };
   context?: UploadContext;
   issued?: IssuedHandle;
   /** CORS preflights (OPTIONS) a browser sent to the storage before this flow's upload. */
-  preflights: Exchange[];
-  uploads: Exchange[];
-  followUps: Exchange[];
+  preflights: ParsedRequest[];
+  uploads: ParsedRequest[];
+  followUps: ParsedRequest[];
 }
 
 export interface GroupedRequests {
-  flows: Flow[];
+  flows: ObservedFlow[];
   /** Requests of no flow: other API calls, storage POSTs and follow-ups naming no issued handle. */
-  stray: Exchange[];
-  all: Exchange[];
+  stray: ParsedRequest[];
+  all: ParsedRequest[];
 }
 
 function parseJson(chunks: Buffer[] | undefined): { value?: unknown; invalid?: boolean } {
@@ -62,10 +62,10 @@ function parseJson(chunks: Buffer[] | undefined): { value?: unknown; invalid?: b
   }
 }
 
-function toExchange(rec: RecordedRequest): Exchange {
+function toExchange(rec: RecordedRequest): ParsedRequest {
   const q = rec.url.indexOf('?');
   const path = q === -1 ? rec.url : rec.url.slice(0, q);
-  const ex: Exchange = { rec, path, ok: rec.status !== undefined && rec.status >= 200 && rec.status < 300 };
+  const ex: ParsedRequest = { rec, path, ok: rec.status !== undefined && rec.status >= 200 && rec.status < 300 };
   if (rec.kind === 'api') {
     ex.endpoint = path.slice(1);
     const isJson = /^application\/json\b/i.test(rec.headers['content-type'] ?? '');
@@ -74,7 +74,7 @@ function toExchange(rec: RecordedRequest): Exchange {
     if (body.invalid && isJson) ex.jsonInvalid = true;
     if (rec.answer) {
       try {
-        ex.envelope = JSON.parse(rec.answer) as Exchange['envelope'];
+        ex.envelope = JSON.parse(rec.answer) as ParsedRequest['envelope'];
       } catch {
         /* not an envelope: leave undefined */
       }
@@ -89,7 +89,7 @@ function toExchange(rec: RecordedRequest): Exchange {
   return ex;
 }
 
-function issuedOf(ex: Exchange): IssuedHandle | undefined {
+function issuedOf(ex: ParsedRequest): IssuedHandle | undefined {
   if (!ex.ok) return undefined;
   const r = ex.envelope?.results as { handle?: unknown; url?: unknown; fields?: unknown } | undefined;
   if (typeof r?.handle !== 'string' || typeof r.url !== 'string' || typeof r.fields !== 'object' || r.fields === null) return undefined;
@@ -105,12 +105,12 @@ function strings(value: unknown, out: string[] = []): string[] {
 }
 
 /** The values of a form-urlencoded body (a follow-up sent as a form still names its handle). */
-function formValues(ex: Exchange): string[] {
+function formValues(ex: ParsedRequest): string[] {
   if (!/^application\/x-www-form-urlencoded\b/i.test(ex.rec.headers['content-type'] ?? '') || !ex.rec.body) return [];
   return [...new URLSearchParams(Buffer.concat(ex.rec.body).toString('utf8')).values()];
 }
 
-function candidateHandles(ex: Exchange): string[] {
+function candidateHandles(ex: ParsedRequest): string[] {
   const found = [...strings(ex.json), ...formValues(ex)];
   for (const p of ex.rec.multipart?.parts ?? []) {
     if (p.value === undefined) continue;
@@ -127,18 +127,18 @@ function candidateHandles(ex: Exchange): string[] {
 }
 
 export function groupFlows(records: readonly RecordedRequest[]): GroupedRequests {
-  const flows: Flow[] = [];
-  const stray: Exchange[] = [];
-  const all: Exchange[] = [];
-  const byHandle = new Map<string, Flow>();
-  const byKey = new Map<string, Flow>();
+  const flows: ObservedFlow[] = [];
+  const stray: ParsedRequest[] = [];
+  const all: ParsedRequest[] = [];
+  const byHandle = new Map<string, ObservedFlow>();
+  const byKey = new Map<string, ObservedFlow>();
   for (const rec of records) {
     const ex = toExchange(rec);
     all.push(ex);
     if (ex.endpoint === HANDLE_ENDPOINT) {
-      const flow: Flow = { id: flows.length + 1, handleRequest: ex, preflights: [], uploads: [], followUps: [] };
+      const flow: ObservedFlow = { id: flows.length + 1, handleRequest: ex, preflights: [], uploads: [], followUps: [] };
       if (ex.json && typeof ex.json === 'object' && !Array.isArray(ex.json)) {
-        flow.declared = ex.json as Flow['declared'];
+        flow.declared = ex.json as ObservedFlow['declared'];
         const c = flow.declared!.fileUploadContext;
         if ((UPLOAD_CONTEXTS as readonly unknown[]).includes(c)) flow.context = c as UploadContext;
       }

@@ -4,9 +4,9 @@
 // no I/O. Known secrets (the run's keys) are removed from the model here, where it is built.
 import { allViolations, type ClientFlowResult, type ClientResults, type ClientRuleResult, type ClientViolation, type RobustnessResult, type RunCounts, type TimelineEntry } from '../results/client.ts';
 import type { RecordedRequest } from './recorder.ts';
-import { type Exchange, type Flow, groupFlows, type GroupedRequests } from './flows.ts';
+import { type ParsedRequest, type ObservedFlow, groupFlows, type GroupedRequests } from './flows.ts';
 import { CLIENT_RULES, type ClientRule, type Finding, type RunFacts } from './rules.ts';
-import { describeAnswer, describeExchange } from './describe.ts';
+import { describeAnswer, describeRequest } from './describe.ts';
 import { redactKnownSecrets, redactUrl } from '../config/redact.ts';
 import { DEFAULT_STORAGE_CORS, type StorageCors } from '../mock/storage/cors.ts';
 
@@ -43,8 +43,8 @@ export interface JudgedRun {
   counts: RunCounts;
 }
 
-function timelineEntry(ex: Exchange, origin: number): TimelineEntry {
-  const e: TimelineEntry = { seq: ex.rec.seq, sinceHandleMs: Math.max(0, ex.rec.at - origin), method: ex.rec.method, path: redactUrl(ex.path), summary: describeExchange(ex) };
+function timelineEntry(ex: ParsedRequest, origin: number): TimelineEntry {
+  const e: TimelineEntry = { seq: ex.rec.seq, sinceHandleMs: Math.max(0, ex.rec.at - origin), method: ex.rec.method, path: redactUrl(ex.path), summary: describeRequest(ex) };
   if (ex.rec.status !== undefined) e.status = ex.rec.status;
   if (ex.code !== undefined) e.code = ex.code;
   if (ex.rec.aborted) e.aborted = true;
@@ -59,16 +59,16 @@ function violation(rule: ClientRule, f: Finding, flowId: number | undefined): Cl
   return v;
 }
 
-const isComplete = (flow: Flow): boolean => flow.issued !== undefined && flow.uploads.some((u) => u.ok);
+const isComplete = (flow: ObservedFlow): boolean => flow.issued !== undefined && flow.uploads.some((u) => u.ok);
 
-function outcomeOf(flow: Flow): ClientFlowResult['outcome'] {
+function outcomeOf(flow: ObservedFlow): ClientFlowResult['outcome'] {
   if (!flow.issued) return 'no handle issued';
   if (flow.followUps.some((f) => f.ok)) return 'attached';
   return flow.uploads.some((u) => u.ok) ? 'uploaded, not attached' : 'not uploaded';
 }
 
 /** Why a flow is not complete, in a few words (for the --min-flows failure). */
-function incompleteBecause(flow: Flow): string {
+function incompleteBecause(flow: ObservedFlow): string {
   if (!flow.issued) return `its handle request was refused (${describeAnswer(flow.handleRequest)})`;
   if (flow.uploads.length === 0) return flow.preflights.length ? `its upload never left the browser: the storage refused its CORS preflight (${describeAnswer(flow.preflights[flow.preflights.length - 1]!)})` : 'it created a handle and never uploaded';
   return `the storage accepted none of its ${flow.uploads.length} upload(s) (last: ${describeAnswer(flow.uploads[flow.uploads.length - 1]!)})`;
@@ -101,7 +101,7 @@ export function judgeRun(records: readonly RecordedRequest[], options: { cors?: 
   for (const ex of grouped.stray) {
     if (ex.rec.kind === 'storage' && ex.rec.method === 'POST' && !ex.rec.multipart?.wellFormed) {
       const rule = CLIENT_RULES.find((r) => r.id === 'client.upload.multipart-well-formed')!;
-      add(violation(rule, { ex, message: ex.rec.multipart ? `malformed multipart: ${ex.rec.multipart.problem}` : 'a storage POST that is not multipart/form-data', sent: describeExchange(ex), expected: 'a multipart/form-data upload of a handle\'s fields and file' }, undefined));
+      add(violation(rule, { ex, message: ex.rec.multipart ? `malformed multipart: ${ex.rec.multipart.problem}` : 'a storage POST that is not multipart/form-data', sent: describeRequest(ex), expected: 'a multipart/form-data upload of a handle\'s fields and file' }, undefined));
       exercised.add(rule.id);
     }
   }

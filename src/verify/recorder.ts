@@ -12,7 +12,7 @@
 import { type IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Clock } from '../mock/clock.ts';
-import type { ClientRecorder as RecorderHook, RequestHook, ServerClasses } from '../mock/client-recording.ts';
+import type { ClientRecordingHook, RequestHook, ServerClasses } from '../mock/client-recording.ts';
 import { DEFAULT_STORAGE_CREDENTIALS } from '../mock/storage/types.ts';
 import { boundaryOf, MultipartShapeReader, type MultipartShape } from './multipart-shape.ts';
 
@@ -207,7 +207,7 @@ class RecordingResponse extends ServerResponse {
   }
 }
 
-export class ClientRecorder implements RecorderHook {
+export class ClientRecorder implements ClientRecordingHook {
   private list: RecordedRequest[] = [];
   private seq = 0;
   private clock: Clock = { now: () => Date.now() };

@@ -9,7 +9,7 @@ import { ERROR_CODES } from '../protocol/constants.ts';
 import type { ClientViolation, RobustnessResult } from '../results/client.ts';
 import { corsHeaders, type StorageCors } from '../mock/storage/cors.ts';
 import { type JudgedCase, type JudgedRun, violationFailures } from './judge.ts';
-import { type Flow, FOLLOW_UP_ENDPOINTS, type GroupedRequests, HANDLE_ENDPOINT } from './flows.ts';
+import { type ObservedFlow, FOLLOW_UP_ENDPOINTS, type GroupedRequests, HANDLE_ENDPOINT } from './flows.ts';
 import type { Interceptor } from './recorder.ts';
 import { UsageError } from '../config/errors.ts';
 
@@ -146,10 +146,10 @@ export class RobustnessInjector {
 /** Rules whose violation during a faulted flow means the client misbehaved under the fault. */
 const MISBEHAVIOUR_RULES = new Set(['client.retry.retry-after', 'client.retry.bounded', 'client.attach.after-upload', 'client.handle.single-use', 'client.upload.within-expiry']);
 
-function flowOf(grouped: GroupedRequests, seq: number): Flow | undefined {
+function flowOf(grouped: GroupedRequests, seq: number): ObservedFlow | undefined {
   return grouped.flows.find((f) => [f.handleRequest, ...f.uploads, ...f.followUps].some((e) => e.rec.seq === seq));
 }
-const attached = (f: Flow | undefined): boolean => f?.followUps.some((x) => x.ok) ?? false;
+const attached = (f: ObservedFlow | undefined): boolean => f?.followUps.some((x) => x.ok) ?? false;
 
 const NOT_EXERCISED: Record<FaultInfo['target'], string> = {
   handle: 'the client sent no handle request',

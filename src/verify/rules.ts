@@ -5,13 +5,13 @@
 import { FOLLOW_UP, UPLOAD_CONTEXTS } from '../protocol/constants.ts';
 import { isSecretName } from '../config/redact.ts';
 import type { ClientRuleInfo } from '../results/client.ts';
-import type { Exchange, Flow, GroupedRequests } from './flows.ts';
-import { describeAnswer, describeExchange } from './describe.ts';
+import type { ParsedRequest, ObservedFlow, GroupedRequests } from './flows.ts';
+import { describeAnswer, describeRequest } from './describe.ts';
 import { fingerprint, isFilePart } from './multipart-shape.ts';
 import { corsAllows, describeCors, type StorageCors } from '../mock/storage/cors.ts';
 
 export interface Finding {
-  ex?: Exchange;
+  ex?: ParsedRequest;
   message: string;
   sent: string;
   expected: string;
@@ -25,7 +25,7 @@ export interface RunFacts {
   cors: StorageCors;
 }
 
-export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: Flow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
+export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: ObservedFlow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
 
 /** Attempts at one target (one object key, one handle's follow-up, one run of failing handle requests). */
 const MAX_ATTEMPTS = 5;
@@ -36,20 +36,20 @@ const lower = (s: string): string => s.toLowerCase();
 const mediaType = (t: string | undefined): string => (t ?? '').split(';')[0]!.trim().toLowerCase();
 /** Uploads whose whole body was seen (not cut short, not stopped early by the storage, not answered
  * by an injected fault): the rules about the set of fields need all of it. */
-const uploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && u.rec.bodyComplete && !u.rec.aborted && u.rec.injected === undefined);
+const uploadsOf = (flow: ObservedFlow): ParsedRequest[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && u.rec.bodyComplete && !u.rec.aborted && u.rec.injected === undefined);
 /** Uploads with at least a structure seen (the storage may have stopped reading after the file). */
-const seenUploadsOf = (flow: Flow): Exchange[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && !u.rec.aborted && u.rec.injected === undefined);
+const seenUploadsOf = (flow: ObservedFlow): ParsedRequest[] => flow.uploads.filter((u) => u.rec.multipart !== undefined && !u.rec.aborted && u.rec.injected === undefined);
 /** The non-file fields sent, by lower-cased name (where they stand relative to the file is file-last's concern). */
 type SentFields = Map<string, { value?: string; fingerprint?: string }>;
 
-function sentFields(ex: Exchange): SentFields {
+function sentFields(ex: ParsedRequest): SentFields {
   const out: SentFields = new Map();
   for (const p of ex.rec.multipart?.parts ?? []) if (!isFilePart(p)) out.set(lower(p.name), { value: p.value, fingerprint: p.fingerprint });
   return out;
 }
 
 /** Judges each judged upload of a flow whose handle was issued, against the issued fields. */
-function eachIssuedUpload(flow: Flow, judge: (u: Exchange, issued: Record<string, string>, sent: SentFields) => Finding[]): Finding[] {
+function eachIssuedUpload(flow: ObservedFlow, judge: (u: ParsedRequest, issued: Record<string, string>, sent: SentFields) => Finding[]): Finding[] {
   const issued = flow.issued;
   if (!issued) return [];
   return uploadsOf(flow).flatMap((u) => judge(u, issued.fields, sentFields(u)));
@@ -67,7 +67,7 @@ function policyExpiration(fields: Record<string, string>): number | undefined {
   }
 }
 
-function finding(ex: Exchange, message: string, expected: string, sent = describeExchange(ex), realAnswer?: string): Finding {
+function finding(ex: ParsedRequest, message: string, expected: string, sent = describeRequest(ex), realAnswer?: string): Finding {
   return realAnswer === undefined ? { ex, message, sent, expected } : { ex, message, sent, expected, realAnswer };
 }
 
@@ -83,14 +83,14 @@ function basicCredentials(header: string | undefined): { user: string; password:
 }
 
 /** Requests of one target in order, for the retry rules. */
-function retryTargets(run: RunFacts): Exchange[][] {
-  const targets: Exchange[][] = [];
+function retryTargets(run: RunFacts): ParsedRequest[][] {
+  const targets: ParsedRequest[][] = [];
   for (const flow of run.grouped.flows) {
     if (flow.uploads.length > 0) targets.push(flow.uploads);
     if (flow.followUps.length > 0) targets.push(flow.followUps);
   }
   // Handle requests: a run of failing attempts plus the attempt after it is one target.
-  let current: Exchange[] = [];
+  let current: ParsedRequest[] = [];
   for (const flow of run.grouped.flows) {
     current.push(flow.handleRequest);
     if (flow.handleRequest.ok) {
@@ -102,8 +102,8 @@ function retryTargets(run: RunFacts): Exchange[][] {
   return targets;
 }
 
-const retryable = (ex: Exchange): boolean => ex.rec.aborted === true || ex.rec.status === 429 || (ex.rec.status ?? 0) >= 500;
-const retryAfterMs = (ex: Exchange): number | undefined => {
+const retryable = (ex: ParsedRequest): boolean => ex.rec.aborted === true || ex.rec.status === 429 || (ex.rec.status ?? 0) >= 500;
+const retryAfterMs = (ex: ParsedRequest): number | undefined => {
   const v = ex.rec.retryAfter;
   if (v === undefined) return undefined;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
@@ -254,12 +254,12 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       return flow.uploads.flatMap((u) => {
         if (u.rec.injected !== undefined) return [];
         const shape = u.rec.multipart;
-        if (!shape) return [finding(u, `the body is not multipart/form-data (Content-Type: ${u.rec.headers['content-type'] ?? 'none'})`, 'Content-Type: multipart/form-data; boundary=…', describeExchange(u), 'S3: 412 PreconditionFailed "Bucket POST must be of the enclosure-type multipart/form-data"')];
+        if (!shape) return [finding(u, `the body is not multipart/form-data (Content-Type: ${u.rec.headers['content-type'] ?? 'none'})`, 'Content-Type: multipart/form-data; boundary=…', describeRequest(u), 'S3: 412 PreconditionFailed "Bucket POST must be of the enclosure-type multipart/form-data"')];
         if (!u.rec.bodyComplete || u.rec.aborted) return []; // cut short: the shape seen is not the shape sent
-        if (!shape.wellFormed) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, each with a name, closed by --boundary--', describeExchange(u), 'S3: 400 MalformedPOSTRequest "The body of your POST request is not well-formed multipart/form-data."')];
+        if (!shape.wellFormed) return [finding(u, `malformed multipart: ${shape.problem}`, 'RFC 7578 parts, each with a name, closed by --boundary--', describeRequest(u), 'S3: 400 MalformedPOSTRequest "The body of your POST request is not well-formed multipart/form-data."')];
         const files = shape.parts.filter(isFilePart).length;
-        if (files === 0) return [finding(u, 'no part is named "file" (S3 takes the upload from the part of that name, whatever filename attribute other parts carry)', 'exactly one part named "file"', describeExchange(u), 'S3: 400 InvalidArgument "POST requires exactly one file upload per request."')];
-        if (files > 1) return [finding(u, `${files} parts named "file"`, 'exactly one part named "file"', describeExchange(u), `S3: 400 InvalidArgument "POST requires exactly one file upload per request." (ArgumentValue ${files}): nothing is stored`)];
+        if (files === 0) return [finding(u, 'no part is named "file" (S3 takes the upload from the part of that name, whatever filename attribute other parts carry)', 'exactly one part named "file"', describeRequest(u), 'S3: 400 InvalidArgument "POST requires exactly one file upload per request."')];
+        if (files > 1) return [finding(u, `${files} parts named "file"`, 'exactly one part named "file"', describeRequest(u), `S3: 400 InvalidArgument "POST requires exactly one file upload per request." (ArgumentValue ${files}): nothing is stored`)];
         return [];
       });
     },
@@ -367,7 +367,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       // Every attempt failed — refused by the storage, or stopped by the browser at a refused preflight.
       const attempts = flow.uploads.length > 0 ? flow.uploads : flow.preflights;
       const gaveUp = attempts.length > 0 && !attempts.some((u) => u.ok);
-      return gaveUp ? [] : [{ ex: flow.handleRequest, message: flow.uploads.length ? 'uploaded but never attached' : 'created but never used', sent: describeExchange(flow.handleRequest), expected: 'a follow-up call with this handle' }];
+      return gaveUp ? [] : [{ ex: flow.handleRequest, message: flow.uploads.length ? 'uploaded but never attached' : 'created but never used', sent: describeRequest(flow.handleRequest), expected: 'a follow-up call with this handle' }];
     },
   },
   {
@@ -405,7 +405,7 @@ export const CLIENT_RULES: readonly ClientRule[] = [
           const wait = retryAfterMs(prev);
           if (wait === undefined || !(prev.rec.status === 429 || prev.rec.status === 503)) return [];
           const gap = ex.rec.at - (prev.rec.doneAt ?? prev.rec.at);
-          return gap + 5 < wait ? [finding(ex, `retried after ${gap} ms; Retry-After asked for ${wait} ms`, `≥ ${wait} ms`, `${describeExchange(ex)} after ${describeAnswer(prev)}`)] : [];
+          return gap + 5 < wait ? [finding(ex, `retried after ${gap} ms; Retry-After asked for ${wait} ms`, `≥ ${wait} ms`, `${describeRequest(ex)} after ${describeAnswer(prev)}`)] : [];
         }),
       );
     },

@@ -59,7 +59,7 @@ function runCommand(command: string[], env: NodeJS.ProcessEnv, options: Verifica
     const done = (): void => options.signal?.removeEventListener('abort', stop);
     child.once('error', (err: NodeJS.ErrnoException) => {
       done();
-      if (err.code === 'ENOENT') reject(new HarnessError('command-not-found', `command not found: ${command[0]}`, 'check the spelling and that it is on PATH (or give a path, e.g. ./upload.sh)'));
+      if (err.code === 'ENOENT') reject(new HarnessError('command-not-found', `command not found: ${command[0]}`));
       else if (err.code === 'EACCES') reject(new HarnessError('command-not-executable', `command is not executable: ${command[0]}`, `chmod +x ${command[0]}, or run it through its interpreter (bash ${command[0]})`));
       else reject(new HarnessError('command-failed-to-start', `could not start ${command[0]}: ${err.message}`));
     });

@@ -13,6 +13,7 @@ import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { DEFAULT_STORAGE_CREDENTIALS as C } from '../../src/mock/storage/types.ts';
 import { amzDate, iso8601Seconds, SigningKeyCache, signString } from '../../src/mock/storage/sigv4.ts';
 import { FUZZ_RUNS, FUZZ_TIMEOUT_MS, fuzzParams } from './budget.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 let s: MockServer;
 let parent: string;
@@ -142,7 +143,7 @@ describe('fuzz: storage POST', () => {
     for (const f of files) expect(f).toMatch(new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(objects|tmp)(/[0-9a-f]{64}-[0-9a-f]{12})?$`));
     expect(await readdir(join(root, 'tmp'))).toEqual([]);
     expect(files.filter((f) => f.includes('/objects/')).length).toBe(s.storage.listObjects().length);
-    const ok = await fetch(`${s.baseUrl}/apiKey.info`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('mock-full-access:').toString('base64')}`, 'content-type': 'application/json' }, body: '{}' });
+    const ok = await fetch(`${s.baseUrl}/apiKey.info`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: '{}' });
     expect(ok.status).toBe(200);
   }, FUZZ_TIMEOUT_MS);
 });

@@ -2,8 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runNodeEngine } from '../../src/load/node-engine.ts';
-import { Recorder } from '../../src/load/recorder.ts';
+import { runNodeEngine, startArrivals, type ArrivalPool, type RunClock } from '../../src/load/node-engine.ts';
+import { LoadMeasurements } from '../../src/load/measurements.ts';
 import { constantSchedule } from '../../src/load/schedule.ts';
 import { decodeHistogram, encodeHistogram, latencyStats, newHistogram, percentileMs, recordMs } from '../../src/results/index.ts';
 import { parseContextMix, parseFileSizeMix, type FlowConfig } from '../../scenarios/flows/index.ts';
@@ -35,6 +35,41 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
+/** A run clock that moves only when read, 0.2 ms per reading (the first reads 0). */
+function steppingClock(stepMs = 0.2): RunClock {
+  let t = -stepMs;
+  return { startedAt: 0, t0: 0, elapsed: () => (t += stepMs), epochOf: (ms) => ms };
+}
+
+/** A pool whose iterations end at once, or (`hold`) only on release(); counts what it started. */
+class FakePool implements ArrivalPool {
+  active = 0;
+  started = 0;
+  private waiter: (() => void) | undefined;
+  private readonly held: (() => void)[] = [];
+  constructor(private readonly hold: boolean) {}
+  run(): Promise<void> {
+    this.started++;
+    this.active++;
+    if (!this.hold) {
+      this.active--;
+      return Promise.resolve();
+    }
+    return new Promise((r) => this.held.push(() => (this.active--, r())));
+  }
+  wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+  nextCompletion(): Promise<void> {
+    return new Promise((r) => (this.waiter = r));
+  }
+  release(): void {
+    for (const end of this.held.splice(0)) end();
+  }
+}
+
 const flow = (): FlowConfig => ({ scenario: 'handle-create', baseUrl: base, apiKey: 'k', fileSizes: parseFileSizeMix('1KiB'), contexts: parseContextMix('resume') });
 
 describe('open-model scheduler', () => {
@@ -46,7 +81,7 @@ describe('open-model scheduler', () => {
     }, 300);
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(500, 1000), maxVUs: 64, progress: null });
     clearTimeout(stall);
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.droppedIterations).toBe(0);
     expect(f.totals.iterations).toBe(500);
     expect(f.totals.iterationsFailed).toBe(0);
@@ -57,7 +92,7 @@ describe('open-model scheduler', () => {
     delayMs = 150;
     maxInFlight = 0;
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(100, 500), maxVUs: 3, progress: null });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.iterations + f.totals.droppedIterations).toBe(50);
     expect(maxInFlight).toBeLessThanOrEqual(3);
     // Each VU finishes an iteration every ~150 ms: ~3 × 500/150 + 3 start, the rest (~38) are dropped.
@@ -72,7 +107,7 @@ describe('open-model scheduler', () => {
   it('a sustainable rate runs on time: every due iteration starts and none is dropped', async () => {
     delayMs = 2;
     const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(1000, 1000), maxVUs: 128, progress: null });
-    const f = run.recorder.freeze(run.durationMs);
+    const f = run.measurements.freeze(run.durationMs);
     expect(f.totals.droppedIterations).toBe(0);
     expect(f.totals.iterations).toBe(1000);
     expect(f.totals.achievedRate).toBe(1000);
@@ -80,17 +115,28 @@ describe('open-model scheduler', () => {
     delayMs = 0;
   });
   it('waits for sub-millisecond arrivals on completions while iterations are in flight, spins only when none are', async () => {
-    delayMs = 3; // at 2000/s with 3 ms answers ~6 iterations are always in flight
-    const busy = await runNodeEngine({ flow: flow(), schedule: constantSchedule(2000, 500), maxVUs: 64, progress: null });
-    const fb = busy.recorder.freeze(busy.durationMs);
-    expect(fb.totals.iterations).toBe(1000);
-    expect(fb.totals.droppedIterations).toBe(0);
-    expect(busy.arrivalWaits!.completion).toBeGreaterThan(busy.arrivalWaits!.spin);
-    delayMs = 0;
-    // One iteration every 2.5 ms against an instant server: nothing is in flight when the next is near, so it spins.
-    const idle = await runNodeEngine({ flow: flow(), schedule: constantSchedule(400, 500), maxVUs: 64, progress: null });
-    expect(idle.recorder.freeze(idle.durationMs).totals.iterations).toBe(200);
-    expect(idle.arrivalWaits!.spin).toBeGreaterThan(0);
+    // The arrival loop alone, on a clock that moves only when read and a pool whose iterations end when the
+    // test says: every wait it computes, and whether anything is in flight then, is the same on any machine.
+    const arrivals = async (pool: FakePool) => {
+      const waits = { spin: 0, completion: 0 };
+      const measurements = { droppedIteration: vi.fn() };
+      // 2000/s for 10 ms: 20 arrivals 0.5 ms apart, so every wait for the next one is under a millisecond.
+      const handled = await startArrivals(constantSchedule(2000, 10), 64, 1000, pool, measurements, steppingClock(), waits);
+      expect(handled).toBe(20);
+      expect(pool.started).toBe(20);
+      expect(measurements.droppedIteration).not.toHaveBeenCalled();
+      return waits;
+    };
+    // Iterations that last until the schedule has ended: one is in flight at every wait.
+    const busyPool = new FakePool(true);
+    const busy = await arrivals(busyPool);
+    busyPool.release();
+    expect(busy.spin).toBe(0);
+    expect(busy.completion).toBeGreaterThan(0);
+    // Iterations that end as they start: none is in flight at any wait.
+    const idle = await arrivals(new FakePool(false));
+    expect(idle.completion).toBe(0);
+    expect(idle.spin).toBeGreaterThan(0);
   });
 
   it('the first connections are open before the clock starts (preconnect), and the run uses them', async () => {
@@ -108,7 +154,7 @@ describe('open-model scheduler', () => {
     server.on('request', onRequest);
     try {
       const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(50, 200), maxVUs: 64, progress: null });
-      const f = run.recorder.freeze(run.durationMs);
+      const f = run.measurements.freeze(run.durationMs);
       expect(f.totals.iterations).toBe(10);
       expect(f.totals.iterationsFailed).toBe(0);
       expect(connectionsBeforeFirstRequest).toBe(8); // MAX_CONNECTING, opened by preconnect
@@ -136,7 +182,7 @@ describe('open-model scheduler', () => {
     }) as typeof clearTimeout);
     try {
       const run = await runNodeEngine({ flow: flow(), schedule: constantSchedule(20, 100), maxVUs: 4, progress: null, gracefulStopMs: GRACE });
-      const f = run.recorder.freeze(run.durationMs);
+      const f = run.measurements.freeze(run.durationMs);
       expect(f.totals.iterations).toBe(2);
       expect(f.totals.iterationsFailed).toBe(0);
       expect(set.mock.calls.some((c) => c[1] === GRACE)).toBe(true); // the drain did wait with the grace timer
@@ -153,7 +199,7 @@ describe('open-model scheduler', () => {
 describe('recorder per-second histograms', () => {
   it('equal direct recording, also with samples arriving for earlier seconds after later ones', () => {
     const t0 = 1_700_000_000_000;
-    const r = new Recorder(t0);
+    const r = new LoadMeasurements(t0);
     const direct = [newHistogram(), newHistogram(), newHistogram(), newHistogram()];
     const total = newHistogram();
     let seed = 7;
@@ -190,7 +236,7 @@ describe('recorder per-second histograms', () => {
 
   it('derive the http histogram from the stages exactly as recording every request twice would', () => {
     const t0 = 1_700_000_000_000;
-    const r = new Recorder(t0);
+    const r = new LoadMeasurements(t0);
     const total = newHistogram();
     let seed = 11;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

@@ -6,7 +6,7 @@ import { Client } from 'undici';
 import { createNetwork } from '../../src/client/dispatcher.ts';
 import { createNodeEngineTransport } from '../../src/load/node-engine-transport.ts';
 import type { TransportRequest } from '../../scenarios/flows/index.ts';
-import { rawServer } from './raw-http-server.ts';
+import { rawServer } from '../support/servers.ts';
 
 export interface RawAnswer {
   /** The bytes the server writes (latin1). */

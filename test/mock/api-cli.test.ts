@@ -3,6 +3,7 @@ import { listFaults, mockOptionsFromArgs } from '../../src/cli/mock.ts';
 import { UsageError } from '../../src/config/errors.ts';
 import { FAULTS } from '../../src/mock/faults.ts';
 import { startMockServer } from '../../src/mock/index.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 describe('mock command options', () => {
   it('parses flags', () => {
@@ -31,7 +32,7 @@ describe('upload TTL and the clock', () => {
   it('an upload after the TTL (clock advanced) is refused by storage', async () => {
     const s = await startMockServer({ uploadTtlMs: 1000 });
     try {
-      const res = await fetch(`${s.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('mock-full-access:').toString('base64')}` }, body: JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'a', contentType: 'text/plain', contentLength: 1 }) });
+      const res = await fetch(`${s.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'a', contentType: 'text/plain', contentLength: 1 }) });
       const h = ((await res.json()) as any).results;
       s.clock.advance(5000);
       const form = new FormData();

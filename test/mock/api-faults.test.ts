@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
+import { authHeader } from '../support/auth.ts';
 
-const auth = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
-const FULL = auth('mock-full-access');
+const FULL = authHeader('mock-full-access');
 const REQ = { fileUploadContext: 'CandidateResume', filename: 'a.pdf', contentType: 'application/pdf', contentLength: 3 };
 
 let s: MockServer;
@@ -24,7 +24,7 @@ describe('api faults', () => {
   });
   it('no-permission-check lets a read-only key write', async () => {
     s.setFaults(['no-permission-check']);
-    expect((await call('file.createFileUploadHandle', REQ, auth('mock-read-only'))).body.success).toBe(true);
+    expect((await call('file.createFileUploadHandle', REQ, authHeader('mock-read-only'))).body.success).toBe(true);
   });
   it('accept-missing-field and accept-bad-context each waive one rule', async () => {
     s.setFaults(['accept-missing-field']);
@@ -50,7 +50,7 @@ describe('api faults', () => {
     const h = (await call('file.createFileUploadHandle', REQ)).body.results.handle;
     s.setFaults(['handle-before-upload', 'cross-context-handle']);
     expect((await call('candidate.uploadFile', { candidateId: cand.id, fileHandle: h })).body.success).toBe(true);
-    const h2 = (await call('file.createFileUploadHandle', REQ, auth('mock-other-org'))).body.results.handle;
+    const h2 = (await call('file.createFileUploadHandle', REQ, authHeader('mock-other-org'))).body.results.handle;
     s.setFaults(['handle-before-upload']);
     expect((await call('candidate.uploadResume', { candidateId: cand.id, resumeHandle: h2 })).body.errorInfo.code).toBe('file_upload_handle_not_found');
     s.setFaults(['handle-before-upload', 'cross-org-handle']);

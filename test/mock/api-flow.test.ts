@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { DEFAULT_JOB_POSTING_ID, loadKeysFile, startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { validate } from '../../src/validation/index.ts';
 import { HarnessError } from '../../src/config/errors.ts';
+import { authHeader } from '../support/auth.ts';
 
 const run = promisify(execFile);
-const auth = (key: string) => ({ authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` });
-const FULL = auth('mock-full-access');
+const FULL = authHeader('mock-full-access');
 
 async function call(s: MockServer, endpoint: string, body: unknown, headers: Record<string, string> = FULL) {
   const res = await fetch(`${s.baseUrl}/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -41,12 +41,12 @@ describe('auth and transport', () => {
     expect(none.status).toBe(401);
     expect(validate('error-envelope', none.body).ok).toBe(true);
     expect(none.body.errorInfo.requestId).toMatch(/^[0-9A-Z]{26}$/);
-    expect((await call(s, 'candidate.create', { name: 'x' }, auth('nope'))).status).toBe(403);
+    expect((await call(s, 'candidate.create', { name: 'x' }, authHeader('nope'))).status).toBe(403);
     const bad = await call(s, 'candidate.create', { name: 'x' }, { authorization: 'Bearer x' });
     expect([bad.status, bad.body.errorInfo.code]).toEqual([403, 'invalid_api_key']);
   });
   it('403 missing_endpoint_permission for a read-only key on a write endpoint', async () => {
-    const r = await call(s, 'file.createFileUploadHandle', {}, auth('mock-read-only'));
+    const r = await call(s, 'file.createFileUploadHandle', {}, authHeader('mock-read-only'));
     expect([r.status, r.body.errorInfo.code]).toEqual([403, 'missing_endpoint_permission']);
   });
   it('malformed JSON 200 invalid_input (decision 0002), wrong content type 415, oversized 413, unknown endpoint 404', async () => {
@@ -87,7 +87,7 @@ describe('handles', () => {
     await upload(h, bytes);
     const wrong = await call(s, 'candidate.uploadFile', { candidateId: cand.id, fileHandle: h.handle });
     expect(wrong.body.errorInfo.code).toBe('file_upload_handle_wrong_context');
-    const other = await call(s, 'candidate.uploadResume', { candidateId: cand.id, resumeHandle: h.handle }, auth('mock-other-org'));
+    const other = await call(s, 'candidate.uploadResume', { candidateId: cand.id, resumeHandle: h.handle }, authHeader('mock-other-org'));
     expect(other.body.errorInfo.code).toBe('candidate_not_found');
     const garbled = await call(s, 'candidate.uploadResume', { candidateId: cand.id, resumeHandle: h.handle.slice(0, -2) + 'xx' });
     expect(garbled.body.errorInfo.code).toBe('file_upload_handle_invalid');
@@ -100,13 +100,13 @@ describe('handles', () => {
     const info = await call(s, 'candidate.info', { id: cand.id });
     const fi = await call(s, 'file.info', { fileHandle: info.body.results.resumeFileHandle.handle });
     expect(Buffer.from(await (await fetch(fi.body.results.url)).arrayBuffer()).equals(bytes)).toBe(true);
-    expect((await call(s, 'file.info', { fileHandle: info.body.results.resumeFileHandle.handle }, auth('mock-other-org'))).body.errorInfo.code).toBe('file_not_found');
+    expect((await call(s, 'file.info', { fileHandle: info.body.results.resumeFileHandle.handle }, authHeader('mock-other-org'))).body.errorInfo.code).toBe('file_not_found');
     expect((await call(s, 'file.info', { fileHandle: h.handle })).body.errorInfo.code).toBe('file_handle_invalid');
-    expect((await call(s, 'candidate.info', { id: cand.id }, auth('mock-other-org'))).body.errorInfo.code).toBe('candidate_not_found');
+    expect((await call(s, 'candidate.info', { id: cand.id }, authHeader('mock-other-org'))).body.errorInfo.code).toBe('candidate_not_found');
   });
   it("another org's handle is not found for that org", async () => {
     const bytes = Buffer.from('abc');
-    const h = await handle(s, 'CandidateFiles', bytes, auth('mock-other-org'));
+    const h = await handle(s, 'CandidateFiles', bytes, authHeader('mock-other-org'));
     await upload(h, bytes);
     const cand = (await call(s, 'candidate.create', { name: 'A' })).body.results;
     expect((await call(s, 'candidate.uploadFile', { candidateId: cand.id, fileHandle: h.handle })).body.errorInfo.code).toBe('file_upload_handle_not_found');
@@ -144,7 +144,7 @@ describe('jobPosting, applicationForm.submit, apiKey.info', () => {
     expect(await (await fetch(url)).text()).toBe('multipart bytes');
   });
   it('apiKey.info returns title and scopes', async () => {
-    const r = await call(s, 'apiKey.info', {}, auth('mock-read-only'));
+    const r = await call(s, 'apiKey.info', {}, authHeader('mock-read-only'));
     expect(validate('apiKey.info.response', r.body).ok).toBe(true);
     expect(r.body.results.scopes).toContain('candidates:read');
   });

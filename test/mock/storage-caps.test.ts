@@ -1,4 +1,4 @@
-// Soak runs keep their disk (issue 12 §4): the storage emulator keeps at most `storageMaxObjects`
+// Soak runs keep their disk: the storage emulator keeps at most `storageMaxObjects`
 // objects and `storageMaxBytes` bytes, evicting the oldest first with their index entry and their file;
 // an evicted file answers as not found through file.info (file_not_found) and through a download URL
 // handed out before the eviction (S3 404 NoSuchKey XML). Disk usage is read from the storage folder.

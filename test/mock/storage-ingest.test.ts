@@ -1,4 +1,4 @@
-// The ingest fast path (issue 5): MD5 on a worker thread, pipelined positional disk writes, and the
+// The ingest fast path: MD5 on a worker thread, pipelined positional disk writes, and the
 // multipart reader holding back only a possible delimiter prefix. Each must keep exact results.
 import { spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HashWorker } from '../../src/mock/storage/off-thread-hash.ts';
+import { HashWorker, OffThreadHash } from '../../src/mock/storage/off-thread-hash.ts';
 import { ObjectStore } from '../../src/mock/storage/object-store.ts';
 import { partialDelimiterStart } from '../../src/mock/multipart-tokenizer.ts';
 import { readMultipart } from '../../src/mock/storage/multipart-reader.ts';
@@ -173,12 +173,27 @@ describe('over HTTP', () => {
     const socket = connect(Number(port), hostname);
     socket.on('error', () => undefined);
     socket.write(`POST /${server.credentials.bucket} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${form.contentType}\r\nContent-Length: ${form.body.length}\r\n\r\n`);
-    socket.write(form.body.subarray(0, 5 * MiB));
-    const tmp = join(server.rootDir, 'tmp');
-    await vi.waitFor(async () => expect((await readdir(tmp)).length).toBe(1));
-    await new Promise((r) => setTimeout(r, 100)); // let a few batches reach the disk and the worker
-    socket.destroy();
-    await vi.waitFor(async () => expect(await readdir(tmp)).toEqual([]));
+    // What the hash worker has finished of this upload's batches, and whether its stream was dropped.
+    let hashed = 0;
+    const realUpdate = Object.getOwnPropertyDescriptor(OffThreadHash.prototype, 'update')!.value as OffThreadHash['update'];
+    const update = vi.spyOn(OffThreadHash.prototype, 'update').mockImplementation(async function (this: OffThreadHash, buffers, totalBytes) {
+      await realUpdate.call(this, buffers, totalBytes);
+      hashed += totalBytes;
+    });
+    const drop = vi.spyOn(OffThreadHash.prototype, 'drop');
+    try {
+      socket.write(form.body.subarray(0, 5 * MiB));
+      const tmp = join(server.rootDir, 'tmp');
+      await vi.waitFor(async () => expect((await readdir(tmp)).length).toBe(1));
+      await vi.waitFor(() => expect(hashed).toBeGreaterThanOrEqual(MiB)); // batches reached the disk and the worker: it is in use
+      expect(drop).not.toHaveBeenCalled();
+      socket.destroy();
+      await vi.waitFor(async () => expect(await readdir(tmp)).toEqual([]));
+      expect(drop).toHaveBeenCalledTimes(1); // the abandoned stream is forgotten on the worker
+    } finally {
+      update.mockRestore();
+      drop.mockRestore();
+    }
     expect(server.storage.getObject('big-abort.bin')).toBeUndefined();
     // The worker still serves the next upload with a correct ETag.
     const bytes = randomBytes(3 * MiB + 1);

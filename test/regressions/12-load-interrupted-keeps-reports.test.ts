@@ -1,16 +1,15 @@
-// Regression (issue 12 §1): Ctrl-C or SIGTERM during `load` wrote no report at all. Now the first signal
+// Regression: Ctrl-C or SIGTERM during `load` wrote no report at all. Now the first signal
 // stops starting iterations and gives in-flight ones the graceful stop, a second one aborts them; all
 // three reports are written from what was recorded, marked incomplete (planned and actual duration),
 // and the run exits 2. With the k6 engine the signal is forwarded to k6 (once) and its output is read.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LoadResults } from '../../src/results/index.ts';
+import { runCliInterrupted } from '../support/cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/upload-harness.js', import.meta.url));
 const FAKE_K6 = fileURLToPath(new URL('../fixtures/fake-k6-bin.mjs', import.meta.url));
 let tmp: string;
 beforeAll(async () => {
@@ -24,21 +23,8 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
  */
 async function interrupted(args: string[], signals: { when: RegExp; signal: NodeJS.Signals }[], env: Record<string, string> = {}) {
   const reportDir = join(tmp, `run-${Math.random().toString(36).slice(2)}`);
-  const child = spawn(process.execPath, [BIN, 'load', ...args, '--report-dir', reportDir], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let next = 0;
-  const t0 = Date.now();
-  const onData = (d: Buffer) => {
-    if (process.env.UH_TEST_TRACE) process.stderr.write(`[${Date.now() - t0}] ${d.toString()}`);
-    out += d.toString();
-    while (next < signals.length && signals[next]!.when.test(out)) child.kill(signals[next++]!.signal);
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const killer = setTimeout(() => child.kill('SIGKILL'), 50_000);
-  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-  clearTimeout(killer);
-  expect(next, out).toBe(signals.length);
+  const { code, output: out, sent } = await runCliInterrupted(['load', ...args, '--report-dir', reportDir], signals, { env: { NO_COLOR: '1', ...env }, killAfterMs: 50_000 });
+  expect(sent, out).toBe(signals.length);
   const results = JSON.parse(await readFile(join(reportDir, 'results.json'), 'utf8')) as LoadResults;
   const junit = await readFile(join(reportDir, 'junit.xml'), 'utf8');
   const html = await readFile(join(reportDir, 'index.html'), 'utf8');

@@ -1,4 +1,4 @@
-// Regression (issue 21): `load --mock-fault random-5xx=0.1` answered 503s, but the fault appeared nowhere
+// Regression: `load --mock-fault random-5xx=0.1` answered 503s, but the fault appeared nowhere
 // in results.json, the HTML or JUnit: the report read as if the target had failed. Every fault the
 // embedded mock injects — from --mock-fault, or switched through its control API during the run — is
 // now part of the results (with its source and when it was active), a banner in the HTML, a property in

@@ -1,4 +1,4 @@
-// Regression (issue 21): `k8s` wrote a TestRun whose bundle threw at start (UH_MIX with `form` and no job
+// Regression: `k8s` wrote a TestRun whose bundle threw at start (UH_MIX with `form` and no job
 // posting id) where `load` refused the same settings. Now one check (scenarios/flows/workload.ts) serves
 // `load`, `k8s` and the bundle reading its UH_* variables: a setting one refuses, all refuse, with the
 // same message.

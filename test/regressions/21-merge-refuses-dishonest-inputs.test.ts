@@ -1,4 +1,4 @@
-// Regression (issue 21): `report merge a.json a.json` summed the same run twice; two runs made 25 s apart
+// Regression: `report merge a.json a.json` summed the same run twice; two runs made 25 s apart
 // merged as if they had run together; `"count":"lots"` merged into "0lots15" and the output failed the
 // results schema; a bad histogram gave `error [internal]: Encoding not supported` without naming the
 // file. Merge now refuses (exit 2, naming the file and the JSON path) what it cannot merge honestly —
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli.ts';
-import { Recorder } from '../../src/load/recorder.ts';
+import { LoadMeasurements } from '../../src/load/measurements.ts';
 import type { LoadResults } from '../../src/results/index.ts';
 import { SCHEMA_DIR } from '../../src/validation/index.ts';
 import { loadResultsOf } from '../fixtures/load-results.ts';
@@ -22,7 +22,7 @@ const validate = new Ajv2020({ strict: true, allErrors: true }).compile(JSON.par
 /** A 2 s run at 10/s starting `startAt` ms after T0 (its own run id). */
 function run(startAt = 0, rate = 10): LoadResults {
   const t = T0 + startAt;
-  const r = new Recorder(t);
+  const r = new LoadMeasurements(t);
   for (let i = 0; i < 2 * rate; i++) {
     const at = t + (i * 1000) / rate;
     r.request('upload', true, 10 + (i % 7), 100, 200, at + 10);

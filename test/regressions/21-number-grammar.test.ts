@@ -1,4 +1,4 @@
-// Regression (issue 21): `--rate 100001` was accepted but `--rate 1e9` refused as "not a positive number";
+// Regression: `--rate 100001` was accepted but `--rate 1e9` refused as "not a positive number";
 // `--rate -1`, `--duration -5s` and `--port -1` said "argument is ambiguous". Now every numeric option of
 // every command reads one grammar (src/config/number.ts): `1e3` and `100001` are numbers, a negative is
 // refused as out of range ("must be ≥ 0"), an out-of-range value names its bound.

@@ -1,4 +1,4 @@
-// Regression (issue 21): `load --rate 100001 --duration 2s` against the embedded mock ran ~30 s, printed
+// Regression: `load --rate 100001 --duration 2s` against the embedded mock ran ~30 s, printed
 // "iterations 200002 (100001.0/s), failed 0, dropped 0" and an HTML "PASSED · achieved rate 100001 it/s",
 // exit 0, while its own chart showed 2–10k iterations/s: the rate was computed over the scheduled 2 s,
 // the default max VUs (2 × rate) was never reached, and iterations started 16 s late counted as nothing.

@@ -1,9 +1,9 @@
-// Regression (issue 21): a summary printed `p99=148.7ms max=148.6ms`: hdr answers a percentile with the
+// Regression: a summary printed `p99=148.7ms max=148.6ms`: hdr answers a percentile with the
 // highest value of its bucket (3 significant digits), above the largest value recorded. Every reported
 // percentile (and the mean) is now held within [min, max], for a run, a merge and a threshold alike.
 import { expect, it } from 'vitest';
 import { mergeResults } from '../../src/load/merge.ts';
-import { Recorder } from '../../src/load/recorder.ts';
+import { LoadMeasurements } from '../../src/load/measurements.ts';
 import { evaluateThresholds, parseThresholdFlag } from '../../src/load/thresholds.ts';
 import { latencyStats, newFastHistogram, recordMs } from '../../src/results/index.ts';
 import { loadResultsOf } from '../fixtures/load-results.ts';
@@ -20,7 +20,7 @@ it('no percentile above the maximum or below the minimum', () => {
 
   const T0 = Date.parse('2026-01-01T00:00:00Z');
   const part = () => {
-    const r = new Recorder(T0);
+    const r = new LoadMeasurements(T0);
     for (let i = 0; i < 50; i++) {
       r.request('handle_create', true, 148.6, 10, 20, T0 + i * 20);
       r.iterationStarted(T0 + i * 20);

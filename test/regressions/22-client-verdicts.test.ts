@@ -1,4 +1,4 @@
-// Regressions of issue 22, through the real binary (the interface a user has), each run of a client
+// Regressions, through the real binary (the interface a user has), each run of a client
 // judged by `verify-client`:
 // - a client that creates a handle and exits without uploading PASSED (`--min-flows` counted handles);
 // - the console said "0 MUST / 1 SHOULD violation(s)" without naming the rule, and "0 flow(s)" where the
@@ -9,14 +9,12 @@
 // - a form with every field as a file part (Python requests' `files=`, as s3-tests sends every POST
 //   form) failed client.upload.multipart-well-formed and "changed" field values that were byte-identical;
 // - with --robustness a fault the client never reached was "not exercised" and the run still PASSED.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'upload-harness.js');
 const MUTANT = join(ROOT, 'test', 'fixtures', 'clients', 'mutant-client.mjs');
 let dir: string;
 
@@ -26,22 +24,19 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 interface Run {
-  code: number;
+  code: number | null;
   stderr: string;
   out: string;
 }
 
-function verify(name: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+async function verify(name: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   const out = join(dir, name);
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, 'verify-client', '--report-dir', out, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, _stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stderr, out });
-    });
-  });
+  const { code, stderr } = await runCli(['verify-client', '--report-dir', out, ...args], { env });
+  return { code, stderr, out };
 }
 const read = (run: Run, file: string): Promise<string> => readFile(join(run.out, file), 'utf8');
 
-describe('issue 22: client verdicts that were not true', () => {
+describe('client verdicts that were not true', () => {
   it.concurrent('a client that creates a handle and never uploads fails, the console naming the rule and the reason; the reports keep "HTTP Basic with the API key"; violations lead the page', async () => {
     const run = await verify('never-uploads', ['--', process.execPath, MUTANT], { MUTANT: 'never-uploads' });
     expect(run.code, run.stderr).toBe(1);

@@ -1,11 +1,10 @@
-// Regressions of issue 22 in `conform`:
+// Regressions in `conform`:
 // - Ctrl-C in the first ~2 s (while vitest starts) exited 130 with no report;
 // - a later Ctrl-C listed some checks twice (84 and 86 "checks" of 76): vitest reports a cancelled test
 //   case again after it finished;
 // - a report could show `FAIL INFO envelope.error.request-id` under a header that said "INFO: recorded,
 //   never fails". INFO checks now never fail; an answer outside the documented classes under one fails
 //   envelope.no-server-error, naming the INFO check, and the header says exactly that.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,29 +15,18 @@ import { ConformanceReporter } from '../../src/conformance/reporter.ts';
 import { toCheckResult } from '../../src/conformance/results.ts';
 import { renderConformanceHtml } from '../../src/report/conformance-html.ts';
 import { runResultsOf } from '../fixtures/run-results.ts';
+import { runCliInterrupted } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'upload-harness.js');
 let tmp: string;
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'uh-22-sigint-'));
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-describe('issue 22: conform interrupts', () => {
+describe('conform interrupts', () => {
   it('Ctrl-C while vitest starts (right after the header): a partial report, exit 2, every check once', async () => {
-    const child = spawn(process.execPath, [BIN, 'conform', '--report-dir', tmp], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let sent = false;
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (!sent && out.includes('upload-harness conform →')) {
-        sent = true;
-        child.kill('SIGINT');
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    expect(sent, out).toBe(true);
+    const { code, output: out, sent } = await runCliInterrupted(['conform', '--report-dir', tmp], [{ when: /upload-harness conform →/, signal: 'SIGINT' }], { env: { NO_COLOR: '1' } });
+    expect(sent, out).toBe(1);
     expect(code, out).toBe(2);
     const results = JSON.parse(await readFile(join(tmp, 'results.json'), 'utf8')) as { incomplete: boolean; checks: Array<{ id: string }>; summary: { counts: { total: number } } };
     expect(results.incomplete).toBe(true);

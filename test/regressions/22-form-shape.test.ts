@@ -1,4 +1,4 @@
-// Regression of issue 22: form shape judged as S3 judges it. The file is the part NAMED file; a filename
+// Regression: form shape judged as S3 judges it. The file is the part NAMED file; a filename
 // attribute on other parts is allowed (the storage accepted it, the client rules did not: they took every
 // filename= part for a file, lost its value and reported "changed" fields and a 400 from S3); a second
 // part named file and a part without a name get S3's answer — from the storage and in the report's
@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder } from '../../src/verify/recorder.ts';
 import { judgeClient } from '../../src/verify/judge.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
-const auth = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 let mock: MockServer;
 const recorder = new ClientRecorder();
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => mock.close());
 
 async function handle(): Promise<{ url: string; fields: Record<string, string> }> {
-  const res = await fetch(`${mock.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
+  const res = await fetch(`${mock.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
   return ((await res.json()) as { results: { url: string; fields: Record<string, string> } }).results;
 }
 
@@ -30,7 +30,7 @@ function body(parts: Array<[string, string]>): { body: string; headers: Record<s
 }
 const field = (fields: Record<string, string>, withFilename: boolean): Array<[string, string]> => Object.entries(fields).map(([k, v]) => [`; name="${k}"${withFilename ? `; filename="${k}"` : ''}`, v]);
 
-describe('issue 22: the form as S3 reads it', () => {
+describe('the form as S3 reads it', () => {
   it('every field with a filename attribute (requests files=, s3-tests): stored, and no upload rule broken', async () => {
     const startedAt = new Date();
     recorder.clear();

@@ -1,4 +1,4 @@
-// Regressions of issue 22 around the mock and the report folder:
+// Regressions around the mock and the report folder:
 // - the mock never removed its temporary storage folder (startMockServer(), `mock`, `conform` on the
 //   embedded mock), not even after a failed start;
 // - `mock` on a busy port said `error [internal]: listen EADDRINUSE`;
@@ -7,7 +7,6 @@
 //   README's embed snippet could not pass as printed (it had no imports either);
 // - `--report-dir` pointing at a file was found only after the whole run, and the run's results were
 //   lost; a folder that still cannot be written at the end now gets the report in a named temp folder.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,17 +15,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeReports } from '../../src/cli/report-files.ts';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { runResultsOf } from '../fixtures/run-results.ts';
+import { ROOT, runCli } from '../support/cli.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'upload-harness.js');
 let dir: string;
 let mock: MockServer;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, _out, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { env });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'uh-22-hygiene-'));
@@ -37,7 +32,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('issue 22: mock hygiene', () => {
+describe('mock hygiene', () => {
   it('the temp storage folder is removed on close, and after a failed start (busy port: a configuration error)', async () => {
     const own = join(dir, 'tmp');
     await mkdir(own);
@@ -72,7 +67,7 @@ describe('issue 22: mock hygiene', () => {
     const res = await post('/_control/clock', { advanceMs: 9e15 });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/at most \d+ ms \(10 years\)/);
-    const handle = await post('/file.createFileUploadHandle', { fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 1 }, { authorization: `Basic ${Buffer.from('mock-full-access:').toString('base64')}` });
+    const handle = await post('/file.createFileUploadHandle', { fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 1 }, { authorization: FULL_ACCESS });
     expect(handle.status).toBe(200);
     expect(((await handle.json()) as { success: boolean }).success).toBe(true);
   });
@@ -81,7 +76,7 @@ describe('issue 22: mock hygiene', () => {
     mock.setFaults(['latency=2000']);
     try {
       const before = mock.state.calls.length;
-      await expect(fetch(`${mock.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('mock-full-access:').toString('base64')}` }, body: '{}', signal: AbortSignal.timeout(50) })).rejects.toThrow();
+      await expect(fetch(`${mock.baseUrl}/apiKey.info`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: FULL_ACCESS }, body: '{}', signal: AbortSignal.timeout(50) })).rejects.toThrow();
       await vi.waitFor(() => expect(mock.state.calls.slice(before)).toContainEqual(expect.objectContaining({ endpoint: 'apiKey.info', aborted: true, status: 0 })), { timeout: 1500 });
     } finally {
       mock.setFaults([]);
@@ -97,7 +92,7 @@ describe('issue 22: mock hygiene', () => {
   });
 });
 
-describe('issue 22: the report folder', () => {
+describe('the report folder', () => {
   it('--report-dir that is a file is refused before the run (the command never starts), exit 2', async () => {
     const file = join(dir, 'a-file');
     await writeFile(file, 'x');

@@ -1,4 +1,4 @@
-// Regression of issue 22: a browser client served from another origin (Uppy's S3 plugin) failed with
+// Regression: a browser client served from another origin (Uppy's S3 plugin) failed with
 // "Unknown error": the storage sent no CORS headers, answered no preflight, and no report said why.
 // Now the storage answers as an S3 bucket with a CORS rule (--storage-cors, default any origin): a
 // preflight is answered by the rule, an allowed origin gets Access-Control-Allow-Origin on the upload's
@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder } from '../../src/verify/recorder.ts';
 import { judgeClient } from '../../src/verify/judge.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 const PAGE = 'http://127.0.0.1:5173';
-const auth = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 let open: MockServer;
 let closed: MockServer;
 const recorder = new ClientRecorder();
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 async function handle(base: string): Promise<{ url: string; fields: Record<string, string> }> {
-  const res = await fetch(`${base}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
+  const res = await fetch(`${base}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: JSON.stringify({ fileUploadContext: 'CandidateFiles', filename: 'a.txt', contentType: 'text/plain', contentLength: 5 }) });
   return ((await res.json()) as { results: { url: string; fields: Record<string, string> } }).results;
 }
 
@@ -36,7 +36,7 @@ function form(fields: Record<string, string>): FormData {
   return f;
 }
 
-describe('issue 22: the storage answers CORS as an S3 bucket with a CORS rule', () => {
+describe('the storage answers CORS as an S3 bucket with a CORS rule', () => {
   it('default (any origin): the preflight is answered and the upload answer carries Access-Control-Allow-Origin', async () => {
     const h = await handle(open.baseUrl);
     const pre = await fetch(h.url, { method: 'OPTIONS', headers: { origin: PAGE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-requested-with' } });

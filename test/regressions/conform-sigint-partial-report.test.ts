@@ -2,31 +2,20 @@
 // vitest run, the report is written with `incomplete: true`, a harness error saying so, unrun checks
 // skipped ("not run: the run was interrupted"), and exit code 2 (harness-error class).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCliInterrupted } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'upload-harness.js');
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'uh-sigint-')); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
 
 describe('conform + SIGINT', () => {
   it('writes a partial report marked incomplete and exits 2', async () => {
-    const child = spawn(process.execPath, [BIN, 'conform', '--report-dir', tmp], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let sent = false;
-    child.stdout.on('data', (d) => {
-      out += d;
-      // Interrupt as soon as the first check has reported.
-      if (!sent && /^(PASS|FAIL|SKIP|WARN|ERROR)\s/m.test(out)) { sent = true; child.kill('SIGINT'); }
-    });
-    child.stderr.on('data', (d) => { out += d; });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    clearTimeout(killer);
-    expect(sent, out).toBe(true);
+    // Interrupt as soon as the first check has reported.
+    const { code, output: out, sent } = await runCliInterrupted(['conform', '--report-dir', tmp], [{ when: /^(PASS|FAIL|SKIP|WARN|ERROR)\s/m, signal: 'SIGINT' }], { env: { NO_COLOR: '1' }, killAfterMs: 40_000 });
+    expect(sent, out).toBe(1);
     expect(code, out).toBe(2);
     expect(out).toMatch(/interrupted/);
     const results = JSON.parse(await readFile(join(tmp, 'results.json'), 'utf8'));

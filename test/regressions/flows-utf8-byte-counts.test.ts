@@ -1,4 +1,4 @@
-// Regression (issue 17): the flows reported bytesSent/bytesReceived as a string's .length — UTF-16
+// Regression: the flows reported bytesSent/bytesReceived as a string's .length — UTF-16
 // units, not bytes — so a body with non-ASCII text (a candidate's name, an error message) was counted
 // short. The counts are now UTF-8 bytes, computed without Buffer or TextEncoder (the flows run in k6).
 import { describe, expect, it } from 'vitest';

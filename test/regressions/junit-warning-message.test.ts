@@ -1,4 +1,4 @@
-// Regression (issue 17): a SHOULD (or INFO) check that warned passed in junit.xml with nothing else —
+// Regression: a SHOULD (or INFO) check that warned passed in junit.xml with nothing else —
 // its message, expected/received and source were dropped, so CI showed a green case and no reason.
 // A warning stays a passing case (CI gates on what the exit code gates on) and carries its text in
 // the case's <system-out>.

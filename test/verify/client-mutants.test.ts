@@ -49,13 +49,25 @@ describe('client mutant matrix', () => {
     expect(brokenRules(run.results)).toEqual(['client.handle.unused']);
   });
 
-  it.concurrent('hot retry (a failed upload retried at once, up to 30 times): the storage-503 case fails as misbehaved', async () => {
-    const run = await runClient([process.execPath, MUTANT], { env: { MUTANT: 'hot-retry' }, robustness: ['storage-503'], strict: false });
-    const [c] = run.results.robustness!;
-    expect(c).toMatchObject({ fault: 'storage-503', verdict: 'misbehaved', passed: false });
-    expect(c!.detail).toContain('client.retry.bounded');
+  it.concurrent('hot retry (a failed upload retried at once, up to 30 times): caught as misbehaved under client.retry.bounded', async () => {
+    const run = await runClient([process.execPath, MUTANT], { env: { MUTANT: 'hot-retry' }, robustness: ['storage-503', 'url-expired'], strict: false });
+    const [slowDown, expired] = run.results.robustness!;
+    // url-expired: every retry is refused, so the loop runs its 30 attempts: caught by the attempt
+    // count, whatever the machine's load (no timing involved).
+    expect(expired).toMatchObject({ fault: 'url-expired', verdict: 'misbehaved', passed: false });
+    expect(run.results.rules.find((r) => r.id === 'client.retry.bounded')!.violations).toBeGreaterThan(0);
     expect(run.results.summary.passed).toBe(false);
-    expect(run.results.summary.failures.join('\n')).toContain('robustness storage-503: misbehaved');
-    expect(brokenRules(run.results)).toEqual(['client.retry.bounded']);
+    expect(run.results.summary.failures.join('\n')).toContain('robustness url-expired: misbehaved');
+    // storage-503 (one 503, then the retry succeeds): caught by the pause — the retry normally starts a
+    // few ms after the 503. Start-to-start under 100 ms means the pause after the answer was shorter
+    // still, so the case must fail; a retry a starved machine delayed past that is judged on its real gap.
+    const timeline = slowDown!.flows.flatMap((f) => f.timeline).filter((e) => !/^\/\w+\.\w+$/.test(e.path)); // storage POSTs (API calls are /category.method)
+    const gaps = timeline.slice(1).map((e, i) => e.sinceHandleMs - timeline[i]!.sinceHandleMs);
+    if (gaps.some((g) => g < 100)) {
+      expect(slowDown).toMatchObject({ fault: 'storage-503', verdict: 'misbehaved', passed: false });
+      expect(slowDown!.detail).toContain('client.retry.bounded');
+    } else {
+      expect(gaps.length, 'the 503 was retried').toBeGreaterThan(0);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { renderClientHtml } from '../../src/report/client-html.ts';
 import { renderClientJUnit } from '../../src/report/client-junit.ts';
-import { fileUrl, launchChromium, REVIEW_SCREENSHOT_DIR } from '../browser-reports.ts';
+import { fileUrl, launchChromium, REVIEW_SCREENSHOT_DIR } from '../support/browser.ts';
 import { runClient } from './run-client.ts';
 
 const MUTANT = join(import.meta.dirname, '..', 'fixtures', 'clients', 'mutant-client.mjs');

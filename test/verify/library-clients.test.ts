@@ -11,11 +11,11 @@ import { describe, expect, it } from 'vitest';
 import type { StorageCors } from '../../src/mock/storage/cors.ts';
 import type { ClientResults } from '../../src/results/client.ts';
 import { startVerifySession } from '../../src/verify/session.ts';
+import { CHROMIUM } from '../support/browser.ts';
 import { brokenRules } from './run-client.ts';
 
 const DIR = join(import.meta.dirname, '..', 'fixtures', 'clients', 'libraries');
 const node = (file: string): string[] => [process.execPath, join(DIR, file)];
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 interface Library {
   name: string;

@@ -1,29 +1,28 @@
 // The mock's client recording hook: it sees every request of the mock's one pipeline (the handle route's
 // with either JSON content type), records the answer, keeps memory bounded, and records nothing while inactive.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder, MAX_RECORDED_REQUESTS, type RecordedRequest } from '../../src/verify/recorder.ts';
 import { groupFlows } from '../../src/verify/flows.ts';
+import { FULL_ACCESS } from '../support/auth.ts';
 
 let server: MockServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-const AUTH = `Basic ${Buffer.from('mock-full-access:').toString('base64')}`;
 const HANDLE_BODY = JSON.stringify({ fileUploadContext: 'CandidateResume', filename: 'cv.pdf', contentType: 'application/pdf', contentLength: 3 });
 
 describe('client recording hook', () => {
   it('records handle requests with either JSON content type alike, with body and answer', async () => {
     const recorder = new ClientRecorder();
     server = await startMockServer({ recordClient: recorder });
-    const plain = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
-    const withCharset = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json; charset=utf-8' }, body: HANDLE_BODY });
+    const plain = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    const withCharset = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json; charset=utf-8' }, body: HANDLE_BODY });
     expect([plain.status, withCharset.status]).toEqual([200, 200]);
     await Promise.all([plain.text(), withCharset.text()]);
-    await new Promise((r) => setTimeout(r, 20)); // 'close' of the responses
+    await vi.waitFor(() => expect(recorder.requests).toHaveLength(2)); // recorded on the responses' 'close'
     const recs = recorder.requests;
-    expect(recs).toHaveLength(2);
     for (const r of recs) {
       expect(r).toMatchObject({ method: 'POST', url: '/file.createFileUploadHandle', kind: 'api', status: 200, bodyComplete: true });
       expect(Buffer.concat(r.body!).toString()).toBe(HANDLE_BODY);
@@ -41,10 +40,9 @@ describe('client recording hook', () => {
       return false;
     };
     server = await startMockServer({ recordClient: recorder });
-    const res = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    const res = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY });
     await res.text();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(seen).toHaveLength(1);
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
     const { req, res: reply } = seen[0]!;
     expect(req).toBeInstanceOf(recorder.serverClasses.IncomingMessage);
     expect(reply).toBeInstanceOf(recorder.serverClasses.ServerResponse);
@@ -68,7 +66,7 @@ describe('client recording hook', () => {
     const recorder = new ClientRecorder();
     recorder.active = false;
     server = await startMockServer({ recordClient: recorder });
-    const call = () => fetch(`${server!.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: AUTH, 'content-type': 'application/json' }, body: HANDLE_BODY }).then((r) => r.text());
+    const call = () => fetch(`${server!.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY }).then((r) => r.text());
     await call();
     expect(recorder.requests).toHaveLength(0);
     recorder.active = true;

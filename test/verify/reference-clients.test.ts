@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROBUSTNESS_FAULT_NAMES } from '../../src/verify/robustness.ts';
+import { CHROMIUM } from '../support/browser.ts';
 import { brokenRules, runClient } from './run-client.ts';
 
 const CLIENTS = join(import.meta.dirname, '..', '..', 'examples', 'clients');
@@ -15,7 +16,6 @@ const REFERENCE: Array<[string, string[]]> = [
   ['curl', ['bash', join(CLIENTS, 'upload.sh')]],
   ['browser form (Chromium)', [process.execPath, join(CLIENTS, 'upload-browser.mjs')]],
 ];
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe.each(REFERENCE)('reference client: %s', (name, command) => {
   const skip = name.startsWith('browser') && !existsSync(CHROMIUM);

@@ -3,27 +3,19 @@
 // before the fields fails naming client.upload.file-last (exit 1), bad input gives one clear line
 // (exit 2, no stack trace), a failing command is never a success, garbage sent to the storage URL is
 // reported, and SIGTERM stops the command and writes a report marked incomplete.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientResults } from '../../src/results/client.ts';
+import { ROOT, runCli, runCliInterrupted, spawnCli } from '../support/cli.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'upload-harness.js');
 const UPLOAD_SH = join(ROOT, 'examples', 'clients', 'upload.sh');
 let dir: string;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
-      const code = err ? ((err as { code?: number }).code ?? -1) : 0;
-      resolve({ code: typeof code === 'number' ? code : -1, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env });
 const results = (d: string): ClientResults => JSON.parse(readFileSync(join(d, 'results.json'), 'utf8')) as ClientResults;
 /** One error line plus at most a hint line, never a stack trace. */
 function oneClearLine(stderr: string): void {
@@ -104,12 +96,9 @@ describe('verify-client', () => {
 
   it('SIGTERM stops the command and writes the report, marked incomplete', async () => {
     const out = join(dir, 'interrupted');
-    const child = spawn(process.execPath, [BIN, 'verify-client', '--report-dir', out, '--', 'bash', '-c', `bash ${UPLOAD_SH} && exec sleep 60`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), stdout.includes('uploaded and attached') && resolve())));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(2); // interrupted: the harness-error class, as conform and load
+    const run = await runCliInterrupted(['verify-client', '--report-dir', out, '--', 'bash', '-c', `bash ${UPLOAD_SH} && exec sleep 60`], [{ when: /uploaded and attached/, signal: 'SIGTERM' }]);
+    expect(run.sent, run.output).toBe(1);
+    expect(run.code, run.output).toBe(2); // interrupted: the harness-error class, as conform and load
     const res = results(out);
     expect(res.incomplete).toBe(true);
     expect(res.summary.flows).toBe(1);
@@ -145,7 +134,7 @@ describe('verify-client --print-env', () => {
 describe('mock --client-report', () => {
   it('judges the clients of a long-running mock and writes the report when it stops', async () => {
     const out = join(dir, 'service');
-    const child = spawn(process.execPath, [BIN, 'mock', '--port', '0', '--client-report', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnCli(['mock', '--port', '0', '--client-report', out]);
     let stdout = '';
     await new Promise<void>((resolve) => child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), stdout.includes('ASHBY_CANDIDATE_ID=') && resolve())));
     const env = Object.fromEntries([...stdout.matchAll(/^export (ASHBY_[A-Z_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));

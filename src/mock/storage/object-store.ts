@@ -54,7 +54,7 @@ function sha256OfFile(path: string): string {
 
 /**
  * The object's metadata. `sha256` is not needed for any answer (the ETag is the MD5), so it is not
- * computed while the upload streams (it cost ~15 % of the ingest's CPU, docs/performance.md): it is read
+ * computed while the upload streams (a second hash over every byte, for nothing the answer needs): it is read
  * back from the stored file on first access and kept (decision 0041). An object whose file was already
  * evicted or replaced by then cannot produce it any more and throws.
  */

@@ -1,6 +1,6 @@
 // Hashes computed on a worker thread (hash-worker.mjs). MD5 for the S3 ETag is the slowest step of
 // ingest (~600 MiB/s on one core, single-stream and not parallelisable); on the worker it runs in
-// parallel with the main thread's parsing, SHA-256 and disk writes (docs/performance.md, issue 5).
+// parallel with the main thread's parsing, SHA-256 and disk writes (docs/performance.md).
 // One long-lived worker per HashWorker: started on first use, unref'd whenever nothing waits on it (an
 // idle worker never keeps the process alive), terminated by close(). If it dies, the streams on it fail
 // and the next open() starts a fresh one.

@@ -1,4 +1,4 @@
-// Shared by test/browser-reports.test.ts and scripts/screenshots.ts: generates the HTML reports from
+// Shared by the browser tests and scripts/screenshots.ts: generates the HTML reports from
 // real runs (conform clean, conform against a faulty mock (no-size-check + no-signature-check), a load run, a load run with --baseline) and
 // opens each in headless Debian Chromium (playwright-core, never a downloaded browser).
 import { execFile } from 'node:child_process';
@@ -8,11 +8,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
-import { DEFAULT_JOB_POSTING_ID, startMockServer } from '../src/mock/index.ts';
+import { DEFAULT_JOB_POSTING_ID, startMockServer } from '../../src/mock/index.ts';
 
 const run = promisify(execFile);
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The Chromium every browser test and browser client uses: CHROMIUM_BIN, else Debian's. The one
+ * variable for it (the .mjs clients read the same name).
+ */
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 /** The README's screenshots, rewritten by scripts/screenshots.ts (tracked in git). */
 const SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
 /** Where each test run saves its screenshots for review (git-ignored, so a test run leaves the tree clean). */
@@ -25,9 +29,9 @@ export interface GeneratedReport {
   exitCode: number;
 }
 
-async function cli(args: string[]): Promise<number> {
+async function runBin(bin: string, args: string[]): Promise<number> {
   try {
-    await run(process.execPath, [join(ROOT, 'bin', 'upload-harness.js'), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
+    await run(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 });
     return 0;
   } catch (err) {
     const e = err as { code?: unknown; stderr?: string };
@@ -36,9 +40,13 @@ async function cli(args: string[]): Promise<number> {
   }
 }
 
-/** Runs the four real runs into `dir` (the two conform runs and the first load run in parallel). */
-export async function generateReports(dir: string): Promise<GeneratedReport[]> {
+/**
+ * Runs the four real runs into `dir` (the two conform runs and the first load run in parallel) with the
+ * CLI at `bin`: the tests pass the built one (./cli.ts), scripts/screenshots.ts the checkout's.
+ */
+export async function generateReports(dir: string, bin = join(ROOT, 'bin', 'upload-harness.js')): Promise<GeneratedReport[]> {
   await mkdir(dir, { recursive: true });
+  const cli = (args: string[]) => runBin(bin, args);
   const faulty = await startMockServer({ faults: ['no-size-check', 'no-signature-check'], enableTestControl: true });
   try {
     const d = (n: string) => join(dir, n);

@@ -1,6 +1,6 @@
 // Collects raw measurements (from the node engine live, or from k6's --out json points) into HDR
 // histograms per stage and per second, then freezes them into the results JSON. Both engines feed the
-// same recorder, so the numbers they report are computed the same way.
+// same LoadMeasurements, so the numbers they report are computed the same way.
 // Cost per sample matters (the node engine records every request live): the run-wide histograms are
 // 32-bit (fast to record), and a per-second histogram is recorded into a 32-bit histogram while its
 // second is current, then snapshotted once it is done — its percentiles and encoding, what the results
@@ -51,7 +51,7 @@ const newStage = (): StageAcc => ({ h: newFastHistogram(), count: 0, errors: 0, 
 const newSecondStage = (): SecondStageAcc => ({ count: 0, errors: 0, live: undefined, liveSecond: 0, done: undefined });
 const newSecond = (): SecondAcc => ({ scheduled: 0, started: 0, late: 0, completed: 0, failed: 0, dropped: 0, httpReqs: 0, httpFailed: 0, bytesSent: 0, bytesReceived: 0, stages: {} });
 
-export class Recorder {
+export class LoadMeasurements {
   readonly stages: Partial<Record<StageName, StageAcc>> = {};
   /**
    * All requests' counts. Its histogram is not recorded per request: every request is recorded in its

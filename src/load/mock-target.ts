@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InjectedFault } from '../results/index.ts';
 
-export interface MockHandle {
+export interface LoadMockTarget {
   baseUrl: string;
   apiKey: string;
   jobPostingId: string;
@@ -54,7 +54,7 @@ class FaultLog {
   }
 }
 
-export async function startEmbeddedMock(faults: string[]): Promise<MockHandle> {
+export async function startEmbeddedMock(faults: string[]): Promise<LoadMockTarget> {
   const { startMockServer, DEFAULT_JOB_POSTING_ID, DEFAULT_KEYS } = await import('../mock/index.ts');
   // The first default key has every permission (src/mock/api/keys.ts).
   const apiKey = DEFAULT_KEYS[0]!.key;

@@ -1,0 +1,65 @@
+// `npm test`: the static checks (type-check ×2, module boundaries, lint, unused code) one after another
+// in one lane while vitest runs the tests in another, so the test run's waits on sockets and child
+// processes overlap the checks' CPU. vitest's output streams as it comes; each check's output is
+// printed when it ends. Exits 1 if anything failed, naming what. Arguments go to vitest
+// (`npm test -- test/protocol.test.ts`).
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (pkg: string, path: string) => join(ROOT, 'node_modules', pkg, path);
+
+interface Step {
+  name: string;
+  args: string[];
+}
+
+/** The static checks, cheapest first so a type error shows early. */
+const CHECKS: Step[] = [
+  { name: 'tsc -p tsconfig.json', args: [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'tsc -p scenarios/k6/tsconfig.json', args: [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'scenarios/k6/tsconfig.json'] },
+  { name: 'depcruise', args: [bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), 'src', 'scenarios', 'conformance', '--config', '.dependency-cruiser.cjs'] },
+  { name: 'eslint', args: [bin('eslint', 'bin/eslint.js'), '.'] },
+  { name: 'knip', args: [bin('knip', 'bin/knip.js')] },
+];
+
+interface Outcome {
+  name: string;
+  code: number | null;
+  ms: number;
+}
+
+/** Runs one step; `stream` passes its output through as it comes, else it is printed at the end. */
+function run(step: Step, stream: boolean): Promise<Outcome> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, step.args, { cwd: ROOT, stdio: stream ? 'inherit' : ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : undefined } });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const done = (code: number | null) => {
+      const ms = Date.now() - started;
+      if (!stream) process.stdout.write(`\n── ${step.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${(ms / 1000).toFixed(1)} s\n${output}`);
+      resolve({ name: step.name, code, ms });
+    };
+    child.on('error', (err) => {
+      output += `${err.message}\n`;
+      done(null);
+    });
+    child.on('close', done);
+  });
+}
+
+async function checks(): Promise<Outcome[]> {
+  const out: Outcome[] = [];
+  for (const step of CHECKS) out.push(await run(step, false));
+  return out;
+}
+
+const started = Date.now();
+const [staticOutcomes, tests] = await Promise.all([checks(), run({ name: 'vitest run', args: [bin('vitest', 'vitest.mjs'), 'run', ...process.argv.slice(2)] }, true)]);
+const outcomes = [...staticOutcomes, tests];
+const failed = outcomes.filter((o) => o.code !== 0);
+process.stdout.write(`\n${outcomes.map((o) => `${o.code === 0 ? 'ok    ' : 'FAILED'} ${o.name} (${(o.ms / 1000).toFixed(1)} s)`).join('\n')}\nnpm test: ${((Date.now() - started) / 1000).toFixed(1)} s${failed.length ? `, failed: ${failed.map((o) => o.name).join(', ')}` : ''}\n`);
+process.exitCode = failed.length ? 1 : 0;
