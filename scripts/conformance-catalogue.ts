@@ -1,7 +1,7 @@
 // Builds the check catalogue from the checks' declarations: imports conformance/<group>.test.ts in
 // group order with suite()/check() recording instead of registering tests, adds the run-scoped checks
-// after the checks of their group, and writes src/conformance/catalogue.generated.ts and the README
-// tables. `npx tsx scripts/conformance-catalogue.ts`; test/conformance-catalogue.test.ts fails when
+// after the checks of their group, and writes src/conformance/catalogue.generated.ts and the generated
+// doc tables. `npx tsx scripts/conformance-catalogue.ts`; test/conformance-catalogue.test.ts fails when
 // the generated file is out of date.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,5 +46,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const checks = await deriveCatalogue();
   writeFileSync(GENERATED_FILE, renderGenerated(checks));
   rewriteDocTables(checks);
-  process.stdout.write(`${checks.length} checks → ${GENERATED_FILE} and the README check table\n`);
+  process.stdout.write(`${checks.length} checks → ${GENERATED_FILE} and the doc tables (docs/conformance.md, docs/mock.md)\n`);
 }

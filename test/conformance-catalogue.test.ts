@@ -1,6 +1,6 @@
 // The catalogue is the registry: it is what the checks declare (the generated file is up to date),
 // every check that main had keeps its id, title, group, level, source and needs in the same order, ids are
-// unique and well-formed, README.md lists exactly the catalogue, and the deviations file and the fault
+// unique and well-formed, docs/conformance.md lists exactly the catalogue, and the deviations file and the fault
 // matrix only name catalogued checks.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('check catalogue', () => {
     for (const g of GROUPS) expect(CHECKS.some((c) => c.group === g)).toBe(true);
   });
 
-  it('is what README.md lists (regenerate: npx tsx scripts/conformance-catalogue.ts)', () => {
+  it('is what docs/conformance.md lists (regenerate: npx tsx scripts/conformance-catalogue.ts)', () => {
     expect(documentedTable(readFileSync(DOC_FILE, 'utf8'))).toBe(renderCheckTable());
   });
 

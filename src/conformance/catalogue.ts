@@ -2,7 +2,7 @@
 // evidence level and the rule's source (an entry of docs/sources.md, checked by test/sources.test.ts).
 // Each check declares these where it is implemented (`check({id, title, level, source, needs}, body)`
 // inside `suite(group, …)`); this module is the registry built from those declarations, which the
-// runner, the reporter, the README check table, the deviations file and the fault matrix read.
+// runner, the reporter, the docs/conformance.md check table, the deviations file and the fault matrix read.
 //
 // Levels follow the evidence (docs/decisions/0020-conformance-levels.md): documented by Ashby or by S3 for
 // POST policies → MUST; inferred → SHOULD (a warning unless --strict); observed / open → INFO (records which
