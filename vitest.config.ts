@@ -17,6 +17,7 @@ const CLI_TESTS = [
   'test/regressions/22-client-verdicts.test.ts',
   'test/regressions/22-conform-interrupts.test.ts',
   'test/regressions/22-mock-hygiene.test.ts',
+  'test/regressions/23-stop-signals.test.ts',
   'test/regressions/conform-sigint-partial-report.test.ts',
   'test/verify/verify-client-cli.test.ts',
 ];
@@ -35,8 +36,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS] } },
-      // The build takes seconds: only a run that includes one of these files pays for it.
-      { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'] } },
+      // The build takes seconds: only a run that includes one of these files pays for it. Each test runs
+      // whole commands (a conform run is ~76 checks), so it gets more time than a unit test.
+      { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
     ],
   },
 });

@@ -204,14 +204,15 @@ export async function benchPeerIngest(o: BenchOptions): Promise<Row[]> {
   }
 }
 
-const PEER_HEADERS = { accept: 'application/json', authorization: JSON_HEADERS.authorization };
+/** A function, not a constant: bench/benches.ts and this module import each other (Prism runs in its handle bench). */
+const peerHeaders = () => ({ accept: 'application/json', authorization: JSON_HEADERS.authorization });
 
 /** One Artillery run at `rate` arrivals/s (one POST per virtual user). */
 function artilleryTrial(baseUrl: string, dir: string, seconds: number): (rate: number) => Promise<RateTrial> {
   return async (rate) => {
     const config = join(dir, `artillery-${rate}.json`);
     const out = join(dir, `artillery-${rate}.out.json`);
-    await writeFile(config, JSON.stringify({ config: { target: baseUrl, phases: [{ duration: seconds, arrivalRate: rate }], http: { timeout: 10 } }, scenarios: [{ flow: [{ post: { url: HANDLE_PATH, headers: { ...PEER_HEADERS, 'content-type': 'application/json' }, body: HANDLE_BODY } }] }] }));
+    await writeFile(config, JSON.stringify({ config: { target: baseUrl, phases: [{ duration: seconds, arrivalRate: rate }], http: { timeout: 10 } }, scenarios: [{ flow: [{ post: { url: HANDLE_PATH, headers: { ...peerHeaders(), 'content-type': 'application/json' }, body: HANDLE_BODY } }] }] }));
     await execFileP(process.execPath, [join(PEERS_DIR, 'node_modules/artillery/bin/run'), 'run', '--quiet', '--output', out, config], { cwd: PEERS_DIR, timeout: (seconds + 120) * 1000, env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: 'true' }, maxBuffer: 64 * MiB });
     const a = (JSON.parse(await readFile(out, 'utf8')) as { aggregate: { counters: Record<string, number>; firstCounterAt: number; lastCounterAt: number } }).aggregate;
     const c = a.counters;
@@ -229,7 +230,7 @@ function artilleryTrial(baseUrl: string, dir: string, seconds: number): (rate: n
 /** One `loadtest --rps` run at `rate` requests/s, keep-alive, 32 clients (the connections the node engine gets). */
 function loadtestTrial(url: string, seconds: number): (rate: number) => Promise<RateTrial> {
   return async (rate) => {
-    const args = JSON.stringify({ url, body: HANDLE_BODY, headers: PEER_HEADERS, rps: rate, seconds, concurrency: 32 });
+    const args = JSON.stringify({ url, body: HANDLE_BODY, headers: peerHeaders(), rps: rate, seconds, concurrency: 32 });
     const { stdout } = await execFileP(process.execPath, [join(PEERS_DIR, 'loadtest-run.mjs'), args], { cwd: PEERS_DIR, timeout: (seconds + 60) * 1000 });
     const r = JSON.parse(stdout.trim().split('\n').pop()!) as { totalRequests: number; totalErrors: number; effectiveRps: number };
     const planned = rate * seconds;

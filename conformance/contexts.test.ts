@@ -1,10 +1,10 @@
 // Each upload context end to end: handle → presigned POST → follow-up → candidate.info → file.info →
 // download, compared by SHA-256; sizes from 0 B to several MiB and awkward filenames.
-import { describe } from 'vitest';
 import type { FileSource } from '../src/client/index.ts';
 import { sha256Hex } from '../src/client/index.ts';
 import { createFileUploadHandle, type FileHandleRef, type UploadContext } from '../src/protocol/index.ts';
-import { check, type CheckContext } from '../src/conformance/check.ts';
+import { check, suite, type CheckContext } from '../src/conformance/check.ts';
+import { S } from '../src/conformance/check-sources.ts';
 import { classifyAnswer, describeApi, expectStorageOk, expectSuccess, fail } from '../src/conformance/assert.ts';
 import { candidateId, createHandle, expectStoredBytes, followUp, getCandidate, randomFile, upload, uploadedHandle, withTempFile } from '../src/conformance/fixtures.ts';
 
@@ -31,31 +31,31 @@ async function attach(c: CheckContext, context: Exclude<UploadContext, 'Applicat
 }
 
 // Sequential: the checks attach to one candidate and identify their entry by what is new.
-describe('contexts', () => {
-  check('ctx.resume.roundtrip', async (c) => {
+suite('contexts', () => {
+  check({ id: 'ctx.resume.roundtrip', title: 'CandidateResume: upload → uploadResume → candidate.info → file.info → same SHA-256', level: 'MUST', source: `${S.handle}; ${S.cand}; ${S.file}`, needs: ['candidate'] }, async (c) => {
     const bytes = randomFile(2048);
     const ref = await attach(c, 'CandidateResume', { bytes });
     await expectStoredBytes(c, ref.handle, bytes);
   });
 
-  check('ctx.files.roundtrip', async (c) => {
+  check({ id: 'ctx.files.roundtrip', title: 'CandidateFiles: upload → uploadFile → a new fileHandles[] entry → same SHA-256', level: 'MUST', source: `${S.handle}; ${S.cand}; ${S.file}`, needs: ['candidate'] }, async (c) => {
     const bytes = randomFile(3000);
     const ref = await attach(c, 'CandidateFiles', { bytes });
     await expectStoredBytes(c, ref.handle, bytes);
   });
 
-  check('ctx.files.name', async (c) => {
+  check({ id: 'ctx.files.name', title: 'the new fileHandles[] entry is named like the uploaded file', level: 'SHOULD', source: S.inferred, needs: ['candidate'] }, async (c) => {
     const ref = await attach(c, 'CandidateFiles', { filename: 'named-file.pdf' });
     if (ref.name !== 'named-file.pdf') fail('the new entry is not named like the upload', 'name "named-file.pdf"', `name "${ref.name}"`);
   });
 
-  check('ctx.form.submit', async (c) => {
+  check({ id: 'ctx.form.submit', title: 'ApplicationForm: upload → applicationForm.submit (JSON) with the handle as File value', level: 'MUST', source: `${S.handle}; ${S.form}`, needs: ['job-posting'] }, async (c) => {
     const h = await uploadedHandle(c, { context: 'ApplicationForm' });
     const results = expectSuccess(await followUp(c, 'ApplicationForm', h.results.handle), 'applicationForm.submit.response', 'applicationForm.submit');
     c.observe(`formMessages.blocked = ${String((results as { formMessages?: { blocked?: boolean } }).formMessages?.blocked)}`);
   });
 
-  check('ctx.size.zero', async (c) => {
+  check({ id: 'ctx.size.zero', title: 'a 0-byte file (recorded: accepted or refused)', level: 'INFO', source: `${S.handle}: contentLength has no documented minimum` }, async (c) => {
     const res = await c.api.call(createFileUploadHandle({ fileUploadContext: 'CandidateFiles', filename: 'empty.txt', contentType: 'text/plain', contentLength: 0 }), c.keys.full);
     if (classifyAnswer(res, 'a handle request with contentLength 0') === 'refused') return c.observe(`contentLength 0 refused: ${describeApi(res)}`);
     const h = await createHandle(c, { context: 'CandidateFiles', filename: 'empty.txt', contentType: 'text/plain', bytes: new Uint8Array(0) });
@@ -63,13 +63,13 @@ describe('contexts', () => {
     c.observe(`contentLength 0 accepted; the empty upload was ${classifyAnswer(up, 'the 0-byte upload')} (HTTP ${up.status})`);
   });
 
-  check('ctx.size.one-byte', async (c) => {
+  check({ id: 'ctx.size.one-byte', title: 'a 1-byte file round-trips', level: 'MUST', source: S.handle, needs: ['candidate'] }, async (c) => {
     const bytes = Uint8Array.of(0x42);
     await expectStoredBytes(c, (await attach(c, 'CandidateFiles', { bytes })).handle, bytes);
   });
 
   check(
-    'ctx.size.multi-mib',
+    { id: 'ctx.size.multi-mib', title: 'a multi-MiB file streamed from disk round-trips', level: 'MUST', source: S.handle, needs: ['candidate'] },
     async (c) => {
       await withTempFile(MULTI_MIB, async (path, sha256) => {
         const ref = await attach(c, 'CandidateFiles', { filename: 'large.bin', bytes: new Uint8Array(0), size: MULTI_MIB, file: { path } });
@@ -79,13 +79,13 @@ describe('contexts', () => {
     { timeoutMs: 120_000 },
   );
 
-  check('ctx.filename.unicode', async (c) => {
+  check({ id: 'ctx.filename.unicode', title: 'a file named with spaces and non-ASCII characters round-trips', level: 'MUST', source: S.handle, needs: ['candidate'] }, async (c) => {
     const bytes = randomFile(500);
     await expectStoredBytes(c, (await attach(c, 'CandidateFiles', { filename: UNICODE_NAME, bytes })).handle, sha256Hex(bytes));
   });
 
-  check('ctx.filename.preserved', async (c) => {
+  check({ id: 'ctx.filename.preserved', title: 'the stored name equals the unicode filename', level: 'SHOULD', source: S.inferred, needs: ['candidate'] }, async (c) => {
     const ref = await attach(c, 'CandidateFiles', { filename: UNICODE_NAME });
     if (ref.name !== UNICODE_NAME) fail('the stored name differs from the uploaded filename', `name "${UNICODE_NAME}"`, `name "${ref.name}"`);
   });
-});
+}, { sequential: true });

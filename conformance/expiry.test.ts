@@ -1,9 +1,9 @@
 // The presigned URL expires after 10 minutes (Ashby docs: file.createFileUploadHandle) and storage
 // enforces the policy expiration as S3 does. On the mock time moves through its clock control, so this file runs alone after the others
 // (the runner's exclusive phase); on a real target only with --slow, waiting in real time, concurrently.
-import { describe } from 'vitest';
 import { UPLOAD_URL_TTL_SECONDS } from '../src/protocol/index.ts';
-import { check, target } from '../src/conformance/check.ts';
+import { check, suite, target } from '../src/conformance/check.ts';
+import { S } from '../src/conformance/check-sources.ts';
 import { expectStorageError, expectStorageOk, fail } from '../src/conformance/assert.ts';
 import { createHandle, expectNothingStored, fieldValue, letTimePass, parseAmzDate, upload } from '../src/conformance/fixtures.ts';
 
@@ -11,10 +11,10 @@ import { createHandle, expectNothingStored, fieldValue, letTimePass, parseAmzDat
 const SKEW_SECONDS = 5;
 const SLOW_TIMEOUT = (UPLOAD_URL_TTL_SECONDS + 120) * 1000;
 
-const group = target().control ? describe : describe.concurrent;
-
-group('expiry', () => {
-  check('expiry.policy.ttl-600s', async (c) => {
+// Sequential on the mock (its clock moves); decided when vitest collects the suite, not at import:
+// building the catalogue imports this file with no target.
+suite('expiry', () => {
+  check({ id: 'expiry.policy.ttl-600s', title: 'policy expiration − X-Amz-Date = 600 s (± clock skew)', level: 'MUST', source: `${S.handle}: "The presigned URL expires after 10 minutes."` }, async (c) => {
     const h = await createHandle(c, { context: 'CandidateResume' });
     const policy = fieldValue(h.fields, 'Policy');
     const date = fieldValue(h.fields, 'X-Amz-Date');
@@ -31,7 +31,7 @@ group('expiry', () => {
   });
 
   check(
-    'expiry.before-deadline.accepted',
+    { id: 'expiry.before-deadline.accepted', title: 'an upload shortly before the 10 minutes are over is accepted', level: 'MUST', source: S.handle, needs: ['slow'] },
     async (c) => {
       const h = await createHandle(c, { context: 'CandidateFiles' });
       await letTimePass(c, (UPLOAD_URL_TTL_SECONDS - 30) * 1000);
@@ -41,7 +41,7 @@ group('expiry', () => {
   );
 
   check(
-    'storage.policy.expired',
+    { id: 'storage.policy.expired', title: 'an upload after expiry → 403 AccessDenied "Invalid according to Policy: Policy expired."', level: 'MUST', source: S.s3Expiry, needs: ['slow'] },
     async (c) => {
       const h = await createHandle(c, { context: 'CandidateFiles' });
       await letTimePass(c, (UPLOAD_URL_TTL_SECONDS + 1) * 1000);
@@ -50,4 +50,4 @@ group('expiry', () => {
     },
     { timeoutMs: SLOW_TIMEOUT },
   );
-});
+}, { sequential: () => Boolean(target().control) });

@@ -70,7 +70,9 @@ export function packStaged(workDir: string): Packed {
   mkdirSync(stage, { recursive: true });
   execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const pkg = readJson<PackageJson>(join(ROOT, 'package.json'));
-  for (const entry of ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('dist'))]) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
+  // A pattern (`docs/*.md`) is staged as its whole folder: `npm pack` applies the pattern itself.
+  const entries = ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('dist')).map((f) => (f.includes('*') ? dirname(f) : f))];
+  for (const entry of entries) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
   const packed = parsePackJson(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   return { tarball: join(workDir, packed.filename), size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files };
 }

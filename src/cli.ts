@@ -24,58 +24,22 @@ interface CommandEntry {
   stopsGracefully?: true;
 }
 
+function lazyCommand(summary: string, help: () => Promise<{ HELP: string }>, load: () => Promise<{ command: Command }>, more: Pick<CommandEntry, 'stopsGracefully'> = {}): CommandEntry {
+  return { summary, help: async () => (await help()).HELP, load: async () => (await load()).command, ...more };
+}
+
 // Imported lazily, one module per command: `upload-harness --help` loads none of them, `<command>
 // --help` only that command's help module, so help answers at Node's start-up speed (bench/startup.ts).
 const COMMANDS: Record<string, CommandEntry> = {
-  mock: {
-    summary: "run a local mock of Ashby's API and its upload storage",
-    help: async () => (await import('./cli/mock-help.ts')).HELP,
-    load: async () => (await import('./cli/mock.ts')).command,
-    stopsGracefully: true,
-  },
-  conform: {
-    summary: 'run the conformance checks against the mock or a real endpoint',
-    help: async () => (await import('./cli/conform-help.ts')).HELP,
-    load: async () => (await import('./cli/conform.ts')).command,
-    stopsGracefully: true,
-  },
-  drift: {
-    summary: 'compare the embedded mock with a target: every behaviour in which they differ',
-    help: async () => (await import('./cli/drift-help.ts')).HELP,
-    load: async () => (await import('./cli/drift.ts')).command,
-  },
-  load: {
-    summary: 'arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report',
-    help: async () => (await import('./cli/load-help.ts')).HELP,
-    load: async () => (await import('./cli/load.ts')).command,
-    stopsGracefully: true,
-  },
-  report: {
-    summary: 'merge load results of several processes/machines into one report',
-    help: async () => (await import('./cli/report-help.ts')).HELP,
-    load: async () => (await import('./cli/report.ts')).command,
-  },
-  k8s: {
-    summary: 'print a k6-operator TestRun + ConfigMap for a distributed k6 run',
-    help: async () => (await import('./cli/k8s-help.ts')).HELP,
-    load: async () => (await import('./cli/k8s.ts')).command,
-  },
-  build: {
-    summary: 'compile the k6 scenarios to dist/k6/*.js',
-    help: async () => (await import('./cli/build-help.ts')).HELP,
-    load: async () => (await import('./cli/build.ts')).command,
-  },
-  doctor: {
-    summary: 'check a target, keys, ids and k6 before a run',
-    help: async () => (await import('./cli/doctor-help.ts')).HELP,
-    load: async () => (await import('./cli/doctor.ts')).command,
-  },
-  'verify-client': {
-    summary: 'run your upload client against the mock and judge what it sends',
-    help: async () => (await import('./cli/verify-client-help.ts')).HELP,
-    load: async () => (await import('./cli/verify-client.ts')).command,
-    stopsGracefully: true,
-  },
+  mock: lazyCommand("run a local mock of Ashby's API and its upload storage", () => import('./cli/mock-help.ts'), () => import('./cli/mock.ts'), { stopsGracefully: true }),
+  conform: lazyCommand('run the conformance checks against the mock or a real endpoint', () => import('./cli/conform-help.ts'), () => import('./cli/conform.ts'), { stopsGracefully: true }),
+  drift: lazyCommand('compare the embedded mock with a target: every behaviour in which they differ', () => import('./cli/drift-help.ts'), () => import('./cli/drift.ts'), { stopsGracefully: true }),
+  load: lazyCommand('arrival-rate load test (k6 or node engine), HTML/JSON/JUnit report', () => import('./cli/load-help.ts'), () => import('./cli/load.ts'), { stopsGracefully: true }),
+  report: lazyCommand('merge load results of several processes/machines into one report', () => import('./cli/report-help.ts'), () => import('./cli/report.ts')),
+  k8s: lazyCommand('print a k6-operator TestRun + ConfigMap for a distributed k6 run', () => import('./cli/k8s-help.ts'), () => import('./cli/k8s.ts')),
+  build: lazyCommand('compile the k6 scenarios to dist/k6/*.js', () => import('./cli/build-help.ts'), () => import('./cli/build.ts')),
+  doctor: lazyCommand('check a target, keys, ids and k6 before a run', () => import('./cli/doctor-help.ts'), () => import('./cli/doctor.ts')),
+  'verify-client': lazyCommand('run your upload client against the mock and judge what it sends', () => import('./cli/verify-client-help.ts'), () => import('./cli/verify-client.ts'), { stopsGracefully: true }),
 };
 
 export const COMMAND_NAMES = Object.keys(COMMANDS);

@@ -16,10 +16,21 @@ describe('bench (quick smoke)', () => {
 
   it('the handle, ingest and build benches run and report ratios with targets', async () => {
     const lines: string[] = [];
-    const r = await runBenches(['handle', 'ingest', 'build'], { quick: true, log: (l) => lines.push(l) });
+    // Without the peers (no Prism started by a test): its row in the handle bench is then skipped, with the reason.
+    const peers = process.env.BENCH_PEERS;
+    process.env.BENCH_PEERS = '0';
+    let r: Awaited<ReturnType<typeof runBenches>>;
+    try {
+      r = await runBenches(['handle', 'ingest', 'build'], { quick: true, log: (l) => lines.push(l) });
+    } finally {
+      if (peers === undefined) delete process.env.BENCH_PEERS;
+      else process.env.BENCH_PEERS = peers;
+    }
     expect(r.failures).toEqual([]);
-    expect(r.rows.map((x) => x.id)).toEqual(['handle.rps', 'handle.bound', 'ingest.mbps', 'ingest.md5', 'ingest.rss', 'k6.build']);
-    for (const x of r.rows) {
+    expect(r.rows.map((x) => x.id)).toEqual(['handle.rps', 'peers.prism', 'handle.bound', 'ingest.mbps', 'ingest.md5', 'ingest.rss', 'k6.build']);
+    expect(r.rows[1]).toMatchObject({ skipped: 'BENCH_PEERS=0' });
+    expect(r.rows[1]!.pass).toBeUndefined();
+    for (const x of r.rows.filter((row) => row.skipped === undefined)) {
       expect(Number.isFinite(x.value)).toBe(true);
       if (x.target) expect(typeof x.pass).toBe('boolean');
     }
@@ -27,7 +38,8 @@ describe('bench (quick smoke)', () => {
     expect(handle.mockRps).toBeGreaterThan(0);
     expect(handle.bareRps).toBeGreaterThan(0);
     expect(r.rows[0]!.value).toBeGreaterThan(0);
-    expect(r.rows[1]!.value).toBeGreaterThan(0);
+    expect(r.rows[2]!.value).toBeGreaterThan(0);
+    expect(lines.some((l) => /handle ratios \(this run\): mock ÷ bare node:http [\d.]+×, mock ÷ Prism skipped \(BENCH_PEERS=0\)/.test(l))).toBe(true);
     // Each ratio is the quotient of the measurements its row reports (recomputed here), not a constant.
     const byId = new Map(r.rows.map((x) => [x.id, x]));
     const detail = <T>(id: string) => byId.get(id)!.detail as T;

@@ -94,9 +94,12 @@ describe('the docs show the layers', () => {
     'src/cli.ts',
   ];
 
-  it('README "Layout" names every folder of src/ and scenarios/', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
+  it('docs/architecture.md "Layout" names every folder of src/ and scenarios/', () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const at = doc.indexOf('## Layout');
+    expect(at, 'docs/architecture.md has a "## Layout" section').toBeGreaterThan(-1);
+    const next = doc.indexOf('\n## ', at + 1);
+    const layout = doc.slice(at, next === -1 ? undefined : next);
     const named = layout.split('\n').map((l) => l.split(/\s{2,}/)[0]!);
     for (const f of folders.filter((f) => !f.startsWith('scenarios/'))) expect(named, f).toContain(f);
     expect(named).toContain('scenarios/');

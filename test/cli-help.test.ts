@@ -71,7 +71,9 @@ describe('no colour when piped or NO_COLOR', () => {
     });
 
     it(`load against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
-      const { code, stdout, stderr } = await runCli(['load', '--engine', 'node', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, `l${noColour}`)], { env });
+      // --allow-rate-shortfall: this run is about its reports/network, not the rate; a loaded machine may not
+      // hold even 5/s, which is reported (rate not held) rather than failed here (the rate has its own tests).
+      const { code, stdout, stderr } = await runCli(['load', '--engine', 'node', '--allow-rate-shortfall', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, `l${noColour}`)], { env });
       expect(code, stdout + stderr).toBe(0);
       expect(stdout + stderr).toMatch(/iterations \d+/);
       expect(stdout).not.toMatch(ANSI);

@@ -1,14 +1,19 @@
-// The catalogue is the registry: ids are unique and well-formed, every check has a level and a source,
-// README.md lists exactly the catalogue, the deviations file and the fault matrix only name
-// catalogued checks, and the suites only run catalogued ids.
+// The catalogue is the registry: it is what the checks declare (the generated file is up to date),
+// every check that main had keeps its id, title, group, level, source and needs in the same order, ids are
+// unique and well-formed, docs/conformance.md lists exactly the catalogue, and the deviations file and the fault
+// matrix only name catalogued checks.
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, GROUPS, LEVELS } from '../src/conformance/catalogue.ts';
 import { DOC_FILE, documentedTable, renderCheckTable } from '../src/conformance/catalogue-doc.ts';
 import { loadDeviations } from '../src/conformance/deviations.ts';
 import { loadFaultMatrix } from '../src/conformance/fault-matrix.ts';
 import { SUITE_DIR } from '../src/conformance/paths.ts';
+import { GENERATED_FILE, deriveCatalogue, renderGenerated } from '../scripts/conformance-catalogue.ts';
+
+// The catalogue as it stood before the checks declared their own entries; ids, titles, levels and
+// sources are interfaces (reports, deviations, --only), so none may change or move.
+const BEFORE = JSON.parse(readFileSync(new URL('fixtures/conformance-checks-main.json', import.meta.url), 'utf8')) as unknown[];
 
 describe('check catalogue', () => {
   it('has unique, well-formed ids with a group, a level and a source each', () => {
@@ -29,15 +34,21 @@ describe('check catalogue', () => {
     for (const g of GROUPS) expect(CHECKS.some((c) => c.group === g)).toBe(true);
   });
 
-  it('is what README.md lists (regenerate: npx tsx src/conformance/catalogue-doc.ts)', () => {
+  it('is what docs/conformance.md lists (regenerate: npx tsx scripts/conformance-catalogue.ts)', () => {
     expect(documentedTable(readFileSync(DOC_FILE, 'utf8'))).toBe(renderCheckTable());
   });
 
-  it('names every literal check id used by the suites', () => {
-    for (const f of readdirSync(SUITE_DIR).filter((x) => x.endsWith('.test.ts'))) {
-      const text = readFileSync(join(SUITE_DIR, f), 'utf8');
-      for (const m of text.matchAll(/check\(\s*'([^'$]+)'/g)) expect(CHECKS.map((c) => c.id), `${f}: ${m[1]}`).toContain(m[1]);
-    }
+  it('is what the suites and the run-scoped checks declare (regenerate: npx tsx scripts/conformance-catalogue.ts)', async () => {
+    const derived = await deriveCatalogue();
+    expect(derived).toEqual(CHECKS);
+    expect(readFileSync(GENERATED_FILE, 'utf8')).toBe(renderGenerated(derived));
+  });
+
+  it('keeps every check of the catalogue before declarations moved into the suites, unchanged and in order', async () => {
+    const derived = await deriveCatalogue();
+    const ids = new Set(BEFORE.map((c) => (c as { id: string }).id));
+    expect(BEFORE).toHaveLength(76);
+    expect(derived.filter((c) => ids.has(c.id))).toStrictEqual(BEFORE);
   });
 
   it('loads the deviations data and the fault matrix (both only name catalogued checks and known faults)', () => {

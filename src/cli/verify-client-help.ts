@@ -24,8 +24,8 @@ Usage: upload-harness verify-client [options] -- <command> [args…]
 Starts the mock on 127.0.0.1, runs <command> with these variables set (stdin/stdout/stderr passed
 through): ASHBY_BASE_URL, ASHBY_API_KEY (full access), ASHBY_LIMITED_API_KEY, ASHBY_JOB_POSTING_ID,
 ASHBY_CANDIDATE_ID (a candidate created for the run). Every request is recorded, grouped into flows
-(handle → storage POST → follow-up) and judged against the client rules (README: "Test your own upload
-code"). Writes <report-dir>/{index.html,junit.xml,results.json}.
+(handle → storage POST → follow-up) and judged against the client rules (docs/verify-client.md).
+Writes <report-dir>/{index.html,junit.xml,results.json}.
 
 Options:
 ${optionsHelp(OPTIONS)}

@@ -2,7 +2,7 @@
 // src/cli/option-table.ts); each command picks and words the ones it offers. The defaults are the k6
 // bundles' own (scenarios/flows/k6-env.ts); the parsers are in workload-options.ts.
 import { DEFAULT_MAX_VUS_CAP, SCENARIOS, WORKLOAD_DEFAULTS, type ScenarioName } from '../../scenarios/flows/index.ts';
-import { PRODUCTION_RATE_CAP } from '../load/config.ts';
+import { PRODUCTION_RATE_CAP } from '../load/production-guard.ts';
 import type { OptionTable } from './option-table.ts';
 
 const DEFAULT_SCENARIO: ScenarioName = 'full-flow';

@@ -5,7 +5,7 @@ import { UsageError } from '../config/errors.ts';
 import type { Env } from '../config/precedence.ts';
 import { parseTarget, type Target } from '../config/target-url.ts';
 import { defaultMaxVUs, parseContextMix, parseFileSizeMix, SCENARIOS, WORKLOAD_LIMITS, type ScenarioName } from '../../scenarios/flows/index.ts';
-import { assertRateAllowed } from '../load/config.ts';
+import { assertRateAllowed } from '../load/production-guard.ts';
 import { parseThresholdFlag } from '../load/thresholds.ts';
 import { asUsage, optionValue, parseNumberOption } from './args.ts';
 import type { OptionTable } from './option-table.ts';

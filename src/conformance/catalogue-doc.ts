@@ -1,14 +1,15 @@
-// The check table of README.md, rendered from the catalogue. The doc keeps a copy between
+// The check table of docs/conformance.md, rendered from the catalogue. The doc keeps a copy between
 // markers; test/conformance-catalogue.test.ts fails when the copy and the catalogue differ, and
-// `npx tsx src/conformance/catalogue-doc.ts` rewrites it (and the fault table, test/docs.test.ts).
+// `npx tsx scripts/conformance-catalogue.ts` rewrites it (and the fault table of docs/mock.md,
+// test/docs.test.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FAULT_TABLE_END, FAULT_TABLE_START, renderFaultTable } from '../mock/faults.ts';
-import { CHECKS, type CheckNeed } from './catalogue.ts';
+import { CHECKS, type CheckDefinition, type CheckNeed } from './catalogue.ts';
 import { REPO_ROOT } from './paths.ts';
 
-export const DOC_FILE = join(REPO_ROOT, 'README.md');
+export const DOC_FILE = join(REPO_ROOT, 'docs', 'conformance.md');
+const FAULT_DOC_FILE = join(REPO_ROOT, 'docs', 'mock.md');
 const TABLE_START = '<!-- check-table:start (generated from src/conformance/catalogue.ts) -->';
 const TABLE_END = '<!-- check-table:end -->';
 
@@ -23,8 +24,8 @@ const NEED_TEXT: Record<CheckNeed, string> = {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
-export function renderCheckTable(): string {
-  const rows = CHECKS.map((c) => `| \`${c.id}\` | ${c.group} | ${c.level} | ${cell(c.title)} | ${cell(c.source)} | ${(c.needs ?? []).map((n) => NEED_TEXT[n]).join(', ')} |`);
+export function renderCheckTable(checks: readonly CheckDefinition[] = CHECKS): string {
+  const rows = checks.map((c) => `| \`${c.id}\` | ${c.group} | ${c.level} | ${cell(c.title)} | ${cell(c.source)} | ${(c.needs ?? []).map((n) => NEED_TEXT[n]).join(', ')} |`);
   return ['| id | group | level | check | source | needs |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -36,17 +37,17 @@ export function documentedTable(text: string): string | undefined {
   return text.slice(start + TABLE_START.length, end).trim();
 }
 
-/** `text` with the part between two markers replaced by `table`; throws when a marker is missing. */
-function replaceBetween(text: string, startMarker: string, endMarker: string, table: string): string {
+/** Rewrites the part of `file` between two markers with `table`; throws when a marker is missing. */
+function replaceBetween(file: string, startMarker: string, endMarker: string, table: string): void {
+  const text = readFileSync(file, 'utf8');
   const start = text.indexOf(startMarker);
   const end = text.indexOf(endMarker);
-  if (start === -1 || end === -1) throw new Error(`${DOC_FILE}: marker ${start === -1 ? startMarker : endMarker} is missing`);
-  return `${text.slice(0, start + startMarker.length)}\n${table}\n${text.slice(end)}`;
+  if (start === -1 || end === -1) throw new Error(`${file}: marker ${start === -1 ? startMarker : endMarker} is missing`);
+  writeFileSync(file, `${text.slice(0, start + startMarker.length)}\n${table}\n${text.slice(end)}`);
 }
 
-// Rewrites both generated tables of the README: the check table and the mock's fault table.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const text = readFileSync(DOC_FILE, 'utf8');
-  const checks = replaceBetween(text, TABLE_START, TABLE_END, renderCheckTable());
-  writeFileSync(DOC_FILE, replaceBetween(checks, FAULT_TABLE_START, FAULT_TABLE_END, renderFaultTable()));
+/** Rewrites both generated tables: the check table (of `checks`) here and the mock's fault table. */
+export function rewriteDocTables(checks: readonly CheckDefinition[]): void {
+  replaceBetween(DOC_FILE, TABLE_START, TABLE_END, renderCheckTable(checks));
+  replaceBetween(FAULT_DOC_FILE, FAULT_TABLE_START, FAULT_TABLE_END, renderFaultTable());
 }

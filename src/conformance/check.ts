@@ -1,10 +1,13 @@
-// `check(id, body)`: how a suite in conformance/ declares one catalogued check. It registers a vitest
-// test named by the id, skips it with the reason when the target lacks what the check needs, gives the
-// body clients whose exchanges are recorded for this check only, and hands expected/received, the
-// exchanges and observations to the reporter through task.meta (JSON, crosses the worker boundary).
-import { it } from 'vitest';
+// `suite(group, fn)` and `check({id, title, level, source, needs}, body)`: how a suite in conformance/
+// declares its checks, each check's catalogue entry standing at its implementation. Inside a vitest run
+// `check` registers a test named by the id, skips it with the reason when the target lacks what the
+// check needs, gives the body clients whose exchanges are recorded for this check only, and hands
+// expected/received, the exchanges and observations to the reporter through task.meta (JSON, crosses
+// the worker boundary). Outside vitest (collectChecks) both only record the declarations: vitest's
+// describe/it cannot be called there, and the catalogue is derived from what they record.
+import { describe, it } from 'vitest';
 import { ApiClient, ExchangeRecorder, SecretSet, StorageClient, TransportError, type ApiKeyRef, type Exchange } from '../client/index.ts';
-import { getCheck, type CheckDefinition } from './catalogue.ts';
+import { getCheck, type CheckDefinition, type CheckGroup } from './catalogue.ts';
 import { CheckFailure, UnclassifiedAnswer } from './assert.ts';
 import { KEY_ENV, skipReason, targetFromEnv, type TargetConfig } from './target.ts';
 
@@ -70,8 +73,63 @@ export interface CheckOptions {
   timeoutMs?: number;
 }
 
-export function check(id: string, body: (c: CheckContext) => Promise<unknown>, options: CheckOptions = {}): void {
-  const def = getCheck(id);
+/** A check's catalogue entry as its suite declares it; the group is the enclosing suite's. */
+export type CheckDeclaration = Omit<CheckDefinition, 'group' | 'scope'>;
+
+/** The catalogue entry in the catalogue's key order (the generated file and comparisons rely on it). */
+export function definition(d: Omit<CheckDefinition, 'group'>, group: CheckGroup): CheckDefinition {
+  return { id: d.id, title: d.title, group, level: d.level, source: d.source, ...(d.needs ? { needs: [...d.needs] } : {}), ...(d.scope ? { scope: d.scope } : {}) };
+}
+
+/** Set while collectChecks imports the suites: declarations are recorded, nothing is registered. */
+let collected: CheckDefinition[] | undefined;
+let currentGroup: CheckGroup | undefined;
+
+/** The checks the suites that `load` imports declare, in declaration order; registers no vitest test. */
+export async function collectChecks(load: () => Promise<void>): Promise<CheckDefinition[]> {
+  const found: CheckDefinition[] = [];
+  collected = found;
+  try {
+    await load();
+  } finally {
+    collected = undefined;
+  }
+  return found;
+}
+
+export interface SuiteOptions {
+  /** Run the checks one after another (they share state); decided when vitest collects the suite. */
+  sequential?: boolean | (() => boolean);
+}
+
+/** One group's suite: a vitest describe block inside a run (concurrent unless `sequential`). */
+export function suite(group: CheckGroup, fn: () => void, options: SuiteOptions = {}): void {
+  const body = () => {
+    currentGroup = group;
+    try {
+      fn();
+    } finally {
+      currentGroup = undefined;
+    }
+  };
+  if (collected) return body();
+  const sequential = typeof options.sequential === 'function' ? options.sequential() : options.sequential;
+  (sequential ? describe : describe.concurrent)(group, body);
+}
+
+export function check(decl: CheckDeclaration, body: (c: CheckContext) => Promise<unknown>, options: CheckOptions = {}): void {
+  if (!currentGroup) throw new Error(`check "${decl.id}" is declared outside suite()`);
+  const declared = definition(decl, currentGroup);
+  if (collected) {
+    collected.push(declared);
+    return;
+  }
+  const def = getCheck(decl.id);
+  // The runner and reporter read the catalogue: it must say what the suite declares.
+  if (JSON.stringify(definition(def, def.group)) !== JSON.stringify(declared)) {
+    throw new Error(`check "${decl.id}" differs from src/conformance/catalogue.generated.ts: regenerate it with \`npx tsx scripts/conformance-catalogue.ts\``);
+  }
+  const id = decl.id;
   it(id, { timeout: options.timeoutMs ?? Math.max(30_000, target().timeoutMs * 4) }, async (ctx) => {
     const t = target();
     const reason = skipReason(def, t);

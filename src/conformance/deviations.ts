@@ -20,7 +20,7 @@ export function loadDeviations(targetName: string, file = DEVIATIONS_FILE): Devi
   }
   const entries = Object.entries(doc.targets?.[targetName] ?? {});
   for (const [id, reason] of entries) {
-    if (!hasCheck(id)) throw new HarnessError('deviations', `${file} lists unknown check "${id}" for target "${targetName}"`, 'use an id from the README check table');
+    if (!hasCheck(id)) throw new HarnessError('deviations', `${file} lists unknown check "${id}" for target "${targetName}"`, 'use an id from the check table of docs/conformance.md');
     if (typeof reason !== 'string' || reason.trim() === '') throw new HarnessError('deviations', `${file}: "${id}" needs a reason`);
   }
   return new Map(entries);

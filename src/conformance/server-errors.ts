@@ -6,12 +6,26 @@
 // one that did would list it here as a documented exception. Retried 503s count too: the target did
 // answer them (docs/decisions/0027).
 import type { Exchange } from '../client/exchange.ts';
-import { getCheck } from './catalogue.ts';
+import { getCheck, type CheckDefinition } from './catalogue.ts';
+import { S } from './check-sources.ts';
 import type { CheckMeta } from './check.ts';
 import type { CheckResult } from '../results/index.ts';
 import { NO_SERVER_ERROR, toCheckResult } from './results.ts';
 
 export { NO_SERVER_ERROR } from './results.ts';
+
+/** The run-scoped checks' catalogue entries (suite checks declare theirs with check()); the catalogue
+ * lists each after the checks of its group. */
+export const RUN_CHECKS: readonly CheckDefinition[] = [
+  {
+    id: NO_SERVER_ERROR,
+    title: 'no answer of the run is a 5xx (every API and storage exchange of every check, INFO and set-up steps included), and no answer an INFO check met falls outside the documented classes',
+    group: 'envelope',
+    level: 'MUST',
+    source: `${S.errors}: what would be 4XX errors return 200; ${S.s3Errors}`,
+    scope: 'run',
+  },
+];
 
 /** An INFO check that met an answer in neither documented class (UnclassifiedAnswer). */
 export interface UnclassifiedUnderInfo {

@@ -2,7 +2,6 @@
 // defaults) and consumed by runLoad(); tests build it directly.
 import type { UploadContext } from '../protocol/index.ts';
 import { UsageError } from '../config/errors.ts';
-import { isLoopback, type Target } from '../config/target-url.ts';
 import { checkWorkload, WorkloadError, type ScenarioName, type Weighted, type WorkloadSettings } from '../../scenarios/flows/index.ts';
 import { INTENDED_SUFFIX, type Threshold } from './thresholds.ts';
 import type { RateStage } from './schedule.ts';
@@ -59,22 +58,12 @@ export interface LoadConfig {
   interrupt?: RunInterrupt;
 }
 
-/** Non-mock targets are refused above this arrival rate unless --i-understand-this-hits-production. */
-export const PRODUCTION_RATE_CAP = 20;
 
 export function peakRateOf(config: Pick<LoadConfig, 'rate' | 'stages' | 'startRate'>): number {
   if (config.stages) return Math.max(config.startRate ?? 0, ...config.stages.map((s) => s.target));
   return config.rate ?? 0;
 }
 
-/**
- * The production guard of every command that generates load (load, k8s): a real target (not the mock,
- * not loopback) above PRODUCTION_RATE_CAP it/s needs --i-understand-this-hits-production.
- */
-export function assertRateAllowed(target: Target, peakRate: number, allowProduction: boolean): void {
-  if (target === 'mock' || isLoopback(target) || peakRate <= PRODUCTION_RATE_CAP || allowProduction) return;
-  throw new UsageError(`refusing ${peakRate} it/s against ${target.host}: above ${PRODUCTION_RATE_CAP}/s a real target needs --i-understand-this-hits-production`);
-}
 
 /** How each setting is given on the command line, for the hint under a refusal. */
 const WORKLOAD_HINT = 'see upload-harness load --help (or k8s --help)';

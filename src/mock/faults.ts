@@ -1,6 +1,6 @@
 // The mock's fault modes: each breaks exactly ONE documented rule, so that the conformance suite and the
-// load thresholds can be proven able to fail (the fault matrix, test/fault-matrix.test.ts). This registry is code; the README
-// table and `upload-harness mock --list-faults` are generated from / checked against it.
+// load thresholds can be proven able to fail (the fault matrix, test/fault-matrix.test.ts). This registry is code; the
+// table in docs/mock.md and `upload-harness mock --list-faults` are generated from / checked against it.
 
 export type FaultLayer = 'api' | 'storage' | 'transport';
 
@@ -69,7 +69,7 @@ export function parseFaults(specs: readonly string[]): Map<FaultName, number> {
 export const FAULT_TABLE_START = '<!-- fault-table:start (generated from src/mock/faults.ts) -->';
 export const FAULT_TABLE_END = '<!-- fault-table:end -->';
 
-/** The README's fault table; test/docs.test.ts keeps the README copy equal to this. */
+/** The fault table of docs/mock.md; test/docs.test.ts keeps the copy there equal to this. */
 export function renderFaultTable(): string {
   const rows = FAULTS.map((f) => {
     const def = f as FaultDefinition;

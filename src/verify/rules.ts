@@ -1,7 +1,7 @@
 // The client rule catalogue: what a client of the presigned upload flow must (MUST: documented by Ashby
 // or by S3 for POST uploads) or should (SHOULD: inferred) do, each with a stable id, its source, a fix
 // hint and what real S3 / Ashby would have answered. How each level was chosen:
-// docs/decisions/0070-client-rule-levels.md. The README table is generated from / checked against this.
+// docs/decisions/0070-client-rule-levels.md. The table in docs/verify-client.md is generated from / checked against this.
 import { FOLLOW_UP, UPLOAD_CONTEXTS } from '../protocol/constants.ts';
 import { isSecretName } from '../config/redact.ts';
 import type { ClientRuleInfo } from '../results/client.ts';

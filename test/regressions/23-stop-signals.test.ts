@@ -3,13 +3,12 @@
 // the README promised one. Now one helper (src/config/interrupt.ts) routes both signals into an
 // AbortSignal for every producer: `conform` writes its partial report on SIGTERM as on SIGINT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adoptHeldStopSignals, handleStopSignals, RunInterrupt, untilStopSignal } from '../../src/config/interrupt.ts';
+import { runCliInterrupted } from '../support/cli.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'upload-harness.js');
 let tmp: string;
 beforeAll(async () => { tmp = await mkdtemp(join(tmpdir(), 'uh-sigterm-')); });
 afterAll(async () => { await rm(tmp, { recursive: true, force: true }); });
@@ -59,16 +58,8 @@ describe('untilStopSignal with a signal held since start-up', () => {
 
 describe('conform + SIGTERM', () => {
   it('writes a partial report marked incomplete, naming SIGTERM, and exits 2', async () => {
-    const child = spawn(process.execPath, [BIN, 'conform', '--report-dir', tmp], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let sent = false;
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (!sent && /^(PASS|FAIL|SKIP|WARN|ERROR)\s/m.test(out)) { sent = true; child.kill('SIGTERM'); }
-    });
-    child.stderr.on('data', (d) => { out += d; });
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    expect(sent, out).toBe(true);
+    const { code, output: out, sent } = await runCliInterrupted(['conform', '--report-dir', tmp], [{ when: /^(PASS|FAIL|SKIP|WARN|ERROR)\s/m, signal: 'SIGTERM' }], { env: { NO_COLOR: '1' } });
+    expect(sent, out).toBe(1);
     expect(code, out).toBe(2);
     const results = JSON.parse(await readFile(join(tmp, 'results.json'), 'utf8'));
     expect(results.incomplete).toBe(true);

@@ -17,7 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * variable for it (the .mjs clients read the same name).
  */
 export const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
-/** The README's screenshots, rewritten by scripts/screenshots.ts (tracked in git). */
+/** The screenshots of docs/reports-and-ci.md, rewritten by scripts/screenshots.ts (tracked in git). */
 const SCREENSHOT_DIR = join(ROOT, 'docs', 'screenshots');
 /** Where each test run saves its screenshots for review (git-ignored, so a test run leaves the tree clean). */
 export const REVIEW_SCREENSHOT_DIR = join(ROOT, 'reports', 'screenshots');
@@ -53,9 +53,11 @@ export async function generateReports(dir: string, bin = join(ROOT, 'bin', 'uplo
     const [pass, fail, load] = await Promise.all([
       cli(['conform', '--report-dir', d('conformance-pass')]),
       cli(['conform', '--target', faulty.baseUrl, '--api-key', 'mock-full-access', '--limited-api-key', 'mock-read-only', '--other-org-api-key', 'mock-other-org', '--allow-writes', '--job-posting-id', DEFAULT_JOB_POSTING_ID, '--report-dir', d('conformance-fail')]),
-      cli(['load', '--engine', 'node', '--scenario', 'full-flow', '--rate', '5', '--duration', '2s', '--file-sizes', '1KiB:1,64KiB:1', '--threshold', 'http_req_failed:rate<0.01', '--report-dir', d('load')]),
+      // --allow-rate-shortfall: this run is about its reports/network, not the rate; a loaded machine may not
+      // hold even 5/s, which is reported (rate not held) rather than failed here (the rate has its own tests).
+      cli(['load', '--engine', 'node', '--allow-rate-shortfall', '--scenario', 'full-flow', '--rate', '5', '--duration', '2s', '--file-sizes', '1KiB:1,64KiB:1', '--threshold', 'http_req_failed:rate<0.01', '--report-dir', d('load')]),
     ]);
-    const baseline = await cli(['load', '--engine', 'node', '--scenario', 'full-flow', '--rate', '5', '--duration', '2s', '--file-sizes', '1KiB:1,64KiB:1', '--baseline', join(d('load'), 'results.json'), '--max-regression', '1000%', '--report-dir', d('load-baseline')]);
+    const baseline = await cli(['load', '--engine', 'node', '--allow-rate-shortfall', '--scenario', 'full-flow', '--rate', '5', '--duration', '2s', '--file-sizes', '1KiB:1,64KiB:1', '--baseline', join(d('load'), 'results.json'), '--max-regression', '1000%', '--report-dir', d('load-baseline')]);
     return [
       { name: 'conformance-pass', kind: 'conformance', html: join(d('conformance-pass'), 'index.html'), exitCode: pass },
       { name: 'conformance-fail', kind: 'conformance', html: join(d('conformance-fail'), 'index.html'), exitCode: fail },

@@ -1,6 +1,6 @@
-// The client rule catalogue is code and the README must match it (like the fault table): every id the
-// docs name exists exactly once with a level, source, title, fix and real-world answer; the README's
-// rule table is the generated one; SHOULD rules are exactly the inferred ones of decision 0070.
+// The client rule catalogue is code and docs/verify-client.md must match it (like the fault table): every
+// id the docs name exists exactly once with a level, source, title, fix and real-world answer; the
+// doc's rule table is the generated one; SHOULD rules are exactly the inferred ones of decision 0070.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,12 +22,12 @@ describe('client rule catalogue', () => {
     expect(CLIENT_RULES.find((r) => r.id === 'client.handle.unused')!.level).toBe('SHOULD');
   });
 
-  it('the README rule table is the generated one', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const start = readme.indexOf(CLIENT_RULE_TABLE_START);
-    const end = readme.indexOf(CLIENT_RULE_TABLE_END);
+  it('the rule table of docs/verify-client.md is the generated one', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'verify-client.md'), 'utf8');
+    const start = doc.indexOf(CLIENT_RULE_TABLE_START);
+    const end = doc.indexOf(CLIENT_RULE_TABLE_END);
     expect(start).toBeGreaterThan(-1);
-    expect(readme.slice(start + CLIENT_RULE_TABLE_START.length, end).trim()).toBe(renderClientRuleTable());
+    expect(doc.slice(start + CLIENT_RULE_TABLE_START.length, end).trim()).toBe(renderClientRuleTable());
   });
 
   it('decision 0070 lists every rule with the level the code gives it', () => {

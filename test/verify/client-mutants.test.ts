@@ -3,7 +3,7 @@
 // it — no other rule fires — and the unbroken client breaks none; plus two mutants named for what they
 // do, each failing the run for the right reason: "never uploads" (a handle, then exit 0: fewer complete
 // flows than --min-flows) and "hot retry" (a failed upload retried at once, over and over: provoked by
-// the storage-503 robustness case, which it fails as misbehaved). The score is printed (README keeps it).
+// the storage-503 robustness case, which it fails as misbehaved). The score is printed (docs/verify-client.md keeps it).
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLIENT_RULE_IDS } from '../../src/verify/rules.ts';

@@ -14,7 +14,7 @@ export interface StorageCredentials {
   secretAccessKey: string;
 }
 
-/** Well-known emulator credentials, like an S3 emulator's test keys; documented in the README. */
+/** Well-known emulator credentials, like an S3 emulator's test keys; documented in docs/mock.md. */
 export const DEFAULT_STORAGE_CREDENTIALS: StorageCredentials = {
   bucket: 'ashby-mock-uploads',
   region: 'us-east-1',
