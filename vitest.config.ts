@@ -6,6 +6,18 @@ import { defineConfig } from 'vitest/config';
 // through its "exports", resolved here with the `upload-harness-source` condition to src/public/*.ts
 // (the sources under test, not a possibly stale dist/); installed, the same imports load dist/.
 
+/**
+ * Test files whose assertions rest on the machine keeping time (an engine holding a rate, a latency
+ * percentile, a server-side count within 1 %): run alone, after everything else, so a neighbouring
+ * worker's CPU burst cannot make them fail for a reason their titles do not name.
+ */
+const TIMING_TESTS = [
+  'test/load/engine-scheduler.test.ts',
+  'test/load/rate-held-property.test.ts',
+  'test/load-intended-latency.test.ts',
+  'test/reliability-slow-clients.test.ts',
+];
+
 /** Test files that spawn the CLI (test/support/cli.ts): they run the build staged by the `cli` project's globalSetup. */
 const CLI_TESTS = [
   'test/browser-reports.test.ts',
@@ -35,10 +47,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS, ...TIMING_TESTS] } },
       // The build takes seconds: only a run that includes one of these files pays for it. Each test runs
       // whole commands (a conform run is ~76 checks), so it gets more time than a unit test.
       { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
+      { extends: true, test: { name: 'timing', include: TIMING_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
 });
