@@ -11,7 +11,7 @@ export const OPTIONS = {
   target: { type: 'string', value: '<base-url>', env: CONFORM_ENV.target, help: 'the API to compare the mock with (required)' },
   only: { type: 'string', value: '<group,...>', env: CONFORM_ENV.only, help: `groups: ${GROUPS.join(', ')}` },
   'report-dir': { type: 'string', value: 'DIR', help: 'default reports/drift' },
-  profile: { type: 'string', value: 'FILE', help: 'the mock answers with this profile (a behaviour.json, results.json or profile file; docs/regressions.md)' },
+  profile: { type: 'string', value: 'FILE', help: 'the mock answers with this profile (a behaviour.json of a conform run or a profile file; docs/regressions.md)' },
   ...NETWORK_OPTIONS,
 } as const satisfies OptionTable;
 

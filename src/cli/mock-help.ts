@@ -15,7 +15,7 @@ export const OPTIONS = {
   'storage-max-objects': { type: 'string', value: 'N', default: STORAGE_CAPS.maxObjects, help: 'most objects kept; beyond it the oldest are evicted' },
   'storage-max-bytes': { type: 'string', value: 'SIZE', default: formatSize(STORAGE_CAPS.maxBytes), help: 'most bytes kept, e.g. 512MiB or 2GiB; oldest evicted first' },
   'storage-cors': { type: 'string', value: 'ORIGINS', default: '*', help: "the bucket's CORS rule for browser uploads: * (any origin), none (S3's default:\nno CORS, so a page on another origin cannot read the upload's answer), or\norigins, comma-separated (http://localhost:3000,https://app.example.com)" },
-  profile: { type: 'string', value: 'FILE', help: 'answer like an observed target where the docs leave the behaviour open: a\nbehaviour.json or results.json of a conform run against it, or a profile file\n(docs/regressions.md); documented rules are never relaxed' },
+  profile: { type: 'string', value: 'FILE', help: 'answer like an observed target where the docs leave the behaviour open: a\nbehaviour.json of a conform run against it, or a profile file\n(docs/regressions.md); documented rules are never relaxed' },
   'enable-test-control': { type: 'boolean', help: 'expose /_control/{clock,faults,reset,calls} (no auth; tests only)' },
   'list-faults': { type: 'boolean', help: 'print every fault mode with the rule it breaks, then exit' },
   'client-report': { type: 'string', value: 'DIR', help: 'record and judge the clients that use this mock (like verify-client) and write\nDIR/{index.html,junit.xml,results.json} when it stops (SIGINT/SIGTERM)' },

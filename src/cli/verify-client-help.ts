@@ -13,7 +13,7 @@ export const OPTIONS = {
   'min-flows': { type: 'string', value: 'N', default: 1, help: 'fewest complete flows (a handle, then an upload the storage accepted) that must\nbe seen; fewer fails the run, naming why each flow is incomplete' },
   robustness: { type: 'string', value: '[=LIST]', help: `after the clean run, run the command again once per fault (each on a fresh\nmock, the fault injected at the first request it applies to) and judge each\ncase on its own; a fault the command never reaches fails its case. LIST is\ncomma-separated from: ${ROBUSTNESS_FAULT_NAMES.join(', ')} (default: all)` },
   'storage-cors': { type: 'string', value: 'ORIGINS', default: '*', help: "the storage bucket's CORS rule for browser clients: * (any origin), none (S3's\ndefault: no CORS, a cross-origin browser upload fails), or origins, comma-separated" },
-  profile: { type: 'string', value: 'FILE', help: 'the mock answers like an observed target where the docs leave the behaviour\nopen: a behaviour.json or results.json of a conform run, or a profile file' },
+  profile: { type: 'string', value: 'FILE', help: 'the mock answers like an observed target where the docs leave the behaviour\nopen: the behaviour.json of a conform run, or a profile file' },
   'print-env': { type: 'boolean', help: 'print the variables (export lines) for a mock on 127.0.0.1:--port, then exit' },
 } as const satisfies OptionTable;
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../config/errors.ts';
-import type { BehaviourRecord, CheckBehaviour } from '../results/index.ts';
-import { readBaseline } from '../behaviour/files.ts';
+import { BEHAVIOUR_RECORD_KIND, type BehaviourRecord, type CheckBehaviour } from '../results/index.ts';
+import { validateReport } from '../validation/report-schemas.ts';
 
 export const MOCK_PROFILE_KIND = 'upload-harness/mock-profile';
 
@@ -196,21 +196,28 @@ export function profileChoicesFromRecord(record: BehaviourRecord): ProfileChoice
   return out;
 }
 
-/** The profile in `file`: a profile file, a behaviour.json or a conform results.json (derived). */
+/**
+ * The profile in `file`: a profile file, or derived from a behaviour.json. (A conform results.json is not
+ * read here: rebuilding its record needs the client layer, which the mock never loads — give the
+ * behaviour.json written beside it.)
+ */
 export function loadProfile(file: string): MockProfile {
+  const hint = 'give the behaviour.json of a conform run (written beside its results.json), or a profile file';
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new UsageError(`cannot read profile ${file}: ${(err as Error).message.split('\n')[0]}`, 'give a behaviour.json or results.json of a conform run, or a profile file');
+    throw new UsageError(`cannot read profile ${file}: ${(err as Error).message.split('\n')[0]}`, hint);
   }
   const name = basename(file);
-  if ((value as { kind?: unknown } | null)?.kind === MOCK_PROFILE_KIND) return { name, choices: parseProfileChoices(value, file) };
-  // A behaviour.json or results.json, checked against its schema as a baseline is.
-  return { name, choices: profileChoicesFromRecord(readBaseline(file)) };
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  if (kind === MOCK_PROFILE_KIND) return { name, choices: parseProfileChoices(value, file) };
+  if (kind !== BEHAVIOUR_RECORD_KIND) throw new UsageError(`${file} is neither a profile file nor a behaviour.json`, hint);
+  const check = validateReport('behaviour-record', value);
+  if (!check.ok) throw new UsageError(`${file} does not match the behaviour record schema at ${check.violations[0]!.instancePath}: ${check.violations[0]!.message}`, hint);
+  return { name, choices: profileChoicesFromRecord(value as BehaviourRecord) };
 }
 
-/** The extra handle answer members as values (their shapes are what a target showed). */
 export function handleExtraValues(choices: ProfileChoices): Record<string, unknown> {
   return Object.fromEntries(Object.entries(choices.handleExtraMembers ?? {}).map(([k, s]) => [k, valueOfShape(s)]));
 }
