@@ -25,7 +25,6 @@ import { loadProfile, MOCK_PROFILE_KIND, parseProfileChoices, type MockProfile }
 
 export { DEFAULT_KEYS, loadKeysFile, type MockKey } from './api/keys.ts';
 export { DEFAULT_JOB_POSTING_ID } from './api/job-posting.ts';
-export { loadProfile, MOCK_PROFILE_KIND, type MockProfile, type ProfileChoices, type ProfileRefusal } from './profile.ts';
 export { SERVER_LIMITS, type ServerLimits } from './http-server.ts';
 export { STORAGE_CAPS, type StorageCaps } from './storage/index.ts';
 export { DEFAULT_STORAGE_CORS, parseStorageCors, type StorageCors } from './storage/cors.ts';

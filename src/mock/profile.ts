@@ -119,7 +119,7 @@ function members(shape: string): Record<string, string> | undefined {
 }
 
 /** A value of that JSON shape (what the mock sends for an extra member: the shape is the behaviour). */
-export function valueOfShape(shape: string): unknown {
+function valueOfShape(shape: string): unknown {
   const scalars: Record<string, unknown> = { string: '', number: 0, boolean: false, null: null };
   if (shape in scalars) return scalars[shape];
   if (shape.startsWith('[') && shape.endsWith(']')) {
