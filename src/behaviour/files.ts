@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../config/errors.ts';
 import { BEHAVIOUR_RECORD_KIND, type BehaviourRecord, type RunResults } from '../results/index.ts';
-import { validateReport, type ReportSchemaName } from '../validation/report-schemas.ts';
+import { reportMismatch, type ReportSchemaName } from '../validation/report-schemas.ts';
 import { behaviourRecord } from './record.ts';
 
 function readJson(file: string, what: string): unknown {
@@ -16,12 +16,8 @@ function readJson(file: string, what: string): unknown {
 }
 
 function validated<T>(file: string, schema: ReportSchemaName, value: unknown, what: string): T {
-  const check = validateReport(schema, value);
-  if (!check.ok) {
-    const v = check.violations[0]!;
-    const more = check.violations.length > 1 ? ` (and ${check.violations.length - 1} more)` : '';
-    throw new UsageError(`${file} does not match the ${what} schema at ${v.instancePath}: ${v.message}${more}`, 'a report is read back as written; was it edited by hand or cut short?');
-  }
+  const mismatch = reportMismatch(schema, value, file, what);
+  if (mismatch) throw new UsageError(mismatch, 'a report is read back as written; was it edited by hand or cut short?');
   return value as T;
 }
 

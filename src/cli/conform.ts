@@ -20,7 +20,7 @@ import { toHar } from '../behaviour/har.ts';
 import { HARNESS_VERSION } from '../load/run.ts';
 import { renderChangesText } from '../report/changes.ts';
 import { applyNetworkFlags } from './network-options.ts';
-import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
+import { cancelOnStopSignals } from '../config/interrupt.ts';
 
 
 
@@ -50,11 +50,7 @@ export const command: Command = {
     const progress = config.json ? process.stderr : process.stdout;
     // Ctrl-C at any moment — while the mock starts, during the first request, while vitest starts or
     // during the checks — cancels and still writes the (partial, `incomplete`) report, exit 2.
-    const interrupt = new RunInterrupt();
-    const unhandle = handleStopSignals(interrupt, {
-      onStop: () => progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n'),
-      onAbort: () => process.exit(130), // a second Ctrl-C quits at once
-    });
+    const { interrupt, unhandle } = cancelOnStopSignals(progress);
     let mock: MockTarget | undefined;
     try {
       if (config.target === 'mock') mock = await startMockTarget({ timeoutMs: config.timeoutMs });

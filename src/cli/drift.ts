@@ -18,7 +18,7 @@ import { describeProfile } from '../mock/profile.ts';
 import { runConformance } from '../conformance/runner.ts';
 import { DRIFT_RESULTS_KIND, DRIFT_RESULTS_VERSION, type DriftResults, type RunResults } from '../results/index.ts';
 import { renderDriftText } from '../report/drift.ts';
-import { handleStopSignals, RunInterrupt } from '../config/interrupt.ts';
+import { cancelOnStopSignals } from '../config/interrupt.ts';
 import { applyNetworkFlags } from './network-options.ts';
 import { checkReportDir, writeReports } from './report-files.ts';
 
@@ -35,11 +35,7 @@ export const command: Command = {
     await checkReportDir(reportDir);
     const progress = config.json ? process.stderr : process.stdout;
     // Ctrl-C or SIGTERM: cancel both runs, write the partial report (exit 2); a second signal quits.
-    const interrupt = new RunInterrupt();
-    const unhandle = handleStopSignals(interrupt, {
-      onStop: () => progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n'),
-      onAbort: () => process.exit(130),
-    });
+    const { interrupt, unhandle } = cancelOnStopSignals(progress);
     let mock: MockTarget | undefined;
     const started = Date.now();
     try {

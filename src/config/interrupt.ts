@@ -81,6 +81,19 @@ export function handleStopSignals(interrupt: RunInterrupt, handlers: StopSignalH
   };
 }
 
+/**
+ * The stop of a run that cancels (conform, drift): the first signal says so on `progress` and cancels,
+ * the run still writes its partial report (exit 2); a second one quits at once (130).
+ */
+export function cancelOnStopSignals(progress: { write(text: string): unknown }): { interrupt: RunInterrupt; unhandle: () => void } {
+  const interrupt = new RunInterrupt();
+  const unhandle = handleStopSignals(interrupt, {
+    onStop: () => progress.write('\ninterrupted: cancelling, writing a partial report (Ctrl-C again to quit now)\n'),
+    onAbort: () => process.exit(130),
+  });
+  return { interrupt, unhandle };
+}
+
 /** Resolves on the first SIGINT or SIGTERM (a long-running server's "until stopped"); a later signal
  * then has node's default effect again, so a second Ctrl-C during shut-down still ends the process. */
 export async function untilStopSignal(): Promise<StopSignalName> {

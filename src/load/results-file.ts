@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../config/errors.ts';
 import { decodeHistogram, isLoadResults, LOAD_RESULTS_VERSION, type LoadResults } from '../results/index.ts';
-import { validateReport } from '../validation/report-schemas.ts';
+import { reportMismatch } from '../validation/report-schemas.ts';
 
 /** The schema before run ids and the rate record: readable as a baseline (its latencies and rates), not mergeable. */
 const OLDER_VERSION = 1;
@@ -37,12 +37,8 @@ export function readResultsFile(file: string, opts: { olderVersions?: boolean } 
     throw new UsageError(`${file} has results schema ${OLDER_VERSION}, written by an older upload-harness: it has no run id and no rate record, which a merge needs`, 're-run the load with this version, or merge such files with the version that wrote them');
   }
   if (value.schemaVersion !== LOAD_RESULTS_VERSION) throw new UsageError(`${file} has results schema ${String(value.schemaVersion)}; this upload-harness reads schema ${LOAD_RESULTS_VERSION}`);
-  const check = validateReport('load-results', value);
-  if (!check.ok) {
-    const v = check.violations[0]!;
-    const more = check.violations.length > 1 ? ` (and ${check.violations.length - 1} more)` : '';
-    throw new UsageError(`${file} does not match the load results schema at ${v.instancePath}: ${v.message}${more}`, 'a results.json is read back as written; was it edited by hand or cut short?');
-  }
+  const mismatch = reportMismatch('load-results', value, file, 'load results');
+  if (mismatch) throw new UsageError(mismatch, 'a results.json is read back as written; was it edited by hand or cut short?');
   for (const [path, encoded] of histograms(value)) {
     try {
       decodeHistogram(encoded);

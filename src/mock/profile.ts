@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../config/errors.ts';
 import { BEHAVIOUR_RECORD_KIND, type BehaviourRecord, type CheckBehaviour } from '../results/index.ts';
-import { validateReport } from '../validation/report-schemas.ts';
+import { reportMismatch } from '../validation/report-schemas.ts';
 
 export const MOCK_PROFILE_KIND = 'upload-harness/mock-profile';
 
@@ -213,8 +213,8 @@ export function loadProfile(file: string): MockProfile {
   const kind = (value as { kind?: unknown } | null)?.kind;
   if (kind === MOCK_PROFILE_KIND) return { name, choices: parseProfileChoices(value, file) };
   if (kind !== BEHAVIOUR_RECORD_KIND) throw new UsageError(`${file} is neither a profile file nor a behaviour.json`, hint);
-  const check = validateReport('behaviour-record', value);
-  if (!check.ok) throw new UsageError(`${file} does not match the behaviour record schema at ${check.violations[0]!.instancePath}: ${check.violations[0]!.message}`, hint);
+  const mismatch = reportMismatch('behaviour-record', value, file, 'behaviour record');
+  if (mismatch) throw new UsageError(mismatch, hint);
   return { name, choices: profileChoicesFromRecord(value as BehaviourRecord) };
 }
 

@@ -42,3 +42,15 @@ export function validateReport(name: ReportSchemaName, data: unknown): Validatio
   const violations: SchemaViolation[] = ok ? [] : (fn.errors ?? []).map((e) => ({ instancePath: e.instancePath || '/', keyword: e.keyword, message: e.message ?? e.keyword }));
   return { ok, violations };
 }
+
+/**
+ * Why a report read back from `file` is refused, in one line: the first violation's JSON path and
+ * message, and how many more (`what`: "load results", "behaviour record", …). Undefined when it matches.
+ */
+export function reportMismatch(name: ReportSchemaName, data: unknown, file: string, what: string): string | undefined {
+  const check = validateReport(name, data);
+  if (check.ok) return undefined;
+  const v = check.violations[0]!;
+  const more = check.violations.length > 1 ? ` (and ${check.violations.length - 1} more)` : '';
+  return `${file} does not match the ${what} schema at ${v.instancePath}: ${v.message}${more}`;
+}
