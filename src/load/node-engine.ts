@@ -285,6 +285,10 @@ const LOOP_SAMPLE_MS = 10;
 const SATURATED_LOOP_SHARE = 0.9;
 const SATURATED_DELAY_P99_MS = 5;
 
+export function generatorSaturated(eventLoopUtilization: number, delayP99Ms: number): boolean {
+  return eventLoopUtilization >= SATURATED_LOOP_SHARE && delayP99Ms >= SATURATED_DELAY_P99_MS;
+}
+
 /** The process's event-loop load from now until the returned function is called. */
 function watchGenerator(): () => NonNullable<EngineRun['generator']> {
   const delay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
@@ -298,7 +302,7 @@ function watchGenerator(): () => NonNullable<EngineRun['generator']> {
     return {
       eventLoopUtilization: Math.round(utilization * 1000) / 1000,
       eventLoopDelayMs,
-      saturated: utilization >= SATURATED_LOOP_SHARE && eventLoopDelayMs.p99 >= SATURATED_DELAY_P99_MS,
+      saturated: generatorSaturated(utilization, eventLoopDelayMs.p99),
     };
   };
 }
