@@ -83,7 +83,7 @@ export async function uploadedHandle(c: CheckContext, spec: UploadSpec): Promise
 
 const candidates = new Map<string, Promise<string>>();
 
-/** The candidate uploads attach to: --candidate-id, else one created per worker (needs --allow-writes). */
+/** The candidate uploads attach to: --candidate-id, else one created per run (needs --allow-writes). */
 export function candidateId(c: CheckContext): Promise<string> {
   if (c.target.candidateId) return Promise.resolve(c.target.candidateId);
   let p = candidates.get(c.target.baseUrl);
@@ -120,7 +120,7 @@ interface FormFieldInfo {
   selectableValues?: Array<{ value: string }>;
 }
 
-/** The posting's form fields (jobPosting.info), read once per worker. */
+/** The posting's form fields (jobPosting.info), read once per run. */
 function postingFields(c: CheckContext): Promise<FormFieldInfo[]> {
   const id = c.target.jobPostingId!;
   let p = formFields.get(id);
