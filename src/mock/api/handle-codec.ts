@@ -16,7 +16,8 @@ export class HandleCodec {
   }
 
   seal(type: string, id: string): string {
-    const payload = Buffer.from(JSON.stringify({ t: type, id })).toString('base64url');
+    // The JSON text of {t, id}, written without building the object (a seal per handle request).
+    const payload = Buffer.from(`{"t":${JSON.stringify(type)},"id":${JSON.stringify(id)}}`).toString('base64url');
     return `${payload}.${this.tag(payload)}`;
   }
 

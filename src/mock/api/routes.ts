@@ -27,13 +27,19 @@ function answerJson(ctx: ApiContext, endpoint: Endpoint, results: unknown): stri
   return endpoint === 'file.createFileUploadHandle' && ctx.faults().size === 0 && ctx.profile.handleExtraMembers === undefined ? handleAnswerJson(results as UploadHandleResults) : successJson(results);
 }
 
-interface CallInfo { key?: MockKey; code?: string; recorded?: true }
-const calls = new WeakMap<FastifyRequest, CallInfo>();
+/** What the API scope learns about a call while answering it, for its call record: request properties
+ * Fastify declares once per scope (`decorateRequest`), so each request carries them in its own shape
+ * instead of an entry in a side table. */
+interface CallFields {
+  apiKey: MockKey | null;
+  apiErrorCode: string | null;
+  callRecorded: boolean;
+}
+type ApiRequest = FastifyRequest & CallFields;
+const fields = (request: FastifyRequest): ApiRequest => request as ApiRequest;
 
 function sendError(ctx: ApiContext, request: FastifyRequest, reply: FastifyReply, err: ApiError): FastifyReply {
-  const info = calls.get(request) ?? {};
-  info.code = err.code;
-  calls.set(request, info);
+  fields(request).apiErrorCode = err.code;
   const status = err.status === 200 && hasFault(ctx, 'error-as-500') ? 500 : err.status;
   return reply.code(status).header('content-type', JSON_TYPE).send(JSON.stringify(toEnvelope(err)));
 }
@@ -72,20 +78,29 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
 
     scope.setErrorHandler((err: FastifyError, request, reply) => sendError(ctx, request, reply, toApiError(err)));
 
-    // Every call is recorded once: when answered, or — a client that gave up waiting (a time-out under the
-    // latency fault) — when it went away unanswered, so a test can still see that it was made.
+    // Every call is recorded once: when its answer is sent, or — a client that gave up waiting (a time-out
+    // under the latency fault) — when it went away unanswered, so a test can still see that it was made.
+    scope.decorateRequest('apiKey', null);
+    scope.decorateRequest('apiErrorCode', null);
+    scope.decorateRequest('callRecorded', false);
     const record = (request: FastifyRequest, status: number, aborted: boolean): void => {
-      const info = calls.get(request) ?? {};
-      if (info.recorded) return;
-      info.recorded = true;
-      calls.set(request, info);
-      ctx.state.recordCall({ endpoint: request.url.slice(1).split('?')[0]!, status, code: info.code, keyTitle: info.key?.title, ...(aborted ? { aborted: true as const } : {}) });
+      const call = fields(request);
+      if (call.callRecorded) return;
+      call.callRecorded = true;
+      const url = request.url;
+      const query = url.indexOf('?');
+      const endpoint = url.slice(1, query === -1 ? url.length : query);
+      const code = call.apiErrorCode ?? undefined;
+      const keyTitle = call.apiKey?.title;
+      ctx.state.recordCall(aborted ? { endpoint, status, code, keyTitle, aborted } : { endpoint, status, code, keyTitle });
     };
     // Callback-style hooks and handler (no async functions): the handle route is the load-test hot path, and
     // each async stage costs a promise per request.
-    scope.addHook('onResponse', (request, reply, done) => {
+    // onSend, not onResponse: the status is final once the answer is sent, the call is in the history
+    // before the client can read the answer, and Fastify adds no per-request 'finish' listeners for it.
+    scope.addHook('onSend', (request, reply, payload, done) => {
       record(request, reply.statusCode, false);
-      done();
+      done(null, payload);
     });
     scope.addHook('onRequestAbort', (request, done) => {
       record(request, 0, true);
@@ -97,10 +112,9 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
       const handler = HANDLERS[endpoint];
       scope.post(`/${endpoint}`, {
         onRequest: (request, reply, done) => {
-          let key: MockKey | undefined;
           try {
-            key = authenticateCaller(ctx, request.raw.socket, request.headers.authorization);
-            calls.set(request, { key });
+            const key = authenticateCaller(ctx, request.raw.socket, request.headers.authorization);
+            fields(request).apiKey = key;
             checkPermission(ctx, key, endpoint, permission);
           } catch (err) {
             if (!(err instanceof ApiError)) return done(err as FastifyError);
@@ -110,17 +124,21 @@ export async function registerApi(app: FastifyInstance, ctx: ApiContext): Promis
           done();
         },
         handler: (request, reply) => {
-          const key = calls.get(request)!.key!;
+          const key = fields(request).apiKey!;
           const multipart = (request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
           if (multipart && endpoint !== 'applicationForm.submit') {
             request.raw.resume();
             throw apiErrors.unsupportedContentType();
           }
           const faulty = multipart ? undefined : faultAnswer(ctx, endpoint, request.body);
-          if (faulty) return reply.code(faulty.status).header('content-type', JSON_TYPE).send(faulty.body);
+          if (faulty) {
+            reply.code(faulty.status).header('content-type', JSON_TYPE).send(faulty.body);
+            return;
+          }
           const results = multipart ? submitMultipart(ctx, key, request.raw) : handler(ctx, key, request.body ?? {});
           if (results instanceof Promise) return results.then((r) => reply.header('content-type', JSON_TYPE).send(successJson(r)));
-          return reply.header('content-type', JSON_TYPE).send(answerJson(ctx, endpoint, results));
+          // Not returned: Fastify treats a returned reply as a thenable and waits on it.
+          reply.header('content-type', JSON_TYPE).send(answerJson(ctx, endpoint, results));
         },
       });
     }

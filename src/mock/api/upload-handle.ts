@@ -75,7 +75,8 @@ export function createUploadHandle(ctx: ApiContext, organizationId: string, body
     // Breaks the documented shape: `url` renamed and a non-string field value.
     return { handle: token, uploadUrl: presigned.url, fields: { ...presigned.fields, 'x-drift': 1 } } as unknown as UploadHandleResults;
   }
-  return { handle: token, url: presigned.url, fields: presigned.fields, ...(ctx.profile.handleExtraMembers && handleExtraValues(ctx.profile)) };
+  const answer: UploadHandleResults = { handle: token, url: presigned.url, fields: presigned.fields };
+  return ctx.profile.handleExtraMembers === undefined ? answer : { ...answer, ...handleExtraValues(ctx.profile) };
 }
 
 /** Resolves and consumes (single-use, docs/decisions/0001-upload-handles.md) an upload handle for the
