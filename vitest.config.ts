@@ -22,6 +22,7 @@ const TIMING_TESTS = [
 const CLI_TESTS = [
   'test/browser-reports.test.ts',
   'test/cli-help.test.ts',
+  'test/cli-help-loads.test.ts',
   'test/network-proxy-tls.test.ts',
   'test/reliability-failing-target.test.ts',
   'test/security-leaks.test.ts',

@@ -5,7 +5,7 @@
 // expected/received, the exchanges and observations to the reporter through task.meta (JSON, crosses
 // the worker boundary). Outside vitest (collectChecks) both only record the declarations: vitest's
 // describe/it cannot be called there, and the catalogue is derived from what they record.
-import { describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { ApiClient, ExchangeRecorder, SecretSet, StorageClient, TransportError, type ApiKeyRef, type Exchange } from '../client/index.ts';
 import { getCheck, type CheckDefinition, type CheckGroup } from './catalogue.ts';
 import { CheckFailure, UnclassifiedAnswer } from './assert.ts';
@@ -102,6 +102,17 @@ export interface SuiteOptions {
   sequential?: boolean | (() => boolean);
 }
 
+/** Fixtures a suite's checks share (fixtures.ts: the candidate, the posting's form), emptied when each
+ * suite starts. The runner runs a run's suite files in one module graph (vitest's `isolate: false`, so
+ * the harness's modules load once per run, not once per file); without the reset one suite would see the
+ * candidate another suite uploaded to, and what a check records would depend on the order files ran. */
+const suiteCaches: Array<Map<unknown, unknown>> = [];
+export function suiteCache<K, V>(): Map<K, V> {
+  const cache = new Map<K, V>();
+  suiteCaches.push(cache as Map<unknown, unknown>);
+  return cache;
+}
+
 /** One group's suite: a vitest describe block inside a run (concurrent unless `sequential`). */
 export function suite(group: CheckGroup, fn: () => void, options: SuiteOptions = {}): void {
   const body = () => {
@@ -114,7 +125,12 @@ export function suite(group: CheckGroup, fn: () => void, options: SuiteOptions =
   };
   if (collected) return body();
   const sequential = typeof options.sequential === 'function' ? options.sequential() : options.sequential;
-  (sequential ? describe : describe.concurrent)(group, body);
+  (sequential ? describe : describe.concurrent)(group, () => {
+    beforeAll(() => {
+      for (const cache of suiteCaches) cache.clear();
+    });
+    body();
+  });
 }
 
 export function check(decl: CheckDeclaration, body: (c: CheckContext) => Promise<unknown>, options: CheckOptions = {}): void {

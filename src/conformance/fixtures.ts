@@ -24,7 +24,7 @@ import {
 import type { ApiKeyRef, ApiResponse, FileSource, StorageResponse } from '../client/index.ts';
 import { sha256Hex } from '../client/index.ts';
 import { classifyAnswer, expectStorageOk, expectSuccess, fail } from './assert.ts';
-import type { CheckContext } from './check.ts';
+import { suiteCache, type CheckContext } from './check.ts';
 
 export interface UploadSpec {
   context: UploadContext;
@@ -81,9 +81,9 @@ export async function uploadedHandle(c: CheckContext, spec: UploadSpec): Promise
   return h;
 }
 
-const candidates = new Map<string, Promise<string>>();
+const candidates = suiteCache<string, Promise<string>>();
 
-/** The candidate uploads attach to: --candidate-id, else one created per run (needs --allow-writes). */
+/** The candidate uploads attach to: --candidate-id, else one created per suite (needs --allow-writes). */
 export function candidateId(c: CheckContext): Promise<string> {
   if (c.target.candidateId) return Promise.resolve(c.target.candidateId);
   let p = candidates.get(c.target.baseUrl);
@@ -111,7 +111,7 @@ export async function expectStoredBytes(c: CheckContext, fileHandle: string, byt
   if (got.sha256 !== want) fail('downloaded bytes differ from the uploaded ones', `SHA-256 ${want}`, `SHA-256 ${got.sha256} (${got.bytes.length} bytes)`);
 }
 
-const formFields = new Map<string, Promise<FormFieldInfo[]>>();
+const formFields = suiteCache<string, Promise<FormFieldInfo[]>>();
 
 interface FormFieldInfo {
   path: string;
@@ -120,7 +120,7 @@ interface FormFieldInfo {
   selectableValues?: Array<{ value: string }>;
 }
 
-/** The posting's form fields (jobPosting.info), read once per run. */
+/** The posting's form fields (jobPosting.info), read once per suite. */
 function postingFields(c: CheckContext): Promise<FormFieldInfo[]> {
   const id = c.target.jobPostingId!;
   let p = formFields.get(id);

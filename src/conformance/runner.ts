@@ -63,8 +63,8 @@ export class ConformanceSession {
         pool: 'threads',
         // The suite files share one module graph per worker: the harness's modules (clients, schemas
         // compiled by Ajv) load once per run instead of once per file, which halves a run's time. The
-        // fixtures (fixtures.ts: the candidate, the posting's form) are then shared by a run's suites; each
-        // run starts new workers, so nothing carries over to the next run of a session.
+        // fixtures suites share are emptied per suite (check.ts, suiteCache), and each run starts new
+        // workers, so nothing carries over to the next run of a session.
         isolate: false,
         ...(options.maxWorkers ? { maxWorkers: options.maxWorkers } : {}),
         testTimeout: Math.max(60_000, slowMs),
