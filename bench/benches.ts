@@ -498,14 +498,17 @@ export async function benchConformance(o: BenchOptions): Promise<Row[]> {
         for (const f of faults) {
           await mock.reset();
           mock.setFaults([f.fault]);
-          const fr = await session.run([...new Set(f.mustFail.map((id) => getCheck(id).group))]);
+          // A run-scoped check (envelope.no-server-error) judges every exchange of the run: the fault
+          // shows only where another group's checks provoke it, so such a fault runs every group.
+          const named = f.mustFail.map((id) => getCheck(id));
+          const fr = await session.run(named.some((c) => c.scope === 'run') ? [] : [...new Set(named.map((c) => c.group))]);
           const killers = killedBy(fr);
           if (f.mustFail.every((id) => killers.includes(id))) caught++;
         }
         mock.setFaults([]);
         const matrixMs = performance.now() - t2;
         o.log(`  fault matrix: ${faults.length} faults in ${matrixMs.toFixed(0)} ms, caught ${caught}`);
-        rows.push(row({ id: 'conformance.matrix', name: `fault matrix wall time (${faults.length} faults, named groups only)`, value: r2(matrixMs / 1000), unit: 's', detail: { faults: faults.length, caught } }));
+        rows.push(row({ id: 'conformance.matrix', name: `fault matrix wall time (${faults.length} faults, the named checks' groups)`, value: r2(matrixMs / 1000), unit: 's', detail: { faults: faults.length, caught } }));
       }
     } finally {
       await session.close();
