@@ -10,8 +10,8 @@ const config = { apiKey: 'mock-full-access', timeoutMs: 5_000, get baseUrl() { r
 const file = { name: 'cv.txt', type: 'text/plain', bytes: new TextEncoder().encode('my résumé') };
 
 it('gives up on a slow API, and the mock recorded the call it gave up on', async () => {
-  mock.setFaults(['latency=1000']);                                // or no-size-check, random-5xx=0.1, …
-  await expect(uploadResume({ ...config, timeoutMs: 200 }, 'c-1', file)).rejects.toThrow(/time|abort/i);
+  mock.setFaults(['latency=3000']);                                // or no-size-check, random-5xx=0.1, …
+  await expect(uploadResume({ ...config, timeoutMs: 1_000 }, 'c-1', file)).rejects.toThrow(/time|abort/i);
   await vi.waitFor(() => expect(mock.state.calls).toContainEqual(expect.objectContaining({ endpoint: 'file.createFileUploadHandle', aborted: true })));
   mock.setFaults([]);
 });
