@@ -97,7 +97,7 @@ class Recording {
     else if (chunk instanceof Uint8Array && chunk.length <= KEEP_BODY_BYTES) this.rec.answer = Buffer.from(chunk).toString('utf8');
   }
 
-  /** Retry-After as written: Fastify and the lean route pass headers to writeHead, not setHeader. */
+  /** Retry-After as written: Fastify and the storage handler pass headers to writeHead, not setHeader. */
   head(args: unknown[]): void {
     const h = args[args.length - 1] as Record<string, unknown> | undefined;
     if (h && typeof h === 'object' && !Array.isArray(h)) {
@@ -123,7 +123,7 @@ class Recording {
 /**
  * The request class of a recording mock's server (node:http's `IncomingMessage` option): the body is seen
  * as the mock consumes it (every Readable delivers chunks through emit('data')), so whoever reads it —
- * Fastify, the lean route, the storage handler — reads it unchanged. Overriding the class once, instead of
+ * Fastify's routes, the storage handler — reads it unchanged. Overriding the class once, instead of
  * patching `emit` on every request, keeps the objects' shapes stable and costs no closures per request;
  * a request the recorder does not record (`recording` undefined) only pays the field check.
  */

@@ -1,7 +1,6 @@
-// Who is calling and may they call this endpoint: the checks both API paths (the Fastify routes and the
-// lean handle path) run before reading the body, so an unauthenticated caller learns nothing about
-// body parsing. Each throws the registry's ApiError; neither allocates on success (the lean path's
-// hot loop calls them per request).
+// Who is calling and may they call this endpoint: the checks the API routes run before reading the body,
+// so an unauthenticated caller learns nothing about body parsing. Each throws the registry's ApiError;
+// neither allocates on success (every request of a load run calls them).
 import type { Endpoint, Permission } from '../../protocol/constants.ts';
 import { authenticateConnection } from './auth.ts';
 import { type ApiContext, hasFault } from './context.ts';

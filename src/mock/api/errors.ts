@@ -1,6 +1,6 @@
 // Every error answer of the mock API, in one registry: internal name → public code, HTTP status and
 // message (like Fastify's lib/errors.js, where each FST_ERR_* carries its code, status and text). The
-// routes, the lean handle path and the endpoint handlers only ever throw `apiErrors.<name>(…)`, so a
+// routes and the endpoint handlers only ever throw `apiErrors.<name>(…)`, so a
 // code, its status and its wording are written once; decision 0002 lists the same codes and statuses
 // and test/mock/api-errors.test.ts keeps the two (and every code the tests expect) in step.
 // Several entries may share a public code (`invalid_input` has many causes); the name tells them apart.
