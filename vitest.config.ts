@@ -18,6 +18,9 @@ const TIMING_TESTS = [
   'test/reliability-slow-clients.test.ts',
 ];
 
+/** Test files that replace a Node module (vi.mock('node:crypto')): they need a module registry of their own. */
+const MOCKING_TESTS = ['test/mock/auth-connection.test.ts', 'test/regressions/auth-constant-time.test.ts'];
+
 /** Test files that spawn the CLI (test/support/cli.ts): they run the build staged by the `cli` project's globalSetup. */
 const CLI_TESTS = [
   'test/browser-reports.test.ts',
@@ -48,7 +51,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS, ...TIMING_TESTS] } },
+      // One worker process runs many unit files one after another (isolate: false): each file then reuses
+      // the modules an earlier one loaded (Fastify, Ajv, the AWS SDK) instead of importing them again.
+      { extends: true, test: { name: 'unit', isolate: false, include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS, ...TIMING_TESTS, ...MOCKING_TESTS] } },
+      { extends: true, test: { name: 'mocking', include: MOCKING_TESTS } },
       // The build takes seconds: only a run that includes one of these files pays for it. Each test runs
       // whole commands (a conform run is ~76 checks), so it gets more time than a unit test.
       { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },

@@ -20,7 +20,7 @@ export const MAX_RECORDED_REQUESTS = 20_000;
 const TRIM_AT = MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10;
 /** API bodies and answers above this are not kept (the API's own limit is 1 MiB; real calls are < 2 KiB). */
 const KEEP_BODY_BYTES = 64 * 1024;
-/** Longest wait for the rest of a refused upload's body before the answer is sent anyway. */
+/** Longest wait for the rest of a body the mock answered unread before the answer is sent anyway. */
 const DRAIN_MS = 5_000;
 
 export type RequestKind = 'api' | 'storage' | 'other';
@@ -88,7 +88,10 @@ class Recording {
   }
 
   ended(): void {
-    this.rec.bodyComplete = true;
+    // 'end' also comes for a body Node dropped unread (a request answered before it was read is dumped,
+    // and the bytes arriving after that are discarded): complete only when the declared length arrived.
+    const declared = this.req.headers['content-length'];
+    if (declared === undefined || Number(declared) === this.rec.bodyBytes) this.rec.bodyComplete = true;
     if (this.reader) this.rec.multipart = this.reader.end();
   }
 
@@ -183,10 +186,11 @@ class RecordingResponse extends ServerResponse {
     if (r === undefined) return this.endNow(args);
     r.answer(args[0]);
     const req = r.req;
-    if (r.reader === undefined || req.readableEnded || req.destroyed) return this.endNow(args);
-    // The storage refused the upload before reading all of it (and will close the connection). The
-    // judge needs the whole structure — a field after the file is exactly what S3 stops at — so
-    // the rest is read (and only counted) before the answer goes out, for at most DRAIN_MS.
+    if (req.readableEnded || req.destroyed) return this.endNow(args);
+    // The mock answered before reading the whole body: the API refusing a caller's credentials, the
+    // storage refusing an upload (and closing the connection). The judge needs what the client sent — a
+    // field after the file is exactly what S3 stops at; a refused handle request's body is still judged —
+    // so the rest is read before the answer goes out, for at most DRAIN_MS (unread, Node would drop it).
     let done = false;
     const once = (): void => {
       if (done) return;

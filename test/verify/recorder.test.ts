@@ -1,5 +1,7 @@
 // The mock's client recording hook: it sees every request of the mock's one pipeline (the handle route's
 // with either JSON content type), records the answer, keeps memory bounded, and records nothing while inactive.
+import { connect } from 'node:net';
+import { once } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startMockServer, type MockServer } from '../../src/mock/index.ts';
 import { ClientRecorder, MAX_RECORDED_REQUESTS, type RecordedRequest } from '../../src/verify/recorder.ts';
@@ -72,5 +74,25 @@ describe('client recording hook', () => {
     recorder.active = true;
     await call();
     expect(recorder.requests).toHaveLength(1);
+  });
+
+  it('a handle request refused before its body was read is still recorded with its body (Node would drop it unread)', async () => {
+    const recorder = new ClientRecorder();
+    server = await startMockServer({ recordClient: recorder });
+    // The head alone first, the body only once the mock had its chance to answer: the credentials are
+    // refused before any body is read, and without the recorder's drain Node discards what comes after.
+    const socket = connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
+    await once(socket, 'connect');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString()));
+    socket.write(`POST /file.createFileUploadHandle HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: ${HANDLE_BODY.length}\r\n\r\n`);
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write(HANDLE_BODY);
+    await vi.waitFor(() => expect(recorder.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(answer).toMatch(/^HTTP\/1\.1 403/));
+    socket.destroy();
+    const rec = recorder.requests[0]!;
+    expect(rec).toMatchObject({ status: 403, bodyBytes: HANDLE_BODY.length, bodyComplete: true });
+    expect(Buffer.concat(rec.body!).toString()).toBe(HANDLE_BODY);
   });
 });
