@@ -82,7 +82,7 @@ export async function sampleHandleResponse(mock: ChildServer): Promise<string> {
  */
 export async function benchHandle(o: BenchOptions): Promise<Row[]> {
   const connections = 32;
-  const duration = o.quick ? 2 : 5;
+  const duration = o.quick ? 1 : 5;
   const mock = await startChild('mock');
   let bare: ChildServer | undefined;
   let prism: { url: string; stop(): Promise<void> } | undefined;
