@@ -63,7 +63,14 @@ export async function runBenches(names: readonly BenchName[], options: BenchOpti
 async function main(): Promise<void> {
   const quick = ['1', 'true', 'yes'].includes((process.env.BENCH_QUICK ?? '').toLowerCase());
   const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  for (const n of only) if (!(n in BENCHES)) throw new Error(`BENCH_ONLY: unknown bench "${n}" (${Object.keys(BENCHES).join(', ')})`);
+  // A name given as an argument used to be ignored, and the whole bench (many minutes) ran instead.
+  const usage = (why: string): void => {
+    process.stderr.write(`bench: ${why}; choose benches with BENCH_ONLY=name[,name…] (${Object.keys(BENCHES).join(', ')})\n`);
+    process.exitCode = 2;
+  };
+  if (process.argv.length > 2) return usage(`no arguments are taken (got ${process.argv.slice(2).join(' ')})`);
+  const unknown = only.filter((n) => !(n in BENCHES));
+  if (unknown.length) return usage(`unknown bench ${unknown.map((n) => `"${n}"`).join(', ')} in BENCH_ONLY`);
   const names = (only.length ? only : Object.keys(BENCHES)) as BenchName[];
   const results = await runBenches(names, { quick, log: (l) => process.stderr.write(`${l}\n`) });
   const out = process.env.BENCH_OUT ?? fileURLToPath(new URL('./results.json', import.meta.url));

@@ -1,5 +1,7 @@
 // Proves the bench code works (BENCH_QUICK pieces only). Asserts the STRUCTURE of the results, never
 // speed: timings on a shared CI machine say nothing, and bench/run.ts is where ratios are judged.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderTable } from '../bench/table.ts';
 import { row } from '../bench/benches.ts';
@@ -58,4 +60,16 @@ describe('bench (quick smoke)', () => {
       expect(x.pass, x.id).toBe(op === '>=' ? x.value >= value : op === '<=' ? x.value <= value : x.value < value);
     }
   }, 120_000);
+
+  it('a bench named as an argument, or an unknown one in BENCH_ONLY, is a usage error (exit 2), not a run of every bench', () => {
+    const root = join(import.meta.dirname, '..');
+    const bench = (args: string[], only?: string) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 30_000, env: { ...process.env, BENCH_ONLY: only ?? '' } });
+    const positional = bench(['client']);
+    expect(positional.status).toBe(2);
+    expect(positional.stderr).toMatch(/^bench: no arguments are taken \(got client\); choose benches with BENCH_ONLY=.*\bclient\b/);
+    const unknown = bench([], 'handle,nope');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^bench: unknown bench "nope" in BENCH_ONLY/);
+    expect(positional.stdout + unknown.stdout).toBe(''); // no table: nothing ran
+  });
 });
