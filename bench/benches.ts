@@ -240,8 +240,8 @@ function md5MiBps(bytes: number): number {
 
 /** 2. Presigned POST ingest on the mock vs a discard sink; and the mock's RSS during a big upload. */
 export async function benchIngest(o: BenchOptions): Promise<Row[]> {
-  const size = (o.quick ? 32 : 256) * MiB;
-  const bigSize = (o.quick ? 128 : 1024) * MiB;
+  const size = (o.quick ? 16 : 256) * MiB;
+  const bigSize = (o.quick ? 64 : 1024) * MiB;
   const dir = await mkdtemp(join(tmpdir(), 'upload-harness-bench-'));
   const storageDir = join(dir, 'storage');
   const client = new StorageClient({ http: { timeoutMs: 300_000, maxRetries: 0 } });
