@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installOffline, packStaged } from '../scripts/pack-install.ts';
-import { r2, row, type BenchOptions, type Row } from './benches.ts';
+import { median, r2, row, type BenchOptions, type Row } from './benches.ts';
 
 interface Started {
   command: string;
@@ -42,11 +42,6 @@ function timeProcess(p: Started, ready?: RegExp): Promise<number> {
       resolve(performance.now() - t0);
     });
   });
-}
-
-function median(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 export async function benchStartup(o: BenchOptions): Promise<Row[]> {
