@@ -1,15 +1,30 @@
 // Every command's --help prints its usage and at least one example; conform and load print no ANSI
-// escape codes when stdout is not a terminal or NO_COLOR is set (CI logs stay clean).
+// escape codes when stdout is not a terminal (CI logs stay clean), nor in a terminal with NO_COLOR set.
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES, main } from '../src/cli.ts';
 import { useColour } from '../src/conformance/reporter.ts';
-import { runCli } from './support/cli.ts';
+import { builtCli, ROOT, runCli } from './support/cli.ts';
 
 // eslint-disable-next-line no-control-regex -- ESC is what it looks for
 const ANSI = /\x1b\[/;
+
+/** Runs the built CLI with a terminal as stdout and stderr (`script -qec`); the terminal's output, combined. */
+function runInTerminal(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, builtCli(), ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
 
 async function captureHelp(argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
@@ -59,25 +74,41 @@ describe('no colour when piped or NO_COLOR', () => {
     expect(useColour({ write: () => true }, {})).toBe(false);
   });
 
-  // stdout is a pipe here; once without NO_COLOR (non-TTY alone must suffice), once with it.
-  for (const noColour of [false, true]) {
-    const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: noColour ? '1' : undefined, TERM: 'xterm-256color' };
-    it(`conform against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
-      const { code, stdout, stderr } = await runCli(['conform', '--only', 'envelope,validation', '--report-dir', join(dir, `c${noColour}`)], { env });
-      expect(code, stdout + stderr).toBe(0);
-      expect(stdout).toMatch(/PASSED/);
-      expect(stdout).not.toMatch(ANSI);
-      expect(stderr).not.toMatch(ANSI);
-    });
+  const conformArgs = (name: string) => ['conform', '--only', 'envelope,validation', '--report-dir', join(dir, name)];
+  // --allow-rate-shortfall: this run is about its output, not the rate; a loaded machine may not hold even
+  // 5/s, which is reported (rate not held) rather than failed here (the rate has its own tests).
+  const loadArgs = (name: string) => ['load', '--engine', 'node', '--allow-rate-shortfall', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, name)];
+  const env = (noColour: boolean) => ({ FORCE_COLOR: undefined, NO_COLOR: noColour ? '1' : undefined, TERM: 'xterm-256color' });
 
-    it(`load against the mock, piped${noColour ? ', NO_COLOR=1' : ''}: no ANSI codes`, async () => {
-      // --allow-rate-shortfall: this run is about its reports/network, not the rate; a loaded machine may not
-      // hold even 5/s, which is reported (rate not held) rather than failed here (the rate has its own tests).
-      const { code, stdout, stderr } = await runCli(['load', '--engine', 'node', '--allow-rate-shortfall', '--scenario', 'handle-create', '--rate', '5', '--duration', '1s', '--report-dir', join(dir, `l${noColour}`)], { env });
-      expect(code, stdout + stderr).toBe(0);
-      expect(stdout + stderr).toMatch(/iterations \d+/);
-      expect(stdout).not.toMatch(ANSI);
-      expect(stderr).not.toMatch(ANSI);
+  // stdout and stderr are pipes here: not being a terminal alone must suffice.
+  it('conform against the mock, piped: no ANSI codes', async () => {
+    const { code, stdout, stderr } = await runCli(conformArgs('c-piped'), { env: env(false) });
+    expect(code, stdout + stderr).toBe(0);
+    expect(stdout).toMatch(/PASSED/);
+    expect(stdout).not.toMatch(ANSI);
+    expect(stderr).not.toMatch(ANSI);
+  });
+
+  it('load against the mock, piped: no ANSI codes', async () => {
+    const { code, stdout, stderr } = await runCli(loadArgs('l-piped'), { env: env(false) });
+    expect(code, stdout + stderr).toBe(0);
+    expect(stdout + stderr).toMatch(/iterations \d+/);
+    expect(stdout).not.toMatch(ANSI);
+    expect(stderr).not.toMatch(ANSI);
+  });
+
+  // In a terminal (util-linux `script` gives the CLI one): colour and the progress line's redraw without
+  // NO_COLOR — so the check below can fail — and none with it. In a pipe NO_COLOR could not be told apart.
+  for (const [command, args, done] of [['conform', conformArgs, /PASSED/], ['load', loadArgs, /iterations \d+/]] as const) {
+    it(`${command} in a terminal: ANSI codes, and none with NO_COLOR=1`, async () => {
+      const coloured = await runInTerminal(args(`${command}-tty`), env(false));
+      const plain = await runInTerminal(args(`${command}-tty-nocolor`), env(true));
+      for (const r of [coloured, plain]) {
+        expect(r.code, r.output).toBe(0);
+        expect(r.output).toMatch(done);
+      }
+      expect(coloured.output).toMatch(ANSI);
+      expect(plain.output).not.toMatch(ANSI);
     });
   }
 });
