@@ -76,8 +76,12 @@ describe('the packed tarball', () => {
     expect(stdout).not.toMatch(/\bnpm_[A-Za-z0-9]{36}\b/);
   });
 
-  it('stays small (size printed above)', () => {
+  it('stays small (size printed above), and the README states its size within 10 %', () => {
     expect(packed.size).toBeLessThan(1024 * 1024);
+    const stated = /tarball is about\s+(\d+) kB, ([\d.]+) MB unpacked/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+    expect(stated, 'README: "The packed tarball is about N kB, M MB unpacked"').not.toBeNull();
+    expect(Math.abs(Number(stated![1]) * 1000 - packed.size) / packed.size).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(Number(stated![2]) * 1e6 - packed.unpackedSize) / packed.unpackedSize).toBeLessThanOrEqual(0.1);
   });
 });
 
