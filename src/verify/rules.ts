@@ -125,8 +125,8 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       if (!/^application\/json\b/i.test(ex.rec.headers['content-type'] ?? '')) return [finding(ex, 'the handle request is not sent as application/json', 'Content-Type: application/json')];
       const d = flow.declared;
       if (!d) {
-        // A caller refused before the mock read the body (auth, permission) may be judged before Node has
-        // drained it: a body that never arrived in full is unknown, not wrong.
+        // A caller refused before the mock read the body (auth, permission) whose body did not arrive in
+        // full (the recorder waits for it at most 5 s) sent something unknown, not something wrong.
         if (!ex.rec.bodyComplete && (ex.rec.status === 401 || ex.rec.status === 403)) return [];
         return [finding(ex, ex.jsonInvalid ? 'the handle request body is not valid JSON' : 'the handle request body is not a JSON object', 'a JSON object')];
       }
