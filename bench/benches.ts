@@ -658,13 +658,18 @@ export async function benchClientRecording(o: BenchOptions): Promise<Row[]> {
     const onRps: number[] = [];
     for (let i = 0; i < pairs; i++) {
       // Alternating which side goes first: a machine warming up or cooling down favours neither.
-      const first = i % 2 === 0 ? off : on;
-      const a = await rps(first);
-      const b = await rps(first === off ? on : off);
-      offRps.push(first === off ? a : b);
-      onRps.push(first === off ? b : a);
-      ratios.push(onRps.at(-1)! / offRps.at(-1)!);
-      o.log(`  pair ${i + 1}: off ${offRps.at(-1)} req/s, on ${onRps.at(-1)} req/s, ratio ${r2(ratios.at(-1)!)}`);
+      let offR: number, onR: number;
+      if (i % 2 === 0) {
+        offR = await rps(off);
+        onR = await rps(on);
+      } else {
+        onR = await rps(on);
+        offR = await rps(off);
+      }
+      offRps.push(offR);
+      onRps.push(onR);
+      ratios.push(onR / offR);
+      o.log(`  pair ${i + 1}: off ${offR} req/s, on ${onR} req/s, ratio ${r2(onR / offR)}`);
     }
     const rss = await on.mem();
     return [

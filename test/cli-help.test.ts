@@ -1,30 +1,15 @@
 // Every command's --help prints its usage and at least one example; conform and load print no ANSI
 // escape codes when stdout is not a terminal (CI logs stay clean), nor in a terminal with NO_COLOR set.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES, main } from '../src/cli.ts';
 import { useColour } from '../src/conformance/reporter.ts';
-import { builtCli, ROOT, runCli } from './support/cli.ts';
+import { runCli, runCliInTerminal } from './support/cli.ts';
 
 // eslint-disable-next-line no-control-regex -- ESC is what it looks for
 const ANSI = /\x1b\[/;
-
-/** Runs the built CLI with a terminal as stdout and stderr (`script -qec`); the terminal's output, combined. */
-function runInTerminal(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, builtCli(), ...args].map(quote).join(' ');
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 async function captureHelp(argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
@@ -97,12 +82,12 @@ describe('no colour when piped or NO_COLOR', () => {
     expect(stderr).not.toMatch(ANSI);
   });
 
-  // In a terminal (util-linux `script` gives the CLI one): colour and the progress line's redraw without
+  // In a terminal (runCliInTerminal): colour and the progress line's redraw without
   // NO_COLOR — so the check below can fail — and none with it. In a pipe NO_COLOR could not be told apart.
   for (const [command, args, done] of [['conform', conformArgs, /PASSED/], ['load', loadArgs, /iterations \d+/]] as const) {
     it(`${command} in a terminal: ANSI codes, and none with NO_COLOR=1`, async () => {
-      const coloured = await runInTerminal(args(`${command}-tty`), env(false));
-      const plain = await runInTerminal(args(`${command}-tty-nocolor`), env(true));
+      const coloured = await runCliInTerminal(args(`${command}-tty`), env(false));
+      const plain = await runCliInTerminal(args(`${command}-tty-nocolor`), env(true));
       for (const r of [coloured, plain]) {
         expect(r.code, r.output).toBe(0);
         expect(r.output).toMatch(done);

@@ -89,3 +89,20 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
   const { code, signal, stdout, stderr } = await runCliInterrupted(args, [], options);
   return { code, signal, stdout, stderr };
 }
+
+/**
+ * Runs the built CLI with a terminal as its stdout and stderr (util-linux `script -qec`), for what only
+ * shows in a terminal (colour, the progress line's redraw). The terminal's output comes combined.
+ */
+export function runCliInTerminal(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, builtCli(), ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
