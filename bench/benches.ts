@@ -100,7 +100,8 @@ export async function benchHandle(o: BenchOptions): Promise<Row[]> {
     if ('url' in peer) prism = peer;
     const targets: Record<string, string> = { mock: `${mock.baseUrl}${HANDLE_PATH}`, bare: `${bare.baseUrl}${HANDLE_PATH}`, ...(prism ? { prism: prism.url } : {}) };
     const results: Record<string, AutocannonResult> = {};
-    for (const url of Object.values(targets)) await cannon(url, connections, 1); // warm-up (JIT, connections)
+    // Warm-up (JIT, connections); a quick run proves the code runs and its figures are not judged.
+    if (!o.quick) for (const url of Object.values(targets)) await cannon(url, connections, 1);
     // Interleaved rounds, best round per side: a shared machine's noise hits every side alike.
     const rounds = o.quick ? 1 : 3;
     for (let i = 0; i < rounds; i++) {

@@ -19,8 +19,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** `--out DIR` builds elsewhere (the package-install test stages a copy, leaving the checkout's dist/ alone). */
 const outFlag = process.argv.indexOf('--out');
 const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]!) : join(ROOT, 'dist');
-/** `--no-declarations` skips the .d.ts (the CLI tests run the JavaScript only, test/support/built-cli.ts). */
-const withDeclarations = !process.argv.includes('--no-declarations');
 /** What the JavaScript build compiles: the CLI and library, the flows they import, the suites. */
 const SOURCE_DIRS = ['src', 'scenarios/flows', 'conformance'];
 const started = Date.now();
@@ -68,9 +66,9 @@ function transpile(): number {
 }
 
 rmSync(DIST, { recursive: true, force: true });
-const declarations = withDeclarations ? tscDeclarations() : Promise.resolve();
+const declarations = tscDeclarations();
 const bundles = buildK6Bundles({ outDir: join(DIST, 'k6') });
 const compiled = transpile();
 cpSync(join(ROOT, 'schemas'), join(DIST, 'schemas'), { recursive: true });
 await Promise.all([declarations, bundles]);
-console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, ${withDeclarations ? 'declarations, ' : ''}k6 bundles)`);
+console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, declarations, k6 bundles)`);

@@ -64,11 +64,15 @@ export function listCheckoutPack(): PackedFile[] {
   return parsePackJson(out).files;
 }
 
-/** Builds a staged copy of the package under `workDir` and packs it there. */
-export function packStaged(workDir: string): Packed {
+/**
+ * Stages a copy of the package under `workDir` and packs it there: with `builtDist`, that build of
+ * scripts/build-dist.ts (the CLI tests' one, test/support/built-cli.ts) is copied; else dist/ is built.
+ */
+export function packStaged(workDir: string, builtDist?: string): Packed {
   const stage = join(workDir, 'stage');
   mkdirSync(stage, { recursive: true });
-  execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (builtDist) cpSync(builtDist, join(stage, 'dist'), { recursive: true });
+  else execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const pkg = readJson<PackageJson>(join(ROOT, 'package.json'));
   // A pattern (`docs/*.md`) is staged as its whole folder: `npm pack` applies the pattern itself.
   const entries = ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('dist')).map((f) => (f.includes('*') ? dirname(f) : f))];

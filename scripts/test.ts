@@ -37,11 +37,18 @@ interface Outcome {
   ms: number;
 }
 
+/**
+ * Every step's node gets a larger young generation: tsc and ESLint allocate many short-lived objects,
+ * and fewer scavenges cost ~15 % less CPU (cold, on a 2-core machine: tsc 15.8 → 12.5 CPU-s, ESLint
+ * 30–34 → 26–30 CPU-s), and CPU is what bounds `npm test` there. (vitest's workers showed no gain.)
+ */
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+
 /** Runs one step; `stream` passes its output through as it comes, else it is printed at the end. */
 function run(step: Step, stream: boolean): Promise<Outcome> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, step.args, { cwd: ROOT, stdio: stream ? 'inherit' : ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : undefined } });
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...step.args], { cwd: ROOT, stdio: stream ? 'inherit' : ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : undefined } });
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,16 +1,17 @@
-// The package as a user gets it: packed (a fresh build of dist/ in a staged copy), installed into an
-// empty project offline from the npm cache, and used there — `npx upload-harness --help`, `conform`
+// The package as a user gets it: packed (the run's fresh build of dist/, test/support/built-cli.ts, in a
+// staged copy), installed into an empty project offline from the npm cache, and used there — `npx upload-harness --help`, `conform`
 // against the embedded mock (passing) and against the installed mock with a fault (failing), the embed
 // example's vitest suite, the public entries from plain Node and their type declarations. The tarball
 // must hold no tests, reports, fixtures, sources or secrets; its size is printed.
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../src/cli.ts';
 import { installOffline, listCheckoutPack, packStaged, ROOT, type Packed, type PackedFile } from '../scripts/pack-install.ts';
+import { builtCli } from './support/cli.ts';
 
 const exec = promisify(execFile);
 const WORK = mkdtempSync(join(tmpdir(), 'upload-harness-pack-'));
@@ -43,7 +44,7 @@ function forbidden(files: readonly PackedFile[]): string[] {
 }
 
 beforeAll(() => {
-  packed = packStaged(WORK);
+  packed = packStaged(WORK, join(dirname(builtCli()), '..', 'dist'));
   project = installOffline(WORK, packed.tarball);
   console.log(`upload-harness tarball: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.files.length} files`);
 }, 240_000);

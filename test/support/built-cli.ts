@@ -1,8 +1,8 @@
-// vitest globalSetup of the `cli` project: builds the CLI once per run, the way `npm pack` does
+// vitest globalSetup of the `cli` project: builds the package once per run, the way `npm pack` does
 // (scripts/build-dist.ts), into a staged package — bin/, dist/ and package.json without src/, so
 // bin/upload-harness.js takes its installed path and runs the compiled JavaScript. Every CLI test then
 // spawns plain node on it: no TypeScript compiler loads per spawn, and the build the tests exercise is
-// the one users install. The stage sits under the checkout's node_modules/ so the compiled modules
+// the one users install (test/package-install.test.ts packs this same dist/ instead of building again). The stage sits under the checkout's node_modules/ so the compiled modules
 // resolve their dependencies there; it is per run (pid) because several runs may share a checkout.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
   mkdirSync(join(stage, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'bin', 'upload-harness.js'), join(stage, 'bin', 'upload-harness.js'));
   cpSync(join(ROOT, 'package.json'), join(stage, 'package.json'));
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-dist.ts'), '--out', join(stage, 'dist'), '--no-declarations'], { cwd: ROOT });
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT });
   project.provide('builtCli', join(stage, 'bin', 'upload-harness.js'));
   return () => rmSync(stage, { recursive: true, force: true });
 }
