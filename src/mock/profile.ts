@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { UsageError } from '../config/errors.ts';
-import { BEHAVIOUR_RECORD_KIND, type BehaviourRecord, type CheckBehaviour } from '../results/index.ts';
+// The module, not the layer's index: the index also loads the HDR histogram codec (hdr-histogram-js and
+// its inflate library), which `upload-harness mock` never uses.
+import { BEHAVIOUR_RECORD_KIND, type BehaviourRecord, type CheckBehaviour } from '../results/behaviour.ts';
 import { reportMismatch } from '../validation/report-schemas.ts';
 
 export const MOCK_PROFILE_KIND = 'upload-harness/mock-profile';
