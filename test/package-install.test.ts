@@ -1,8 +1,9 @@
 // The package as a user gets it: packed (the run's fresh build of dist/, test/support/built-cli.ts, in a
-// staged copy), installed into an empty project offline from the npm cache, and used there — `npx upload-harness --help`, `conform`
-// against the embedded mock (passing) and against the installed mock with a fault (failing), the embed
-// example's vitest suite, the public entries from plain Node and their type declarations. The tarball
-// must hold no tests, reports, fixtures, sources or secrets; its size is printed.
+// staged copy), installed into an empty project offline from the npm cache, and used there — `npx
+// upload-harness --help`, `conform` against the embedded mock (passing) and against the installed mock
+// with a fault (failing), the embed example's vitest suite, the public entries from plain Node and their
+// type declarations. The tarball must hold no tests, reports, fixtures, sources or secrets; its size is
+// printed.
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,8 +2,9 @@
 // (scripts/build-dist.ts), into a staged package — bin/, dist/ and package.json without src/, so
 // bin/upload-harness.js takes its installed path and runs the compiled JavaScript. Every CLI test then
 // spawns plain node on it: no TypeScript compiler loads per spawn, and the build the tests exercise is
-// the one users install (test/package-install.test.ts packs this same dist/ instead of building again). The stage sits under the checkout's node_modules/ so the compiled modules
-// resolve their dependencies there; it is per run (pid) because several runs may share a checkout.
+// the one users install (test/package-install.test.ts packs this same dist/ instead of building again).
+// The stage sits under the checkout's node_modules/ so the compiled modules resolve their dependencies
+// there; it is per run (pid) because several runs may share a checkout.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
