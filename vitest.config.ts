@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
  * Test files whose assertions rest on the machine keeping time (an engine holding a rate, a latency
  * percentile, a server-side count within 1 %): run after everything else, so a neighbouring worker's CPU
  * burst cannot make them fail for a reason their titles do not name. Two at a time: each keeps well under
- * one core busy, so a pair leaves each a core (decision 0192: 14 runs of the pair, all passed).
+ * one core busy, so a pair leaves each a core (decision 0192: 24 runs of the project in a row, all passed).
  */
 const TIMING_TESTS = [
   'test/load/engine-scheduler.test.ts',
