@@ -92,8 +92,12 @@ export function judgeRun(records: readonly RecordedRequest[], options: { cors?: 
   const exercised = new Set<string>();
   for (const rule of CLIENT_RULES) {
     if (rule.scope === 'flow') {
-      for (const flow of grouped.flows) for (const f of rule.check(flow, run)) add(violation(rule, f, flow.id));
-      if (grouped.flows.length > 0) exercised.add(rule.id);
+      for (const flow of grouped.flows) {
+        const findings = rule.check(flow, run);
+        if (findings === undefined) continue;
+        exercised.add(rule.id);
+        for (const f of findings) add(violation(rule, f, flow.id));
+      }
     } else {
       for (const f of rule.check(run)) add(violation(rule, f, f.ex ? flowOfSeq.get(f.ex.rec.seq) : undefined));
       if (grouped.all.length > 0) exercised.add(rule.id);

@@ -25,7 +25,11 @@ export interface RunFacts {
   cors: StorageCors;
 }
 
-export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: ObservedFlow, run: RunFacts): Finding[] } | { scope: 'run'; check(run: RunFacts): Finding[] });
+/**
+ * A flow rule answers `undefined` for a flow that gives it nothing to judge: the rule then counts as
+ * exercised only if another flow gave it something (src/verify/judge.ts), never as passed on no evidence.
+ */
+export type ClientRule = ClientRuleInfo & ({ scope: 'flow'; check(flow: ObservedFlow, run: RunFacts): Finding[] | undefined } | { scope: 'run'; check(run: RunFacts): Finding[] });
 
 /** Attempts at one target (one object key, one handle's follow-up, one run of failing handle requests). */
 const MAX_ATTEMPTS = 5;
@@ -126,8 +130,8 @@ export const CLIENT_RULES: readonly ClientRule[] = [
       const d = flow.declared;
       if (!d) {
         // A caller refused before the mock read the body (auth, permission) whose body did not arrive in
-        // full (the recorder waits for it at most 5 s) sent something unknown, not something wrong.
-        if (!ex.rec.bodyComplete && (ex.rec.status === 401 || ex.rec.status === 403)) return [];
+        // full (the recorder waits for it at most 5 s) sent something unknown: nothing to judge.
+        if (!ex.rec.bodyComplete && (ex.rec.status === 401 || ex.rec.status === 403)) return undefined;
         return [finding(ex, ex.jsonInvalid ? 'the handle request body is not valid JSON' : 'the handle request body is not a JSON object', 'a JSON object')];
       }
       const problems: string[] = [];
