@@ -48,8 +48,8 @@ export default defineConfig({
     exclude: ['**/node_modules/**'],
     pool: 'forks',
     // vitest's default is one worker fewer than the cores: one at a time on a 2-core machine. Most files
-    // wait on sockets and child processes, so three run side by side on 2 cores (measured: npm test
-    // ~128 s with two, 119–130 s with three; the timing-sensitive files still run alone, at the end).
+    // wait on sockets and child processes, so three run side by side on 2 cores (decision 0191: npm test
+    // ~128 s with two, 119–130 s with three; the timing-sensitive files run after them, two at a time).
     maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,9 +1,10 @@
 // The rate figures a run reports (achieved rate, late and dropped iterations) equal a count made
-// independently on the server's side (late ones: within the bracket a request's transit allows), over random ramps, rates and answer latencies (the mock's
-// `latency=` fault), with and without a server that stalls for 1 s. The mock runs in this process, as
-// the embedded one does, so its stall blocks the load generator too: the iterations due meanwhile start
-// late, and those still not started `--max-start-delay` after the schedule's end are dropped — the case
-// the engine once hid behind "100001.0/s".
+// independently on the server's side (late ones: within the bracket a request's transit allows), over
+// random ramps, rates and answer latencies (the mock's `latency=` fault), with and without a server that
+// stalls for 1 s. The mock runs in this process, as the embedded one does, so its stall blocks the load
+// generator too: the iterations due meanwhile start late, and those still not started
+// `--max-start-delay` after the schedule's end are dropped — the case the engine once hid behind
+// "100001.0/s".
 //
 // Independent means: a TCP proxy in its own worker thread (test/fixtures/wire-counter.mjs) stamps every
 // handle request and its answer on the wire, on an event loop the stall does not block, and the test

@@ -79,14 +79,15 @@ describe('client recording hook', () => {
   it('a handle request refused before its body was read is still recorded with its body (Node would drop it unread)', async () => {
     const recorder = new ClientRecorder();
     server = await startMockServer({ recordClient: recorder });
-    // The head alone first, the body only once the mock had its chance to answer: the credentials are
-    // refused before any body is read, and without the recorder's drain Node discards what comes after.
+    // The head alone first, the body only once the mock has answered (the call is in its history when the
+    // answer is sent): the credentials are refused before any body is read, and without the recorder's
+    // drain Node discards what comes after.
     const socket = connect(Number(new URL(server.baseUrl).port), '127.0.0.1');
     await once(socket, 'connect');
     let answer = '';
     socket.on('data', (d: Buffer) => (answer += d.toString()));
     socket.write(`POST /file.createFileUploadHandle HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: ${HANDLE_BODY.length}\r\n\r\n`);
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(server!.state.calls.map((c) => c.status)).toEqual([403])); // answered (onSend), body unread
     socket.write(HANDLE_BODY);
     await vi.waitFor(() => expect(recorder.requests).toHaveLength(1));
     await vi.waitFor(() => expect(answer).toMatch(/^HTTP\/1\.1 403/));
