@@ -16,6 +16,18 @@ export interface RawOutcome {
 /** The run-scoped check that judges every exchange of a run (src/conformance/server-errors.ts). */
 export const NO_SERVER_ERROR = 'envelope.no-server-error';
 
+/** The message of a skip with no reason given: a check skipping itself always gives one (check.ts), so
+ * this is a test vitest never started — in an interrupted run, one the interruption cancelled. */
+const NO_SKIP_REASON = 'skipped';
+/** vitest's note on a test it stopped because the run was cancelled. */
+const VITEST_CANCELLED = 'The test run was aborted by the user.';
+export const INTERRUPTED = 'not run: the run was interrupted';
+
+/** In an interrupted run: a check the interruption kept from running says so, whoever skipped it. */
+export function markInterrupted(r: CheckResult): CheckResult {
+  return r.status === 'skip' && (r.message === NO_SKIP_REASON || r.message === VITEST_CANCELLED) ? { ...r, message: INTERRUPTED } : r;
+}
+
 /** vitest outcome + level (+ --strict, + known deviation) → the check's status and message. */
 export function toCheckResult(def: CheckDefinition, outcome: RawOutcome, strict: boolean, deviation?: string): CheckResult {
   const meta = outcome.meta;
@@ -33,7 +45,7 @@ export function toCheckResult(def: CheckDefinition, outcome: RawOutcome, strict:
     durationMs: Math.round(outcome.durationMs),
     ...(deviation ? { deviation } : {}),
   };
-  if (outcome.state === 'skipped' || outcome.state === 'pending') return { ...base, status: 'skip', message: outcome.note ?? 'skipped' };
+  if (outcome.state === 'skipped' || outcome.state === 'pending') return { ...base, status: 'skip', message: outcome.note ?? NO_SKIP_REASON };
   if (outcome.state === 'passed') return base;
   const failure = meta?.failure;
   if (!failure || failure.kind !== 'failure') {

@@ -23,6 +23,8 @@ describe('conform + SIGINT', () => {
     expect(results.exitCode).toBe(2);
     expect(results.harnessErrors.join('\n')).toMatch(/interrupted \(SIGINT\)/);
     expect(results.checks.some((c: { message?: string }) => c.message === 'not run: the run was interrupted')).toBe(true);
+    // Every check the interruption kept from running says so: none is left with vitest's bare "skipped".
+    expect(results.checks.filter((c: { status: string; message?: string }) => c.status === 'skip' && /^skipped$|aborted by the user/.test(c.message ?? ''))).toEqual([]);
     const html = await readFile(join(tmp, 'index.html'), 'utf8');
     expect(html).toMatch(/interrupted/);
   }, 60_000);
