@@ -7,6 +7,7 @@
 //                 `.ts` specifiers rewritten to `.js`). `npm test` type-checks; the build need not.
 //   declarations  tsc -p tsconfig.types.json: the public entries (src/public/*) and what they reference.
 //   assets        schemas/, conformance/*.json, the hash worker (.mjs) and the prebuilt k6 bundles.
+//   .build-inputs the hash of what the build was made from (scripts/build-inputs.ts).
 // Prints how long it took.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { buildK6Bundles } from '../src/load/build.ts';
+import { BUILD_INPUTS_FILE, buildInputsHash } from './build-inputs.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** `--out DIR` builds elsewhere (the package-install test stages a copy, leaving the checkout's dist/ alone). */
@@ -71,4 +73,6 @@ const bundles = buildK6Bundles({ outDir: join(DIST, 'k6') });
 const compiled = transpile();
 cpSync(join(ROOT, 'schemas'), join(DIST, 'schemas'), { recursive: true });
 await Promise.all([declarations, bundles]);
+// Written last: a build that stopped half-way has no marker, so nothing reuses it.
+writeFileSync(join(DIST, BUILD_INPUTS_FILE), `${buildInputsHash(ROOT)}\n`);
 console.log(`${relative(process.cwd(), DIST) || '.'} built in ${((Date.now() - started) / 1000).toFixed(1)} s (${compiled} modules, declarations, k6 bundles)`);

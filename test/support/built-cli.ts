@@ -3,6 +3,8 @@
 // bin/upload-harness.js takes its installed path and runs the compiled JavaScript. Every CLI test then
 // spawns plain node on it: no TypeScript compiler loads per spawn, and the build the tests exercise is
 // the one users install (test/package-install.test.ts packs this same dist/ instead of building again).
+// A checkout's dist/ that is a build of its sources as they are (its `.build-inputs` hash matches, as
+// right after `npm ci`) is copied instead of built again.
 // The stage sits under the checkout's node_modules/ so the compiled modules resolve their dependencies
 // there; it is per run (pid) because several runs may share a checkout.
 import { execFile } from 'node:child_process';
@@ -10,6 +12,7 @@ import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { isCurrentBuild } from '../../scripts/build-inputs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -26,7 +29,14 @@ export default async function setup(project: TestProject): Promise<() => void> {
   mkdirSync(join(stage, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'bin', 'upload-harness.js'), join(stage, 'bin', 'upload-harness.js'));
   cpSync(join(ROOT, 'package.json'), join(stage, 'package.json'));
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT });
+  const dist = join(ROOT, 'dist');
+  if (isCurrentBuild(ROOT, dist)) {
+    cpSync(dist, join(stage, 'dist'), { recursive: true });
+    console.log('cli tests: dist/ is a build of the sources as they are (.build-inputs): staged a copy');
+  } else {
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT });
+    console.log('cli tests: built the package from the sources');
+  }
   project.provide('builtCli', join(stage, 'bin', 'upload-harness.js'));
   return () => rmSync(stage, { recursive: true, force: true });
 }
