@@ -1,16 +1,14 @@
 // Collects raw measurements (from the node engine live, or from k6's --out json points) into HDR
 // histograms per stage and per second, then freezes them into the results JSON. Both engines feed the
 // same LoadMeasurements, so the numbers they report are computed the same way.
-// Cost per sample matters (the node engine records every request live): the run-wide histograms are
-// 32-bit (fast to record), and a per-second histogram is recorded into a 32-bit histogram while its
-// second is current, then snapshotted once it is done — its percentiles and encoding, what the results
-// keep of it (see snapshotBefore). Folding it into a packed histogram instead stalled the event loop
-// ~0.4 ms per stage every second, which at 60k arrivals/s is enough to back up the engine's VUs.
+// Cost per sample matters (the node engine records every request live): a per-second histogram is
+// recorded while its second is current, then snapshotted once it is done — its percentiles and
+// encoding, what the results keep of it (see snapshotBefore).
 import {
   decodeHistogram,
   encodeHistogram,
   latencyStats,
-  newFastHistogram,
+  newHistogram,
   percentileMs,
   recordMs,
   type Histogram,
@@ -47,7 +45,7 @@ type SecondAcc = Omit<SecondBucket, 't' | 'stages' | 'late'> & { late: number; s
 /** Why an iteration that was due never ran (RateRecord.dropped). */
 export type DropReason = 'maxVUs' | 'notStarted';
 
-const newStage = (): StageAcc => ({ h: newFastHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0 });
+const newStage = (): StageAcc => ({ h: newHistogram(), count: 0, errors: 0, bytesSent: 0, bytesReceived: 0 });
 const newSecondStage = (): SecondStageAcc => ({ count: 0, errors: 0, live: undefined, liveSecond: 0, done: undefined });
 const newSecond = (): SecondAcc => ({ scheduled: 0, started: 0, late: 0, completed: 0, failed: 0, dropped: 0, httpReqs: 0, httpFailed: 0, bytesSent: 0, bytesReceived: 0, stages: {} });
 
@@ -83,7 +81,7 @@ export class LoadMeasurements {
   lastStartAt = -Infinity;
   lastCompletionAt = -Infinity;
   /** Start delays (actual − intended start) and how many exceeded the bound; recorded by the node engine only. */
-  readonly startDelay = newFastHistogram();
+  readonly startDelay = newHistogram();
   late = 0;
   /** Most iterations in flight at once, per instance (k6 reports its `vus` per process). */
   private readonly peakVUsBy = new Map<string, number>();
@@ -133,7 +131,7 @@ export class LoadMeasurements {
     if (ss.live === undefined) {
       // A fresh histogram per second (not a reused one): its size, and so its encoding, is exactly that
       // of a histogram that only ever held this second's samples.
-      ss.live = newFastHistogram();
+      ss.live = newHistogram();
       ss.liveSecond = i;
       this.live.push(ss);
     }
@@ -163,7 +161,7 @@ export class LoadMeasurements {
 
   /** The histogram of every request: the stages' summed (in order of their maximum, see addInOrder). */
   httpHistogram(): Histogram {
-    const http = newFastHistogram();
+    const http = newHistogram();
     const stages = Object.values(this.stages).filter((s) => s.h.totalCount > 0);
     // Ascending maxima: each add either finds the same bucket layout or resizes to exactly the added
     // histogram's, so every add takes hdr's index-by-index path, which keeps min and max exact.
@@ -318,7 +316,7 @@ function summarize(acc: { h: Histogram; count: number; errors: number; bytesSent
 }
 
 function secondStage(acc: SecondStageAcc): SecondStage {
-  return { count: acc.count, errors: acc.errors, ...(acc.done ?? { p50: 0, p90: 0, p95: 0, p99: 0, histogram: encodeHistogram(newFastHistogram()) }) };
+  return { count: acc.count, errors: acc.errors, ...(acc.done ?? { p50: 0, p90: 0, p95: 0, p99: 0, histogram: encodeHistogram(newHistogram()) }) };
 }
 
 export const round3 = (n: number) => Math.round(n * 1000) / 1000;

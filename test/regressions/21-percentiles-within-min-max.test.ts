@@ -5,11 +5,11 @@ import { expect, it } from 'vitest';
 import { mergeResults } from '../../src/load/merge.ts';
 import { LoadMeasurements } from '../../src/load/measurements.ts';
 import { evaluateThresholds, parseThresholdFlag } from '../../src/load/thresholds.ts';
-import { latencyStats, newFastHistogram, recordMs } from '../../src/results/index.ts';
+import { latencyStats, newHistogram, recordMs } from '../../src/results/index.ts';
 import { loadResultsOf } from '../fixtures/load-results.ts';
 
 it('no percentile above the maximum or below the minimum', () => {
-  const h = newFastHistogram();
+  const h = newHistogram();
   for (const ms of [148.6, 148.6, 148.6, 3.2]) recordMs(h, ms);
   const s = latencyStats(h);
   expect(s.max).toBe(148.6);
