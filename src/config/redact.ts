@@ -34,6 +34,17 @@ const MIN_SECRET_LENGTH = 4;
  * for an API key, inside HTTP Basic credentials (base64 of `key:`, the way Ashby's keys are sent).
  */
 function secretForms(secrets: readonly string[]): string[] {
+  if (!Object.isFrozen(secrets)) return computeForms(secrets);
+  let cached = formsOf.get(secrets);
+  if (cached === undefined) formsOf.set(secrets, (cached = computeForms(secrets)));
+  return cached;
+}
+
+/** The forms of a frozen secrets array (it cannot change, so neither can they): a run's SecretSet hands
+ * the same one to every redaction of its exchanges, several header values per request. */
+const formsOf = new WeakMap<readonly string[], string[]>();
+
+function computeForms(secrets: readonly string[]): string[] {
   const forms = new Set<string>();
   for (const s of secrets) {
     if (s.length < MIN_SECRET_LENGTH) continue;
