@@ -4,7 +4,9 @@
 // other reference clients: Retry-After honoured, 200 ms doubling otherwise, a new handle when the URL
 // expired, at most 4 attempts per step.
 //   upload-harness verify-client -- node examples/clients/upload-browser.mjs
-// Needs playwright-core and a Chromium (CHROMIUM_BIN, default /usr/bin/chromium).
+// Needs playwright-core and a Chromium (CHROMIUM_BIN, default /usr/bin/chromium), or the WebSocket
+// endpoint of a running one in CHROMIUM_WS_ENDPOINT (playwright's `chromium.launchServer()`): verify-client
+// runs a client once per robustness case, and a browser start is most of this client's own cost.
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -66,8 +68,12 @@ async function submit(page, handle, file) {
   return outcome;
 }
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const endpoint = process.env.CHROMIUM_WS_ENDPOINT;
+const browser = endpoint
+  ? await chromium.connect(endpoint)
+  : await chromium.launch({ executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 try {
+  // A context of its own: a shared browser keeps nothing (cookies, cache) from one run to the next.
   const page = await browser.newPage();
   for (let i = 0; i < uploads; i++) {
     const file = { name: `resume-${i}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% browser reference client upload ${i}\n%%EOF\n`) };
@@ -89,6 +95,6 @@ try {
     await api('candidate.uploadResume', { candidateId, resumeHandle: handle.handle });
   }
 } finally {
-  await browser.close();
+  await browser.close(); // launched: ends it; connected: disconnects, closing this run's context
 }
 console.log(`uploaded and attached ${uploads} file(s)`);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -153,6 +153,7 @@ describe('jobPosting, applicationForm.submit, apiKey.info', () => {
 describe('curl end to end', () => {
   it('uploads with curl -F and downloads identical bytes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'api-curl-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'doc.bin');
     const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
     await writeFile(file, bytes);
@@ -173,6 +174,7 @@ describe('curl end to end', () => {
 describe('keys file', () => {
   it('rejects bad entries with a message naming the entry', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'keys-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const p = join(dir, 'k.json');
     await writeFile(p, JSON.stringify([{ key: 'a', title: 't', organizationId: 'o', permissions: ['nope'] }]));
     expect(() => loadKeysFile(p)).toThrow(/entry 0: unknown permission "nope"/);

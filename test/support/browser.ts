@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 import { DEFAULT_JOB_POSTING_ID, startMockServer } from '../../src/mock/index.ts';
 
 const run = promisify(execFile);
@@ -75,13 +75,21 @@ export function assertChromium(): void {
   }
 }
 
+const LAUNCH = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+};
+
 export async function launchChromium(): Promise<Browser> {
   assertChromium();
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  return chromium.launch(LAUNCH);
+}
+
+/** A Chromium that client processes connect to (its `wsEndpoint()`, as CHROMIUM_WS_ENDPOINT). */
+export async function launchChromiumServer(): Promise<BrowserServer> {
+  assertChromium();
+  return chromium.launchServer(LAUNCH);
 }
 
 export const fileUrl = (path: string) => pathToFileURL(path).href;
