@@ -74,8 +74,9 @@ export function packStaged(workDir: string, builtDist?: string): Packed {
   if (builtDist) cpSync(builtDist, join(stage, 'dist'), { recursive: true });
   else execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-dist.ts'), '--out', join(stage, 'dist')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const pkg = readJson<PackageJson>(join(ROOT, 'package.json'));
-  // A pattern (`docs/*.md`) is staged as its whole folder: `npm pack` applies the pattern itself.
-  const entries = ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('dist')).map((f) => (f.includes('*') ? dirname(f) : f))];
+  // A pattern (`docs/*.md`) is staged as its whole folder, and an exclusion (`!dist/.build-inputs`) is
+  // left to `npm pack`, which applies both itself.
+  const entries = ['package.json', 'README.md', ...pkg.files.filter((f) => !f.startsWith('dist') && !f.startsWith('!')).map((f) => (f.includes('*') ? dirname(f) : f))];
   for (const entry of entries) cpSync(join(ROOT, entry), join(stage, entry), { recursive: true });
   const packed = parsePackJson(execFileSync(NPM, ['pack', '--json', '--ignore-scripts', '--pack-destination', workDir], { cwd: stage, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   return { tarball: join(workDir, packed.filename), size: packed.size, unpackedSize: packed.unpackedSize, files: packed.files };

@@ -31,13 +31,13 @@ async function run(cmd: string, args: string[], timeout = 120_000): Promise<{ co
   }
 }
 
-/** Paths that must never ship: the harness's own tests and fixtures, reports, sources, secrets. */
+/** Paths that must never ship: the harness's own tests and fixtures, reports, sources, secrets, the build's input hash. */
 function forbidden(files: readonly PackedFile[]): string[] {
   const bad = (p: string) =>
     /^(test|tests|bench|examples|reports|coverage|scripts|\.ci|\.github)\//.test(p) ||
     /(^|\/)(fixtures?|__snapshots__)\//.test(p) ||
     (/\.test\.[cm]?[jt]s$/.test(p) && !/^dist\/conformance\/[a-z-]+\.test\.js$/.test(p)) || // the suites conform runs are product
-    /(^|\/)(\.env[^/]*|\.npmrc|id_rsa[^/]*|[^/]+\.(pem|key|p12|pfx)|results\.json|junit\.xml|[^/]+\.cpuprofile)$/.test(p) ||
+    /(^|\/)(\.env[^/]*|\.npmrc|id_rsa[^/]*|[^/]+\.(pem|key|p12|pfx)|results\.json|junit\.xml|[^/]+\.cpuprofile|\.build-inputs)$/.test(p) ||
     (/\.ts$/.test(p) && !/\.d\.ts$/.test(p)) ||
     p.startsWith('src/') ||
     p === 'package-lock.json';
@@ -67,7 +67,7 @@ describe('the packed tarball', () => {
     expect(forbidden(packed.files)).toEqual([]);
     expect(forbidden(listCheckoutPack())).toEqual([]);
     // the checker itself catches what it is for
-    expect(forbidden([{ path: 'test/mock/x.test.ts', size: 1 }, { path: 'reports/conformance/results.json', size: 1 }, { path: 'dist/.env', size: 1 }, { path: 'test/fixtures/fake-k6', size: 1 }, { path: 'src/cli.ts', size: 1 }])).toHaveLength(5);
+    expect(forbidden([{ path: 'test/mock/x.test.ts', size: 1 }, { path: 'reports/conformance/results.json', size: 1 }, { path: 'dist/.env', size: 1 }, { path: 'test/fixtures/fake-k6', size: 1 }, { path: 'src/cli.ts', size: 1 }, { path: 'dist/.build-inputs', size: 1 }])).toHaveLength(6);
     expect(readFileSync(packed.tarball).length).toBe(packed.size);
   });
 
