@@ -9,7 +9,8 @@ export type Histogram = hdr.Histogram;
  * A histogram backed by a plain 32-bit counts array (~10–30 KiB), the one kind the harness uses:
  * recording is ~5× cheaper than into hdr's packed array, and reading it far more (decoding a per-second
  * histogram of 200 samples, reading three percentiles and encoding it again: ~12 ms packed, ~0.2 ms
- * here — the HTML report does that for every second of a run). Decoded and merged histograms give the
+ * here — `report merge` does that for every second of every part, and every load report reads 13
+ * percentiles of each stage's histogram for its distribution chart). Decoded and merged histograms give the
  * same counts, percentiles and encoding either way (test/load/histogram-kinds.test.ts).
  */
 export function newHistogram(): Histogram {
