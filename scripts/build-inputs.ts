@@ -22,9 +22,9 @@ function* files(root: string, rel: string): Generator<string> {
 }
 
 /** The hash of the build inputs under `root` (paths and contents, in a fixed order). */
-export function buildInputsHash(root: string, inputs: readonly string[] = INPUTS): string {
+export function buildInputsHash(root: string): string {
   const h = createHash('sha256');
-  for (const input of inputs) for (const rel of files(root, input)) h.update(`${rel}\0`).update(readFileSync(join(root, rel))).update('\0');
+  for (const input of INPUTS) for (const rel of files(root, input)) h.update(`${rel}\0`).update(readFileSync(join(root, rel))).update('\0');
   return h.digest('hex');
 }
 

@@ -48,9 +48,6 @@ class ClockGroupsLast extends BaseSequencer {
   }
 }
 
-/** The run's vitest workers: the option, else vitest's own default for a run (one fewer than the cores). */
-const workers = (options: RunOptions): number => options.maxWorkers ?? Math.max(availableParallelism() - 1, 1);
-
 const nullStream = () => new Writable({ write: (_c, _e, cb) => cb() });
 
 export class ConformanceSession {
@@ -58,10 +55,13 @@ export class ConformanceSession {
     private readonly vitest: Vitest,
     private readonly reporter: ConformanceReporter,
     private readonly options: RunOptions,
+    /** vitest's workers for this session's runs, decided once (see run()). */
+    private readonly maxWorkers: number,
   ) {}
 
   static async open(options: RunOptions): Promise<ConformanceSession> {
     const reporter = new ConformanceReporter({ strict: options.strict, deviations: options.deviations, progress: options.progress });
+    const maxWorkers = options.maxWorkers ?? Math.max(availableParallelism() - 1, 1); // vitest's own default for a run
     const slowMs = options.target.slow && !options.target.control ? 15 * 60_000 : 0;
     const listenersBefore = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
     const pending = createVitest(
@@ -81,7 +81,7 @@ export class ConformanceSession {
         // workers, so nothing carries over to the next run of a session.
         isolate: false,
         sequence: { sequencer: ClockGroupsLast },
-        maxWorkers: workers(options),
+        maxWorkers,
         testTimeout: Math.max(60_000, slowMs),
         hookTimeout: 60_000,
         passWithNoTests: false,
@@ -98,7 +98,7 @@ export class ConformanceSession {
       for (const name of ['SIGINT', 'SIGTERM'] as const) for (const l of process.listeners(name)) if (!listenersBefore[name].includes(l)) process.off(name, l);
     }
     const vitest = await pending;
-    return new ConformanceSession(vitest, reporter, options);
+    return new ConformanceSession(vitest, reporter, options, maxWorkers);
   }
 
   /** One run of the selected groups (`only` overrides the session's selection); can be called again,
@@ -113,7 +113,7 @@ export class ConformanceSession {
     // A single worker runs a batch's files one after another in the sequencer's order, so there the clock
     // groups already run alone, after the others — in the worker that has loaded the harness, instead of a
     // new one loading it again (~0.3 CPU-s a run). Several workers run files side by side: a batch of its own.
-    const batches = exclusive.length === 0 || workers(this.options) === 1 ? [specs] : [specs.filter((s) => !exclusive.includes(s)), exclusive];
+    const batches = exclusive.length === 0 || this.maxWorkers === 1 ? [specs] : [specs.filter((s) => !exclusive.includes(s)), exclusive];
     const harnessErrors: string[] = [];
     const { signal } = this.options;
     const cancel = () => void this.vitest.cancelCurrentRun('keyboard-input').catch(() => undefined);
