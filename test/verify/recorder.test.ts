@@ -54,6 +54,26 @@ describe('client recording hook', () => {
     expect(recorder.requests[0]!.doneAt).toBeGreaterThanOrEqual(recorder.requests[0]!.at);
   });
 
+  it('gives every record all its fields when the request arrives: none is added later, whatever the request', async () => {
+    const recorder = new ClientRecorder();
+    server = await startMockServer({ recordClient: recorder });
+    const handle = await fetch(`${server.baseUrl}/file.createFileUploadHandle`, { method: 'POST', headers: { authorization: FULL_ACCESS, 'content-type': 'application/json' }, body: HANDLE_BODY });
+    const { results } = (await handle.json()) as { results: { url: string; fields: Record<string, string> } };
+    const form = new FormData();
+    for (const [k, v] of Object.entries(results.fields)) form.append(k, v);
+    form.append('file', new Blob(['pdf'], { type: 'application/pdf' }), 'cv.pdf');
+    const upload = await fetch(results.url, { method: 'POST', body: form });
+    await upload.text();
+    await (await fetch(`${server.baseUrl}/favicon.ico`)).text();
+    await vi.waitFor(() => expect(recorder.requests.map((r) => r.doneAt !== undefined)).toEqual([true, true, true]));
+    const [api, storage, other] = recorder.requests;
+    expect([api!.kind, storage!.kind, other!.kind]).toEqual(['api', 'storage', 'other']);
+    expect(storage!.multipart?.wellFormed).toBe(true);
+    const keys = Object.keys(api!);
+    expect(keys).toEqual(expect.arrayContaining(['doneAt', 'status', 'answer', 'bodyComplete', 'body', 'multipart', 'retryAfter', 'aborted', 'injected']));
+    for (const r of recorder.requests) expect(Object.keys(r)).toEqual(keys);
+  });
+
   it('keeps only the newest MAX_RECORDED_REQUESTS requests and counts the dropped ones', () => {
     const recorder = new ClientRecorder();
     const total = MAX_RECORDED_REQUESTS + MAX_RECORDED_REQUESTS / 10 + 5;
