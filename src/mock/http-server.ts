@@ -4,6 +4,8 @@
 // lifecycle — the transport faults' onRequest hook (api/transport-faults.ts), the caller checks, the body
 // parser and the endpoint functions (api/endpoints.ts, api/upload-handle.ts), which apply the API faults.
 // Fastify applies no timeouts to a server it did not create; the slow-client limits are therefore applied here.
+// Every answer leaves through the server's response class, which writes the answers of one event-loop turn
+// together (turnBatchedResponse below).
 import { createServer, type IncomingMessage, type Server, ServerResponse } from 'node:http';
 // node:timers' own function, not the global: a test suite embedding the mock may fake the global timers.
 import { setImmediate } from 'node:timers';
