@@ -1,8 +1,9 @@
 // The mock's server writes the answers ended during one turn of the event loop together, at its end
 // (src/mock/http-server.ts): nothing reaches a socket while the turn's work goes on, then every answer
 // of the turn is written back to back. An answer ended in a later turn is written in that turn.
+// (With the global timers faked the mock still answers: test/mock/fake-timers-embedding.test.ts.)
 import { request, type ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { pipelineServerFactory, SERVER_LIMITS } from '../../src/mock/http-server.ts';
 import { close, listen } from '../support/servers.ts';
 import type { Server } from 'node:http';
@@ -63,18 +64,4 @@ describe('answers of one turn are written together', () => {
     expect(await get(port, '/late')).toEqual({ status: 200, body: 'late' });
     expect(await get(port, '/late')).toEqual({ status: 200, body: 'late' });
   });
-
-  it('answers while the embedding test suite fakes the global timers', async () => {
-    server = pipelineServerFactory(SERVER_LIMITS)((req, res) => {
-      req.resume();
-      req.on('end', () => res.end('ok'));
-    });
-    const port = await listen(server);
-    vi.useFakeTimers();
-    try {
-      expect(await get(port, '/')).toEqual({ status: 200, body: 'ok' });
-    } finally {
-      vi.useRealTimers();
-    }
-  }, 5_000);
 });
