@@ -100,11 +100,15 @@ describe('installed into an empty project', () => {
   });
 
   it('npx upload-harness conform passes against the embedded mock and writes the reports', async () => {
+    const installedFiles = async () => (await exec('find', [join(project, 'node_modules/upload-harness')])).stdout.split('\n').sort();
+    const before = await installedFiles();
     const r = await run(NPX, ['--no-install', 'upload-harness', 'conform', '--report-dir', 'reports/conformance']);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(readFileSync(join(project, 'reports/conformance/results.json'), 'utf8')) as { summary: { counts: { total: number; fail: number; error: number } } };
     expect(results.summary.counts.total).toBeGreaterThan(50);
     expect(results.summary.counts.fail + results.summary.counts.error).toBe(0);
+    // A run writes nothing into the installed package (vitest's results cache once went to its dist/).
+    expect(await installedFiles()).toEqual(before);
   });
 
   it('npx upload-harness conform fails (exit 1) against the installed mock with a fault', async () => {

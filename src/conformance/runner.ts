@@ -86,6 +86,9 @@ export class ConformanceSession {
         hookTimeout: 60_000,
         passWithNoTests: false,
         coverage: { enabled: false },
+        // No results cache: vitest keeps it under the root's node_modules/.vite/, which for an installed
+        // package is inside the package itself (a run must not write there; test/package-install.test.ts).
+        cache: false,
       },
       {},
       { stdout: nullStream(), stderr: nullStream() },
