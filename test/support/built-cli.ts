@@ -12,7 +12,7 @@
 // dependencies there; it is per run (the main process's pid) because several runs may share a checkout.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { isCurrentBuild } from '../../scripts/build-inputs.ts';
 
@@ -35,7 +35,6 @@ export default function setup(project: TestProject): () => void {
     rmSync(`${stage}.lock`, { recursive: true, force: true });
   };
   clear();
-  mkdirSync(dirname(stage), { recursive: true }); // node_modules/.cache/ is not there in a fresh clone
   project.provide('cliStage', stage);
   return clear;
 }
