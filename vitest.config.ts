@@ -22,6 +22,24 @@ const TIMING_TESTS = [
 /** Test files that replace a Node module (vi.mock('node:crypto')): they need a module registry of their own. */
 const MOCKING_TESTS = ['test/mock/auth-connection.test.ts', 'test/regressions/auth-constant-time.test.ts'];
 
+/** Test files that spawn the CLI (test/support/cli.ts): they run the build staged by the `cli` project's globalSetup. */
+const CLI_TESTS = [
+  'test/browser-reports.test.ts',
+  'test/cli-help.test.ts',
+  'test/cli-help-loads.test.ts',
+  'test/network-proxy-tls.test.ts',
+  'test/package-install.test.ts',
+  'test/reliability-failing-target.test.ts',
+  'test/security-leaks.test.ts',
+  'test/regressions/12-load-interrupted-keeps-reports.test.ts',
+  'test/regressions/22-client-verdicts.test.ts',
+  'test/regressions/22-conform-interrupts.test.ts',
+  'test/regressions/22-mock-hygiene.test.ts',
+  'test/regressions/23-stop-signals.test.ts',
+  'test/regressions/conform-sigint-partial-report.test.ts',
+  'test/verify/verify-client-cli.test.ts',
+];
+
 export default defineConfig({
   // vitest's own default conditions (Vite's server ones minus `module`, which would send externalized
   // packages such as @aws-sdk to their extensionless ESM builds) plus the source condition.
@@ -40,23 +58,11 @@ export default defineConfig({
     // Files that replace a module (vi.mock) get their own project with a fresh registry per file.
     isolate: false,
     projects: [
-      // The files that spawn the CLI (test/support/cli.ts) run here too, in the same workers, so their
-      // waits on child processes overlap the other files' CPU (decision 0195: a project of their own cost a
-      // worker set and ~4 s of `npm test`). The globalSetup only names the run's stage of the built CLI;
-      // the first test that spawns the CLI stages it. A CLI test runs whole commands (a conform run is ~76
-      // checks), hence the longer time-outs.
-      {
-        extends: true,
-        test: {
-          name: 'unit',
-          include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'],
-          exclude: ['**/node_modules/**', ...TIMING_TESTS, ...MOCKING_TESTS],
-          globalSetup: ['test/support/built-cli.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 180_000,
-        },
-      },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS, ...TIMING_TESTS, ...MOCKING_TESTS] } },
       { extends: true, test: { name: 'mocking', include: MOCKING_TESTS, isolate: true } },
+      // The build takes seconds: only a run that includes one of these files pays for it. Each test runs
+      // whole commands (a conform run is ~76 checks), so it gets more time than a unit test.
+      { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
       { extends: true, test: { name: 'timing', include: TIMING_TESTS, maxWorkers: 2, sequence: { groupOrder: 1 } } },
     ],
   },

@@ -1,19 +1,18 @@
-// Runs the CLI as users do: `node bin/upload-harness.js …` of the build staged by ./built-cli.ts (on first
-// use in a run; the `unit` project's globalSetup in vitest.config.ts names the stage).
+// Runs the CLI as users do: `node bin/upload-harness.js …` of the build staged by ./built-cli.ts (the
+// `cli` project's globalSetup in vitest.config.ts). A test file that uses this must be in that project.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { inject } from 'vitest';
-import { stagedCli } from './built-cli.ts';
 
 /** The checkout: the working directory of CLI runs, and where fixtures and examples live. */
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The built CLI's entry (bin/upload-harness.js of the staged build). */
 export function builtCli(): string {
-  const stage = inject('cliStage');
-  if (!stage) throw new Error('no stage for the built CLI: this test file spawns the CLI, so it belongs to the `unit` project in vitest.config.ts (its globalSetup names the stage)');
-  return stagedCli(stage);
+  const bin = inject('builtCli');
+  if (!bin) throw new Error('no built CLI: this test file spawns the CLI, so it belongs to the `cli` project in vitest.config.ts');
+  return bin;
 }
 
 export interface CliOptions {
