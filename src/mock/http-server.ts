@@ -60,11 +60,28 @@ function turnBatchedResponse(Base: ResponseClass): ResponseClass {
       for (const { res, args } of ends) res.#endNow(args);
     };
 
+    /** end() was called: the answer is complete, though not yet written. */
+    #ended = false;
+
+    // `writableEnded` says true from the call of end(), as with node's own class: Fastify reads it as
+    // `reply.sent`, and a second `reply.send()` in the same turn must be refused as "already sent" (node's
+    // typings declare it a property, so the accessor is defined here rather than in the class body).
+    // (node's own getter is `this.finished`.)
+    static {
+      Object.defineProperty(this.prototype, 'writableEnded', {
+        configurable: true,
+        get(this: TurnBatchedResponse): boolean {
+          return this.#ended || this.finished;
+        },
+      });
+    }
+
     #endNow(args: unknown[]): void {
       (super.end as (...a: unknown[]) => this).apply(this, args);
     }
 
     override end(...args: unknown[]): this {
+      this.#ended = true;
       if (TurnBatchedResponse.#pending.push({ res: this, args }) === 1) setImmediate(TurnBatchedResponse.#endAll);
       return this;
     }

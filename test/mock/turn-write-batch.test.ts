@@ -3,6 +3,7 @@
 // of the turn is written back to back. An answer ended in a later turn is written in that turn.
 // (With the global timers faked the mock still answers: test/mock/fake-timers-embedding.test.ts.)
 import { request, type ServerResponse } from 'node:http';
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pipelineServerFactory, SERVER_LIMITS } from '../../src/mock/http-server.ts';
 import { close, listen } from '../support/servers.ts';
@@ -64,4 +65,22 @@ describe('answers of one turn are written together', () => {
     expect(await get(port, '/late')).toEqual({ status: 200, body: 'late' });
     expect(await get(port, '/late')).toEqual({ status: 200, body: 'late' });
   });
+
+  it('an answer ended but not yet written counts as sent: a second reply.send in the same turn is refused, the first answer goes out', async () => {
+    const app = Fastify({ serverFactory: pipelineServerFactory(SERVER_LIMITS) });
+    const sentAfterFirst: boolean[] = [];
+    app.get('/', (_req, reply) => {
+      void reply.send('first');
+      sentAfterFirst.push(reply.sent);
+      void reply.send('second'); // Fastify warns "Reply was already sent" and ignores it
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${(app.server.address() as { port: number }).port}/`);
+      expect([res.status, await res.text()]).toEqual([200, 'first']);
+      expect(sentAfterFirst).toEqual([true]);
+    } finally {
+      await app.close();
+    }
+  }, 5_000);
 });
