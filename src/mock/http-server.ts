@@ -63,10 +63,9 @@ function turnBatchedResponse(Base: ResponseClass): ResponseClass {
     /** end() was called: the answer is complete, though not yet written. */
     #ended = false;
 
-    // `writableEnded` says true from the call of end(), as with node's own class: Fastify reads it as
-    // `reply.sent`, and a second `reply.send()` in the same turn must be refused as "already sent" (node's
-    // typings declare it a property, so the accessor is defined here rather than in the class body).
-    // (node's own getter is `this.finished`.)
+    // `writableEnded` is true from the call of end(), as with node's own class (whose getter is
+    // `this.finished`): Fastify reads it as `reply.sent`, so a second `reply.send()` in the same turn is
+    // refused as "already sent". Node's typings declare it a property, hence defineProperty, not a getter.
     static {
       Object.defineProperty(this.prototype, 'writableEnded', {
         configurable: true,
