@@ -10,16 +10,16 @@ const MAX_BODY_CHARS = 4000;
 /** Known secret strings of a run (API keys, policies, signatures seen), removed wherever they appear. */
 export class SecretSet {
   private readonly values = new Set<string>();
-  /** The values longest first, frozen and kept until one is added: redactText computes the forms of a
-   * frozen array once. */
-  private sorted: readonly string[] | undefined;
+  /** The values as a frozen array, kept until one is added: redactText computes (and orders, longest
+   * first) the forms of a frozen array once. */
+  private frozen: readonly string[] | undefined;
   add(...values: Array<string | undefined>): void {
     for (const v of values) {
       if (v === undefined || v.length < 4 || this.values.has(v)) continue;
       this.values.add(v);
       // The same secret URL-encoded (a form body, a query string) must not slip through either.
       this.values.add(encodeURIComponent(v));
-      this.sorted = undefined;
+      this.frozen = undefined;
     }
   }
   /** Every secret-named field of a presigned form (Policy, X-Amz-Signature, …) becomes a secret. */
@@ -27,8 +27,8 @@ export class SecretSet {
     for (const [k, v] of Object.entries(fields)) if (isSecretName(k)) this.add(v);
   }
   redact(text: string): string {
-    this.sorted ??= Object.freeze([...this.values].sort((a, b) => b.length - a.length));
-    return redactText(text, this.sorted);
+    this.frozen ??= Object.freeze([...this.values]);
+    return redactText(text, this.frozen);
   }
 }
 

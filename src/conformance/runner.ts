@@ -40,7 +40,8 @@ const groupOf = (spec: TestSpecification): CheckGroup | undefined => {
 
 const isClockGroup = (spec: TestSpecification) => CLOCK_GROUPS.includes(groupOf(spec)!);
 
-/** vitest's order (failed and slow files first), with the clock groups after every other file. */
+/** vitest's own order (larger files first: a run keeps no results cache, see below), with the clock groups
+ * after every other file. */
 class ClockGroupsLast extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
