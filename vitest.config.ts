@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { longestFirst } from './test/support/longest-first.ts';
 
 // The harness's own tests (test/) and the embedding example (examples/embed/). The conformance suites
 // in conformance/ are run by `upload-harness conform` with their own config, never directly by `npm test`.
@@ -40,6 +42,40 @@ const CLI_TESTS = [
   'test/verify/verify-client-cli.test.ts',
 ];
 
+/**
+ * The files that take longest (measured under `npm test`, longest first): they start first within their
+ * project so the short ones fill the run's end (test/support/longest-first.ts). A file that becomes slow
+ * belongs here; a renamed one must be renamed here too (the run refuses a name that does not exist).
+ */
+const LONGEST_FIRST = [
+  'test/package-install.test.ts',
+  'test/network-proxy-tls.test.ts',
+  'test/browser-reports.test.ts',
+  'test/verify/verify-client-cli.test.ts',
+  'test/cli-help.test.ts',
+  'test/cli-help-loads.test.ts',
+  'test/security-leaks.test.ts',
+  'test/regressions/12-load-interrupted-keeps-reports.test.ts',
+  'test/fault-matrix.test.ts',
+  'test/verify/reference-clients.test.ts',
+  'test/load-mock.test.ts',
+  'test/behaviour-profile.test.ts',
+  'test/bench-smoke.test.ts',
+  'test/action.test.ts',
+  'test/verify/library-clients.test.ts',
+  'test/reliability-storage-caps.test.ts',
+  'test/verify/client-mutants.test.ts',
+  'test/reliability-flows.test.ts',
+  'test/load-cli.test.ts',
+  'test/behaviour-second-target.test.ts',
+  'test/k6-bundles.test.ts',
+  'test/conformance-runner.test.ts',
+  'test/report-schemas.test.ts',
+  'test/boundaries.test.ts',
+  'test/public-api.test.ts',
+  'test/client-http.test.ts',
+];
+
 export default defineConfig({
   // vitest's own default conditions (Vite's server ones minus `module`, which would send externalized
   // packages such as @aws-sdk to their extensionless ESM builds) plus the source condition.
@@ -57,6 +93,7 @@ export default defineConfig({
     // earlier one loaded (Fastify, Ajv, the AWS SDK) instead of importing them again: ~30 CPU-s less.
     // Files that replace a module (vi.mock) get their own project with a fresh registry per file.
     isolate: false,
+    sequence: { sequencer: longestFirst(fileURLToPath(new URL('.', import.meta.url)), LONGEST_FIRST) },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts', 'examples/embed/**/*.test.ts'], exclude: ['**/node_modules/**', ...CLI_TESTS, ...TIMING_TESTS, ...MOCKING_TESTS] } },
       { extends: true, test: { name: 'mocking', include: MOCKING_TESTS, isolate: true } },
