@@ -5,6 +5,8 @@
 // files. So the files named here (longest first, as measured) start first within their project, and the
 // many short files fill the end. Projects still run one after another as vitest orders them: a worker is
 // reused only for a file of its own project, and a switch between projects starts new workers.
+// With a sequencer of its own, vitest's `--sequence.shuffle` shuffles the tests within each file, not the
+// order of the files.
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
