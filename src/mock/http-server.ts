@@ -57,7 +57,15 @@ function turnBatchedResponse(Base: ResponseClass): ResponseClass {
     static readonly #endAll = (): void => {
       const ends = TurnBatchedResponse.#pending;
       TurnBatchedResponse.#pending = [];
-      for (const { res, args } of ends) res.#endNow(args);
+      for (const { res, args } of ends) {
+        // node's end() throws at once on arguments it refuses; here that would be an uncaught error in a
+        // timer, ending the process and the turn's other answers with it. That connection closes instead.
+        try {
+          res.#endNow(args);
+        } catch (err) {
+          res.destroy(err as Error);
+        }
+      }
     };
 
     /** end() was called: the answer is complete, though not yet written. */

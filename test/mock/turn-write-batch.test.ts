@@ -66,6 +66,25 @@ describe('answers of one turn are written together', () => {
     expect(await get(port, '/late')).toEqual({ status: 200, body: 'late' });
   });
 
+  it('an end() that node refuses closes that connection only: the turn\'s other answers go out, the server keeps answering', async () => {
+    const held: ServerResponse[] = [];
+    server = pipelineServerFactory(SERVER_LIMITS)((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/after') return res.end('after');
+        held.push(res);
+        if (held.length < 2) return;
+        // One turn: an end() node's own class refuses (a number is not a chunk), then a good one.
+        for (const r of held) r.end(r.req.url === '/bad' ? (42 as unknown as string) : 'good');
+      });
+    });
+    const port = await listen(server);
+    const [bad, good] = await Promise.allSettled([get(port, '/bad'), get(port, '/good')]);
+    expect(bad.status).toBe('rejected'); // the connection was closed without an answer
+    expect(good).toEqual({ status: 'fulfilled', value: { status: 200, body: 'good' } });
+    expect(await get(port, '/after')).toEqual({ status: 200, body: 'after' });
+  });
+
   it('an answer ended but not yet written counts as sent: a second reply.send in the same turn is refused, the first answer goes out', async () => {
     const app = Fastify({ serverFactory: pipelineServerFactory(SERVER_LIMITS) });
     const sentAfterFirst: boolean[] = [];
