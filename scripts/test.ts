@@ -1,4 +1,4 @@
-// `npm test`: the static checks (type-check ×2, module boundaries, lint, unused code) one after another
+// `npm test`: the static checks (type-check and lint, module boundaries, unused code) one after another
 // in one lane while vitest runs the tests in another, so the test run's waits on sockets and child
 // processes overlap the checks' CPU. vitest's output streams as it comes; each check's output is
 // printed when it ends. Exits 1 if anything failed, naming what. Arguments go to vitest
@@ -19,15 +19,13 @@ interface Step {
 const CACHE = join(ROOT, 'node_modules', '.cache', 'upload-harness-checks');
 
 /**
- * The static checks, cheapest first so a type error shows early. Each keeps a cache, so a run after a
- * small change re-checks little (a fresh clone, as in CI, checks everything). ESLint's cache is per file:
+ * The static checks, the type-check first so a type error shows early. Each keeps a cache, so a run after
+ * a small change re-checks little (a fresh clone, as in CI, checks everything). ESLint's cache is per file:
  * a type-aware rule in a file whose dependency alone changed is re-run only when that file is.
  */
 const CHECKS: Step[] = [
-  { name: 'tsc -p tsconfig.json', args: [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', join(CACHE, 'tsc-main.tsbuildinfo')] },
-  { name: 'tsc -p scenarios/k6/tsconfig.json', args: [bin('typescript', 'bin/tsc'), '--noEmit', '-p', 'scenarios/k6/tsconfig.json', '--incremental', '--tsBuildInfoFile', join(CACHE, 'tsc-k6.tsbuildinfo')] },
+  { name: 'tsc + eslint', args: ['--import', 'tsx', join(ROOT, 'scripts', 'typecheck-and-lint.ts')] },
   { name: 'depcruise', args: [bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), 'src', 'scenarios', 'conformance', '--config', '.dependency-cruiser.cjs', '--cache', join(CACHE, 'depcruise'), '--cache-strategy', 'content'] },
-  { name: 'eslint', args: [bin('eslint', 'bin/eslint.js'), '.', '--cache', '--cache-strategy', 'content', '--cache-location', join(CACHE, 'eslint')] },
   { name: 'knip', args: [bin('knip', 'bin/knip.js'), '--cache', '--cache-location', join(CACHE, 'knip')] },
 ];
 

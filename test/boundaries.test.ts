@@ -1,18 +1,18 @@
 // The layer rules can fail: dependency-cruiser (`npm run boundaries`, with the repository's own
-// .dependency-cruiser.cjs) rejects a planted forbidden import, type-only ones included, and the k6
-// type-check (scenarios/k6/tsconfig.json, no DOM lib) rejects a planted DOM global in code that runs in k6.
-// Each plant goes into a copy of the relevant folders, never into the checkout.
+// .dependency-cruiser.cjs) rejects a planted forbidden import, type-only ones included, and npm test's
+// type-check and lint reject their plants (among them a DOM global in code that runs in k6, which
+// scenarios/k6/tsconfig.json types without a DOM lib). Each plant goes into a copy, never into the checkout.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = new URL('..', import.meta.url).pathname;
 const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
-const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
+const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 const copies: string[] = [];
 afterAll(() => {
@@ -74,16 +74,48 @@ describe('dependency-cruiser keeps the layers of docs/architecture.md', () => {
   });
 });
 
-describe('the k6 type-check has no DOM lib', () => {
-  it('rejects TextEncoder, URL and fetch in src/protocol and scenarios/', async () => {
-    const dir = copyOfTree();
+describe('the type-check and lint of npm test (scripts/typecheck-and-lint.ts)', () => {
+  // One run over a copy holding only the configs and the plants: a type error, a DOM global where k6 code
+  // runs (scenarios/k6/tsconfig.json has no DOM lib) and a promise nobody awaits, in each program.
+  let result: { code: number; out: string };
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uh-typecheck-'));
+    copies.push(dir);
+    for (const part of ['scripts/typecheck-and-lint.ts', 'tsconfig.json', 'package.json', 'scenarios/k6/tsconfig.json']) cpSync(join(ROOT, part), join(dir, part));
+    // The config with its project service off: type information can then come only from the script's
+    // own programs, so the floating promises below are found only if the script hands them to ESLint.
+    const config = readFileSync(join(ROOT, 'eslint.config.js'), 'utf8');
+    expect(config).toContain('projectService: true');
+    writeFileSync(join(dir, 'eslint.config.js'), config.replace('projectService: true', 'projectService: false'));
+    // The packages, each linked, but not node_modules/.cache: the run's caches stay in the copy.
+    mkdirSync(join(dir, 'node_modules'));
+    for (const name of readdirSync(join(ROOT, 'node_modules')).filter((n) => n !== '.cache')) symlinkSync(join(ROOT, 'node_modules', name), join(dir, 'node_modules', name));
+    const floating = 'async function later(): Promise<void> {}\nexport function fire(): void {\n  later();\n}\n';
+    mkdirSync(join(dir, 'src/protocol'), { recursive: true });
+    mkdirSync(join(dir, 'scenarios/flows'), { recursive: true });
     writeFileSync(join(dir, 'src/protocol/planted.ts'), "export const e = new TextEncoder();\nexport const u = new URL('http://127.0.0.1/');\n");
     writeFileSync(join(dir, 'scenarios/flows/planted.ts'), 'export const f = fetch;\n');
-    const { code, out } = await exitOf(TSC, ['--noEmit', '-p', 'scenarios/k6/tsconfig.json'], dir);
-    expect(code).not.toBe(0);
+    writeFileSync(join(dir, 'scenarios/k6/planted.ts'), floating);
+    writeFileSync(join(dir, 'src/typed.ts'), `export const n: number = 'text';\n${floating}`);
+    result = await exitOf(TSX, [join(dir, 'scripts/typecheck-and-lint.ts')], dir);
+  }, 60_000);
+
+  it('the k6 type-check has no DOM lib: rejects TextEncoder, URL and fetch in src/protocol and scenarios/', () => {
+    const { code, out } = result;
+    expect(code).toBe(1);
     expect(out).toMatch(/src\/protocol\/planted\.ts\(1,\d+\): error TS2304: Cannot find name 'TextEncoder'/);
     expect(out).toMatch(/src\/protocol\/planted\.ts\(2,\d+\): error TS2304: Cannot find name 'URL'/);
     expect(out).toMatch(/scenarios\/flows\/planted\.ts\(1,\d+\): error TS2304: Cannot find name 'fetch'/);
+  });
+
+  it('fails on a type error and on a floating promise in either program (ESLint types a file with its own tsconfig)', () => {
+    const { code, out } = result;
+    expect(code).toBe(1);
+    expect(out).toMatch(/src\/typed\.ts\(1,14\): error TS2322: Type 'string' is not assignable to type 'number'/);
+    const floating = (file: string) => new RegExp(`${file}\\n(?:  .*\\n)*?  \\d+:3 +error +Promises must be awaited.*@typescript-eslint/no-floating-promises`);
+    expect(out).toMatch(floating('scenarios/k6/planted\\.ts'));
+    expect(out).toMatch(floating('src/typed\\.ts'));
+    expect(out).not.toMatch(/Parsing error|not included in/);
   });
 });
 
