@@ -41,7 +41,14 @@ function diagnosticsOf(builder: ts.EmitAndSemanticDiagnosticsBuilderProgram): ts
 }
 
 const projects = PROJECTS.map((p) => programOf(p.config, p.buildInfo));
-const diagnostics = projects.flatMap(({ builder, configErrors }) => [...configErrors, ...diagnosticsOf(builder)]);
+// A file in both programs (src/protocol/) reports its error in each: once is enough.
+const seen = new Set<string>();
+const diagnostics = projects
+  .flatMap(({ builder, configErrors }) => [...configErrors, ...diagnosticsOf(builder)])
+  .filter((d) => {
+    const key = `${d.file?.fileName}:${d.start}:${d.code}:${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    return !seen.has(key) && Boolean(seen.add(key));
+  });
 const formatHost: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
 const typeErrors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
 process.stdout.write(`tsc (${PROJECTS.map((p) => p.config).join(', ')}): ${typeErrors ? `${typeErrors} error(s)` : 'no errors'}\n`);
