@@ -11,9 +11,9 @@ import { longestFirst } from './test/support/longest-first.ts';
 /**
  * Test files whose assertions rest on the machine keeping time (an engine holding a rate, a latency
  * percentile, a server-side count within 1 %): run after everything else, so a neighbouring worker's CPU
- * burst cannot make them fail for a reason their titles do not name. All four at once: together they keep
- * ~1.3 of two cores busy, and the run's tail is ~2 s shorter than in pairs (decision 0198: 29 runs of the
- * project in a row, all passed).
+ * burst cannot make them fail for a reason their titles do not name. Two at a time: each keeps well under
+ * one core busy, so a pair leaves each a core (decision 0192: 24 runs of the project in a row, all passed;
+ * all four at once failed a full run there).
  */
 const TIMING_TESTS = [
   'test/load/engine-scheduler.test.ts',
@@ -101,7 +101,7 @@ export default defineConfig({
       // The build takes seconds: only a run that includes one of these files pays for it. Each test runs
       // whole commands (a conform run is ~76 checks), so it gets more time than a unit test.
       { extends: true, test: { name: 'cli', include: CLI_TESTS, globalSetup: ['test/support/built-cli.ts'], testTimeout: 120_000, hookTimeout: 180_000 } },
-      { extends: true, test: { name: 'timing', include: TIMING_TESTS, maxWorkers: TIMING_TESTS.length, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'timing', include: TIMING_TESTS, maxWorkers: 2, sequence: { groupOrder: 1 } } },
     ],
   },
 });
