@@ -65,6 +65,16 @@ describe('public API', () => {
     for (const p of Object.values(PUBLIC)) for (const name of [...p.values, ...p.types]) expect(doc, name).toContain(`\`${name}`);
   });
 
+  // TypeScript takes the first condition of an exports entry that matches: with `types` first, tsc typed
+  // examples/embed against the built declarations in dist/ (stale, or missing, in a checkout).
+  it('in the checkout, tsc resolves the package self-reference to the sources, as vitest does', () => {
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    for (const [specifier, { entry }] of Object.entries(PUBLIC)) {
+      const resolved = ts.resolveModuleName(specifier, join(ROOT, 'examples/embed/quick-start.test.ts'), config.options, ts.sys).resolvedModule;
+      expect(resolved?.resolvedFileName, specifier).toBe(join(ROOT, entry));
+    }
+  });
+
   it('deep imports are refused (only the exports map is importable)', () => {
     const require = createRequire(join(ROOT, 'package.json'));
     expect(require.resolve('upload-harness/package.json')).toBe(join(ROOT, 'package.json'));
