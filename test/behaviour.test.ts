@@ -2,10 +2,10 @@
 // is found with its before/after and id, nothing volatile or secret counts or appears, an interrupted
 // check is not compared, acceptances need an exact id and a reason, and drift groups one behaviour into
 // one difference with the side that follows the documented rule.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compareBehaviour, LATENCY_FLOOR_MS, withChanges } from '../src/behaviour/diff.ts';
 import { driftDifferences } from '../src/behaviour/drift.ts';
 import { readAcceptedChanges, readBaseline } from '../src/behaviour/files.ts';
@@ -143,6 +143,7 @@ describe('drift: one difference per behaviour', () => {
 
 describe('baseline and acceptance files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'uh-behaviour-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
