@@ -19,45 +19,40 @@ const PROJECTS = [
   { config: 'tsconfig.json', buildInfo: 'tsc-main.tsbuildinfo' },
   { config: 'scenarios/k6/tsconfig.json', buildInfo: 'tsc-k6.tsbuildinfo' },
 ];
-const colour = Boolean(process.env.FORCE_COLOR) || process.stdout.isTTY;
+const colour = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== '0' : process.stdout.isTTY;
 
-/** tsc's incremental program of one tsconfig; config-file errors come back as diagnostics. */
-function programOf(config: string, buildInfo: string): { builder: ts.EmitAndSemanticDiagnosticsBuilderProgram; configErrors: readonly ts.Diagnostic[] } {
-  const configErrors: ts.Diagnostic[] = [];
-  const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => configErrors.push(d) };
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, config), { incremental: true, tsBuildInfoFile: join(CACHE, buildInfo) }, host);
-  if (!parsed) return { builder: ts.createIncrementalProgram({ rootNames: [], options: {} }), configErrors };
-  configErrors.push(...parsed.errors);
-  const builder = ts.createIncrementalProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences, configFileParsingDiagnostics: parsed.errors });
-  return { builder, configErrors };
-}
-
-/** What `tsc --noEmit` reports, in its order: semantic errors only when the syntax is sound. */
-function diagnosticsOf(builder: ts.EmitAndSemanticDiagnosticsBuilderProgram): ts.Diagnostic[] {
-  const early = [...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics(), ...builder.getSyntacticDiagnostics()];
-  const all = early.length ? early : [...early, ...builder.getSemanticDiagnostics()];
-  builder.emit(); // with noEmit, writes only the build info
-  return all;
-}
-
-const projects = PROJECTS.map((p) => programOf(p.config, p.buildInfo));
-// A file in both programs (src/protocol/) reports its error in each: once is enough.
-const seen = new Set<string>();
-const diagnostics = projects
-  .flatMap(({ builder, configErrors }) => [...configErrors, ...diagnosticsOf(builder)])
-  .filter((d) => {
-    const key = `${d.file?.fileName}:${d.start}:${d.code}:${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    return !seen.has(key) && Boolean(seen.add(key));
-  });
 const formatHost: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => ROOT, getNewLine: () => '\n' };
+const printDiagnostics = (diagnostics: readonly ts.Diagnostic[]) => process.stdout.write((colour ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics)(diagnostics, formatHost));
+
+/** tsc's incremental program of one tsconfig (its build info written, as `tsc --incremental` does), and
+ * what `tsc --noEmit` reports for it, in its order: semantic errors only when the syntax is sound. */
+function check(config: string, buildInfo: string): { program: ts.Program; diagnostics: readonly ts.Diagnostic[] } {
+  const unreadable: ts.Diagnostic[] = [];
+  const host: ts.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => unreadable.push(d) };
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, config), { noEmit: true, incremental: true, tsBuildInfoFile: join(CACHE, buildInfo) }, host);
+  if (!parsed) {
+    printDiagnostics(unreadable);
+    process.exit(1);
+  }
+  const builder = ts.createIncrementalProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences, configFileParsingDiagnostics: parsed.errors });
+  const early = [...parsed.errors, ...builder.getOptionsDiagnostics(), ...builder.getGlobalDiagnostics(), ...builder.getSyntacticDiagnostics()];
+  const diagnostics = early.length ? early : builder.getSemanticDiagnostics();
+  builder.emit(); // noEmit (forced above, whatever the tsconfig says): writes only the build info
+  return { program: builder.getProgram(), diagnostics };
+}
+
+const projects = PROJECTS.map((p) => check(p.config, p.buildInfo));
+// A file in both programs (src/protocol/) reports its error in each: once is enough.
+const key = (d: ts.Diagnostic) => `${d.file?.fileName}:${d.start}:${d.code}:${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+const diagnostics = [...new Map(projects.flatMap((p) => p.diagnostics).map((d) => [key(d), d])).values()];
 const typeErrors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error).length;
 process.stdout.write(`tsc (${PROJECTS.map((p) => p.config).join(', ')}): ${typeErrors ? `${typeErrors} error(s)` : 'no errors'}\n`);
-if (diagnostics.length) process.stdout.write((colour ? ts.formatDiagnosticsWithColorAndContext : ts.formatDiagnostics)(diagnostics, formatHost));
+if (diagnostics.length) printDiagnostics(diagnostics);
 
 // typescript-eslint's parser, handed the programs above: the project service that eslint.config.js
 // asks for (which an editor's ESLint uses) stays off here. Named, so ESLint's cache can key on it.
 // (typescript-eslint types its parser for configs only; parseForESLint takes the parser options too.)
-const programs = projects.map((p) => p.builder.getProgram());
+const programs = projects.map((p) => p.program);
 const parser = tseslint.parser as unknown as { parseForESLint(code: string, options: object): unknown };
 const sharedProgramParser = {
   meta: { name: 'typescript-eslint-parser+shared-program' },

@@ -78,10 +78,16 @@ describe('the type-check and lint of npm test (scripts/typecheck-and-lint.ts)', 
   // One run over a copy holding only the configs and the plants: a type error, a DOM global where k6 code
   // runs (scenarios/k6/tsconfig.json has no DOM lib) and a promise nobody awaits, in each program.
   let result: { code: number; out: string };
+  let emitted: string[];
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uh-typecheck-'));
     copies.push(dir);
-    for (const part of ['scripts/typecheck-and-lint.ts', 'tsconfig.json', 'package.json', 'scenarios/k6/tsconfig.json']) cpSync(join(ROOT, part), join(dir, part));
+    for (const part of ['scripts/typecheck-and-lint.ts', 'package.json', 'scenarios/k6/tsconfig.json']) cpSync(join(ROOT, part), join(dir, part));
+    // tsconfig.json without its noEmit: the script must never write JavaScript beside the sources, whatever
+    // a tsconfig (or a broken one, read partly) says.
+    const tsconfig = readFileSync(join(ROOT, 'tsconfig.json'), 'utf8');
+    expect(tsconfig).toContain('"noEmit": true,');
+    writeFileSync(join(dir, 'tsconfig.json'), tsconfig.replace('"noEmit": true,', ''));
     // The config with its project service off: type information can then come only from the script's
     // own programs, so the floating promises below are found only if the script hands them to ESLint.
     const config = readFileSync(join(ROOT, 'eslint.config.js'), 'utf8');
@@ -98,6 +104,7 @@ describe('the type-check and lint of npm test (scripts/typecheck-and-lint.ts)', 
     writeFileSync(join(dir, 'scenarios/k6/planted.ts'), floating);
     writeFileSync(join(dir, 'src/typed.ts'), `export const n: number = 'text';\n${floating}`);
     result = await exitOf(TSX, [join(dir, 'scripts/typecheck-and-lint.ts')], dir);
+    emitted = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('node_modules') && /\.js$/.test(f) && f !== 'eslint.config.js');
   }, 60_000);
 
   it('the k6 type-check has no DOM lib: rejects TextEncoder, URL and fetch in src/protocol and scenarios/', () => {
@@ -116,6 +123,11 @@ describe('the type-check and lint of npm test (scripts/typecheck-and-lint.ts)', 
     expect(out).toMatch(floating('scenarios/k6/planted\\.ts'));
     expect(out).toMatch(floating('src/typed\\.ts'));
     expect(out).not.toMatch(/Parsing error|not included in/);
+  });
+
+  it('writes no JavaScript, even from a tsconfig without noEmit', () => {
+    expect(emitted).toEqual([]);
+    expect(result.out).not.toMatch(/TS5096/); // allowImportingTsExtensions without noEmit
   });
 });
 

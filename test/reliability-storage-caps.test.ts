@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer } from '../src/mock/index.ts';
-import { request } from 'undici';
 import { basicAuthHeader, encodeMultipart } from '../src/protocol/index.ts';
 
 const UPLOADS = Number(process.env.RELIABILITY_CAP_UPLOADS ?? 2_000);
