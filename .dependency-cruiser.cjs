@@ -81,6 +81,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/@types/k6/|^k6(/|$)' },
     },
     {
+      name: 'shipped-code-no-dev-dependencies',
+      severity: 'error',
+      comment: 'what dist/ is built from runs where only "dependencies" are installed (npm run test:package installs it so); src/load/build.ts imports esbuild only in a source checkout (decision 0080)',
+      from: { path: under('src', 'conformance', 'scenarios/flows'), pathNot: under('src/load/build.ts') },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
       name: 'no-unresolvable',
       severity: 'error',
       comment: 'an import that resolves to nothing (k6 modules are provided by k6 itself)',

@@ -18,7 +18,7 @@ import { buildK6Bundles } from '../src/load/build.ts';
 import { BUILD_INPUTS_FILE, buildInputsHash } from './build-inputs.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** `--out DIR` builds elsewhere (the package-install test stages a copy, leaving the checkout's dist/ alone). */
+/** `--out DIR` builds elsewhere (the installed-package suite stages a copy, leaving the checkout's dist/ alone). */
 const outFlag = process.argv.indexOf('--out');
 const DIST = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]!) : join(ROOT, 'dist');
 /** What the JavaScript build compiles: the CLI and library, the flows they import, the suites. */

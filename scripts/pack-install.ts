@@ -1,6 +1,6 @@
 // Packs the package and installs the tarball into an empty project, as a user would — offline, from
-// the npm cache that `npm ci` filled. Used by test/package-install.test.ts and the bench row
-// "installed --help".
+// the npm cache that `npm ci` filled. Used by `npm run test:package` (test/package/installed.test.ts)
+// and the bench row "installed --help"; test/package-contents.test.ts reads the checkout's pack list.
 //
 // Packing: dist/ is built into a staged copy (scripts/build-dist.ts --out), never into the checkout's
 // own dist/, which other test files may be reading at the same time; the stage holds what `files`
@@ -42,12 +42,16 @@ export interface PackedFile {
   size: number;
 }
 
-export interface Packed {
-  tarball: string;
+/** What `npm pack` reports of a package: its sizes and files. */
+export interface PackSummary {
   /** Packed (gzip) size in bytes. */
   size: number;
   unpackedSize: number;
   files: PackedFile[];
+}
+
+export interface Packed extends PackSummary {
+  tarball: string;
 }
 
 const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
@@ -59,9 +63,9 @@ function parsePackJson(stdout: string): Packed & { filename: string } {
 }
 
 /** What `npm pack` would put in the tarball from the checkout itself (no scripts run, nothing written). */
-export function listCheckoutPack(): PackedFile[] {
-  const out = execFileSync(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return parsePackJson(out).files;
+export function listCheckoutPack(): PackSummary {
+  const { size, unpackedSize, files } = parsePackJson(execFileSync(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  return { size, unpackedSize, files };
 }
 
 /**

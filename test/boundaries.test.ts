@@ -1,7 +1,7 @@
 // The layer rules can fail: dependency-cruiser (`npm run boundaries`, with the repository's own
-// .dependency-cruiser.cjs) rejects a planted forbidden import, type-only ones included, and npm test's
-// type-check and lint reject their plants (among them a DOM global in code that runs in k6, which
-// scenarios/k6/tsconfig.json types without a DOM lib). Each plant goes into a copy, never into the checkout.
+// .dependency-cruiser.cjs) rejects a planted forbidden import, type-only ones included, and a development
+// dependency imported by shipped code; npm test's type-check and lint reject their plants (among them a
+// DOM global in code that runs in k6, which scenarios/k6/tsconfig.json types without a DOM lib). Each plant goes into a copy, never into the checkout.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,16 +51,18 @@ describe('dependency-cruiser keeps the layers of docs/architecture.md', () => {
     writeFileSync(join(dir, 'src/mock/planted.ts'), "import type { LoadConfig } from '../load/config.ts';\nexport type Planted = LoadConfig;\n");
     writeFileSync(join(dir, 'scenarios/flows/planted.ts'), "import { request } from 'undici';\nexport const r = request;\n");
     writeFileSync(join(dir, 'src/report/planted.ts'), "import type { OptionTable } from '../cli/args.ts';\nexport type Planted = OptionTable;\n");
+    writeFileSync(join(dir, 'src/cli/planted.ts'), "import { ESLint } from 'eslint';\nexport const lint = ESLint;\n"); // a development dependency
     const { code, out } = await cruise(dir);
     expect(code).not.toBe(0);
     expect(out).toMatch(/error k6-code-no-node-builtins: src\/protocol\/planted\.ts → /);
     expect(out).toMatch(/error mock-knows-no-client-conformance-load: src\/mock\/planted\.ts → src\/load\/config\.ts/);
     expect(out).toMatch(/error k6-code-no-npm-packages: scenarios\/flows\/planted\.ts → \S*node_modules\/undici\//);
     expect(out).toMatch(/error report-only-results: src\/report\/planted\.ts → src\/cli\/args\.ts/);
+    expect(out).toMatch(/error shipped-code-no-dev-dependencies: src\/cli\/planted\.ts → \S*node_modules\/eslint\//);
     const violations = out.split('\n').filter((l) => /^\s*(error|warn)\s/.test(l));
-    expect(violations).toHaveLength(4);
+    expect(violations).toHaveLength(5);
     expect(violations.filter((l) => !/^\s*error [\w-]+: [\w/]+\/planted\.ts → /.test(l))).toEqual([]);
-    expect(out).toContain('x 4 dependency violations (4 errors, 0 warnings)');
+    expect(out).toContain('x 5 dependency violations (5 errors, 0 warnings)');
   });
 
   it('encodes every row of the import table in docs/architecture.md', () => {

@@ -59,7 +59,7 @@ describe('README', () => {
   });
 
   it('links only files the package ships, files of the repository by its URL, and headings that exist', () => {
-    const shipped = new Set([...listCheckoutPack().map((f) => f.path), ...ALWAYS_PACKED]);
+    const shipped = new Set([...listCheckoutPack().files.map((f) => f.path), ...ALWAYS_PACKED]);
     expect([...withoutCode(readme).matchAll(/\]\(/g)].length).toBeGreaterThan(10);
     expect(brokenLinks(readme, shipped)).toEqual([]);
   });

@@ -14,7 +14,7 @@ const SIZES: Record<string, number> = {
   'test/fault-matrix.test.ts': 4_000,
   'test/load-mock.test.ts': 3_000,
   'test/cli-help.test.ts': 8_000,
-  'test/package-install.test.ts': 2_000,
+  'test/network-proxy-tls.test.ts': 2_000,
   'test/load/engine-scheduler.test.ts': 1_000,
 };
 
@@ -31,7 +31,7 @@ const names = (specs: TestSpecification[]) => specs.map((s) => `${s.project.name
 
 describe('longest files first', () => {
   it('starts the named files first within their project, keeps vitest order for the rest and the projects in order', async () => {
-    const Sequencer = longestFirst(ROOT, ['test/package-install.test.ts', 'test/load-mock.test.ts', 'test/fault-matrix.test.ts']);
+    const Sequencer = longestFirst(ROOT, ['test/network-proxy-tls.test.ts', 'test/load-mock.test.ts', 'test/fault-matrix.test.ts']);
     const files = [
       spec('unit', 'test/errors.test.ts'),
       spec('timing', 'test/load/engine-scheduler.test.ts', 1),
@@ -39,10 +39,10 @@ describe('longest files first', () => {
       spec('cli', 'test/cli-help.test.ts'),
       spec('unit', 'test/protocol.test.ts'),
       spec('unit', 'test/load-mock.test.ts'),
-      spec('cli', 'test/package-install.test.ts'),
+      spec('cli', 'test/network-proxy-tls.test.ts'),
     ];
     expect(names(await new Sequencer(ctx).sort(files))).toEqual([
-      'cli:test/package-install.test.ts',
+      'cli:test/network-proxy-tls.test.ts',
       'cli:test/cli-help.test.ts',
       'unit:test/load-mock.test.ts',
       'unit:test/fault-matrix.test.ts',
@@ -53,7 +53,7 @@ describe('longest files first', () => {
     // vitest's own order, for comparison: by size within each project, the long small files last
     expect(names(await new (longestFirst(ROOT, []))(ctx).sort(files))).toEqual([
       'cli:test/cli-help.test.ts',
-      'cli:test/package-install.test.ts',
+      'cli:test/network-proxy-tls.test.ts',
       'unit:test/protocol.test.ts',
       'unit:test/errors.test.ts',
       'unit:test/fault-matrix.test.ts',

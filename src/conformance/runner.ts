@@ -88,7 +88,7 @@ export class ConformanceSession {
         passWithNoTests: false,
         coverage: { enabled: false },
         // No results cache: vitest keeps it under the root's node_modules/.vite/, which for an installed
-        // package is inside the package itself (a run must not write there; test/package-install.test.ts).
+        // package is inside the package itself (a run must not write there; test/package/installed.test.ts).
         cache: false,
       },
       {},

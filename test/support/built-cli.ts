@@ -2,7 +2,7 @@
 // (scripts/build-dist.ts), into a staged package — bin/, dist/ and package.json without src/, so
 // bin/upload-harness.js takes its installed path and runs the compiled JavaScript. Every CLI test then
 // spawns plain node on it: no TypeScript compiler loads per spawn, and the build the tests exercise is
-// the one users install (test/package-install.test.ts packs this same dist/ instead of building again).
+// the one users install (`npm run test:package` packs this same dist/ instead of building again).
 // A checkout's dist/ that is a build of its sources as they are (its `.build-inputs` hash matches, as
 // right after `npm ci`) is copied instead of built again.
 // The stage sits under the checkout's node_modules/ so the compiled modules resolve their dependencies
