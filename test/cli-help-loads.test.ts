@@ -1,5 +1,6 @@
 // `--help` answers at Node's start-up speed because it loads no command implementation: the top-level
-// usage loads no command module, `<command> --help` only src/cli/<command>-help.ts. Proven by the list
+// usage loads no command module, `<command> --help` only src/cli/<command>-help.ts; and `conform` loads
+// no part of the load engine. Proven by the list
 // of modules the built CLI (what users install) loads (test/fixtures/record-module-loads.mjs), not by a
 // clock; the time itself is a bench row (bench/startup.ts, ratio to `node -e 0`).
 import { execFile } from 'node:child_process';
@@ -26,12 +27,21 @@ beforeAll(async () => {
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
-/** The npm packages whose files a `node` process with the recorder loaded, by name. */
-async function packagesLoaded(name: string, nodeArgs: string[]): Promise<string[]> {
+/** The URLs of the modules a `node` process with the recorder loaded. */
+async function modulesLoaded(name: string, nodeArgs: string[]): Promise<string[]> {
   const file = join(dir, `${name}.txt`);
   await run(process.execPath, ['--import', RECORDER, ...nodeArgs], { cwd: dirname(dirname(bin)), env: { ...process.env, RECORD_MODULE_LOADS: file } });
   const urls = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
   expect(urls.some((u) => u.startsWith(`${stage}/dist/src/cli`)), 'the recorder saw the built CLI load').toBe(true);
+  return urls;
+}
+
+/** The harness's own modules among them, relative to the package (`dist/src/load/run.js`). */
+const harnessModules = (urls: readonly string[], folder: string) => urls.filter((u) => u.startsWith(`${stage}/${folder}`)).map((u) => u.slice(stage.length + 1));
+
+/** The npm packages whose files a `node` process with the recorder loaded, by name. */
+async function packagesLoaded(name: string, nodeArgs: string[]): Promise<string[]> {
+  const urls = await modulesLoaded(name, nodeArgs);
   const names = urls
     .filter((u) => !u.startsWith(`${stage}/`))
     .map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1])
@@ -51,5 +61,18 @@ describe('start-up: what --help loads', () => {
 
   it.each(COMMAND_NAMES)('`upload-harness %s --help` loads no npm package', async (name) => {
     expect(await packagesLoaded(`${name}-help`, [bin, name, '--help'])).toEqual([]);
+  });
+});
+
+describe('start-up: what a command loads', () => {
+  // `conform` records the harness's version; that constant once came from the load engine's module, so
+  // every conform run loaded the engines, the k6 output reader and the flows (24 modules) for it.
+  it('`conform` loads none of the load engine, which `load` does (so the check can fail)', async () => {
+    const conform = await modulesLoaded('conform-module', ['--input-type=module', '-e', "await import('./dist/src/cli/conform.js')"]);
+    expect(harnessModules(conform, 'dist/src/conformance/').length, 'the recorder saw conform load its runner').toBeGreaterThan(3);
+    // (threshold-error.js is one error class, which the option parser of every command names)
+    expect(harnessModules(conform, 'dist/src/load/')).toEqual(['dist/src/load/threshold-error.js']);
+    const load = await modulesLoaded('load-module', ['--input-type=module', '-e', "await import('./dist/src/cli/load.js')"]);
+    expect(harnessModules(load, 'dist/src/load/')).toContain('dist/src/load/run.js');
   });
 });

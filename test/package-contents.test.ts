@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listCheckoutPack, ROOT, type PackedFile, type PackSummary } from '../scripts/pack-install.ts';
+import { HARNESS_VERSION } from '../src/results/index.ts';
 
 const packed: PackSummary = listCheckoutPack();
 
@@ -23,6 +24,10 @@ function forbidden(files: readonly PackedFile[]): string[] {
 }
 
 describe('the package npm would pack', () => {
+  it('is the version the harness records in its results', () => {
+    expect(HARNESS_VERSION).toBe((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+  });
+
   it('holds the CLI, the compiled entries, their declarations, the suites, schemas and k6 bundles', () => {
     const paths = new Set(packed.files.map((f) => f.path));
     for (const p of ['package.json', 'README.md', 'docs/api.md', 'bin/upload-harness.js', 'dist/src/cli.js', 'dist/src/cli/conform-help.js', 'dist/conformance/storage.test.js', 'dist/conformance/deviations.json', 'dist/schemas/reports/conformance-results.json', 'dist/k6/full-flow.js', 'dist/src/mock/storage/hash-worker.mjs'])

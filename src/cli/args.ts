@@ -7,7 +7,7 @@ import { DurationError } from '../config/duration.ts';
 import { UsageError } from '../config/errors.ts';
 import { NumberError, parseNumber, type NumberRange } from '../config/number.ts';
 import { flagOrEnv, type Env } from '../config/precedence.ts';
-import { MixError } from '../../scenarios/flows/index.ts';
+import { MixError } from '../../scenarios/flows/mix.ts';
 import { ThresholdError } from '../load/threshold-error.ts';
 import { FaultSpecError } from '../mock/faults.ts';
 import type { OptionTable } from './option-table.ts';

@@ -12,18 +12,14 @@ import { loadDeviations } from '../conformance/deviations.ts';
 import { startMockTarget, type MockTarget } from '../conformance/mock-target.ts';
 import { useColour } from '../conformance/reporter.ts';
 import { runConformance } from '../conformance/runner.ts';
-import type { RunResults } from '../results/index.ts';
+import { HARNESS_VERSION, type RunResults } from '../results/index.ts';
 import { checkReportDir, writeBesideReport, writeReports } from './report-files.ts';
 import { compareWithBaseline, readBaselineFlags } from './baseline-options.ts';
 import { behaviourRecord } from '../behaviour/record.ts';
 import { toHar } from '../behaviour/har.ts';
-import { HARNESS_VERSION } from '../load/run.ts';
 import { renderChangesText } from '../report/changes.ts';
 import { applyNetworkFlags } from './network-options.ts';
 import { cancelOnStopSignals } from '../config/interrupt.ts';
-
-
-
 
 export function summaryText(r: RunResults): string {
   const c = r.summary.counts;

@@ -17,11 +17,9 @@ import { startEmbeddedMock, type LoadMockTarget } from './mock-target.ts';
 import { runNodeEngine, type EngineRun } from './node-engine.ts';
 import { assembleRate, rateLines } from './rate.ts';
 import { readResultsFile } from './results-file.ts';
-import { describeFault, LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, type EngineName, type InjectedFault, type LoadResults } from '../results/index.ts';
+import { describeFault, HARNESS_VERSION, LOAD_RESULTS_KIND, LOAD_RESULTS_VERSION, STAGE_NAMES, type EngineName, type InjectedFault, type LoadResults } from '../results/index.ts';
 import { constantSchedule, rampingSchedule, type Schedule } from './schedule.ts';
 import { evaluateThresholds, toK6Thresholds } from './thresholds.ts';
-
-export const HARNESS_VERSION = '0.1.0';
 
 export interface LoadOutcome {
   exitCode: number;

@@ -4,5 +4,6 @@
 export * from './behaviour.ts';
 export * from './conformance.ts';
 export * from './exchange.ts';
+export * from './harness.ts';
 export * from './histogram.ts';
 export * from './load.ts';
