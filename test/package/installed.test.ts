@@ -50,7 +50,7 @@ it('has only the runtime dependencies (no TypeScript runner, no bundler)', () =>
   for (const dev of ['tsx', 'esbuild', 'typescript', '@aws-sdk/client-s3']) expect(existsSync(join(project, 'node_modules', dev)), dev).toBe(false);
 });
 
-describe.each(RUNTIMES)('installed into an empty project, on Node $version', ({ node, version }) => {
+describe.each(RUNTIMES.map((r) => [r.version, r.node] as const))('installed into an empty project, on Node %s', (version, node) => {
   const reports = (name: string) => `reports/${version}/${name}`;
 
   it('npx runs it with that Node and upload-harness --help lists every command', async () => {
