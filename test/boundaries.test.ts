@@ -1,7 +1,8 @@
 // The layer rules can fail: dependency-cruiser (`npm run boundaries`, with the repository's own
 // .dependency-cruiser.cjs) rejects a planted forbidden import, type-only ones included, and a development
 // dependency imported by shipped code; npm test's type-check and lint reject their plants (among them a
-// DOM global in code that runs in k6, which scenarios/k6/tsconfig.json types without a DOM lib). Each plant goes into a copy, never into the checkout.
+// DOM global in code that runs in k6, which scenarios/k6/tsconfig.json types without a DOM lib). Each
+// plant goes into a copy, never into the checkout.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

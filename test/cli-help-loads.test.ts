@@ -1,8 +1,8 @@
 // `--help` answers at Node's start-up speed because it loads no command implementation: the top-level
 // usage loads no command module, `<command> --help` only src/cli/<command>-help.ts; and `conform` loads
-// no part of the load engine. Proven by the list
-// of modules the built CLI (what users install) loads (test/fixtures/record-module-loads.mjs), not by a
-// clock; the time itself is a bench row (bench/startup.ts, ratio to `node -e 0`).
+// no part of the load engine. Proven by the list of modules the built CLI (what users install) loads
+// (test/fixtures/record-module-loads.mjs), not by a clock; the time itself is a bench row
+// (bench/startup.ts, ratio to `node -e 0`).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

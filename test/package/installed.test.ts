@@ -4,7 +4,8 @@
 // is given (UPLOAD_HARNESS_RUNTIMES: Node binaries; by default the Node running this file) — `npx
 // upload-harness --help`, `conform` against the embedded mock (passing) and against the installed mock
 // with a fault (failing), `build`, the embed example's vitest suite, the public entries from plain Node —
-// and its type declarations with TypeScript. What the tarball holds is test/package-contents.test.ts.
+// and its type declarations with TypeScript. The tarball itself is held to the rules `npm test` applies to
+// the checkout's pack (test/support/package-contents.ts).
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,9 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../../src/cli.ts';
-import { installOffline, packStaged, ROOT } from '../../scripts/pack-install.ts';
+import { installOffline, packStaged, ROOT, type Packed } from '../../scripts/pack-install.ts';
 import { builtCli } from '../support/cli.ts';
+import { packageProblems } from '../support/package-contents.ts';
 
 const exec = promisify(execFile);
 const WORK = mkdtempSync(join(tmpdir(), 'upload-harness-pack-'));
@@ -22,6 +24,7 @@ const NPX = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const RUNTIMES = (process.env.UPLOAD_HARNESS_RUNTIMES || process.execPath)
   .split(delimiter)
   .map((node) => ({ node, version: execFileSync(node, ['--version'], { encoding: 'utf8' }).trim() }));
+let packed: Packed;
 let project: string;
 
 /** Runs a command in the installed project with `node` first on PATH (so npx and the bin's `#!/usr/bin/env
@@ -37,13 +40,20 @@ async function run(node: string, cmd: string, args: string[], timeout = 120_000)
 }
 
 beforeAll(() => {
-  const packed = packStaged(WORK, join(dirname(builtCli()), '..', 'dist'));
+  packed = packStaged(WORK, join(dirname(builtCli()), '..', 'dist'));
   project = installOffline(WORK, packed.tarball);
   cpSync(join(ROOT, 'examples/embed'), join(project, 'embed'), { recursive: true });
   console.log(`upload-harness tarball: ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked, ${packed.files.length} files; runtimes: ${RUNTIMES.map((r) => r.version).join(', ')}`);
 }, 240_000);
 
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
+it('the tarball holds what a user needs and nothing it must not; its size is the README\'s and the file\'s', async () => {
+  const { stdout: text } = await exec('tar', ['-xOzf', packed.tarball], { maxBuffer: 64 * 1024 * 1024 });
+  expect(text.length).toBeGreaterThan(packed.unpackedSize / 2); // every file was read
+  expect(packageProblems(packed, text)).toEqual([]);
+  expect(readFileSync(packed.tarball).length).toBe(packed.size);
+});
 
 it('has only the runtime dependencies (no TypeScript runner, no bundler)', () => {
   expect(existsSync(join(project, 'node_modules/upload-harness/dist/src/cli.js'))).toBe(true);
